@@ -1,0 +1,31 @@
+/**
+ * Who may call a route: public routes need nothing; user routes a valid bearer token; admin
+ * routes an admin's token (anyone else gets 403, someone without a token 401).
+ */
+import type { AccessGuard } from '../routing.js';
+import { AppError } from '../../domain/errors.js';
+import type { AccessTokens } from '../../services/auth/access-tokens.js';
+
+export interface SessionCheck {
+  /** True when the sign-in session was ended (logout, refresh-token reuse); its tokens die with it. */
+  isRevoked(sessionId: string): Promise<boolean>;
+}
+
+export function accessGuard(tokens: AccessTokens, sessions?: SessionCheck): AccessGuard {
+  return async (ctx, access) => {
+    const header = ctx.get('Authorization');
+    const bearer = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header)?.[1];
+    if (bearer) {
+      const claims = await tokens.verify(bearer);
+      if (sessions && (await sessions.isRevoked(claims.sessionId))) {
+        throw AppError.unauthenticated('This session has ended; sign in again');
+      }
+      ctx.state.principal = { userId: claims.userId, role: claims.role, sessionId: claims.sessionId };
+    } else if (header) {
+      throw AppError.unauthenticated('Send the access token as "Authorization: Bearer <token>"');
+    }
+    if (access === 'public') return;
+    if (!ctx.state.principal) throw AppError.unauthenticated();
+    if (access === 'admin' && ctx.state.principal.role !== 'admin') throw AppError.forbidden('Only admins may do this');
+  };
+}

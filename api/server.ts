@@ -1,0 +1,58 @@
+/**
+ * The API process: parse configuration, build the app, listen, and on SIGTERM/SIGINT stop accepting
+ * connections, let requests in flight finish (up to SHUTDOWN_GRACE), then close the pools.
+ */
+import { once } from 'node:events';
+import http from 'node:http';
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from '../domain/config.js';
+import { buildApp } from './app.js';
+import { createApiContainer } from './dependencies.js';
+import { createLogger } from './logger.js';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
+
+const logger = createLogger(config, 'api');
+const container = await createApiContainer(config, logger);
+const server = http.createServer(buildApp(container.app).callback());
+server.keepAliveTimeout = 65_000;
+server.listen(config.http.port, config.http.host);
+await once(server, 'listening');
+logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const forced = setTimeout(() => server.closeAllConnections(), config!.shutdownGraceMs);
+  server.close();
+  server.closeIdleConnections();
+  await once(server, 'close');
+  clearTimeout(forced);
+  await container.close();
+  logger.info('stopped');
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    shutdown(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

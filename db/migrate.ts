@@ -1,0 +1,15 @@
+/** Entry point: `node dist/db/migrate.js` (containers) or `tsx db/migrate.ts` (development). */
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../domain/config.js';
+import { createKnex } from './knex.js';
+import { migrateToLatest } from './migrator.js';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+const config = loadConfig(process.env);
+const db = createKnex(config.database);
+try {
+  const applied = await migrateToLatest(db);
+  console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+} finally {
+  await db.destroy();
+}

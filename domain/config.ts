@@ -1,0 +1,185 @@
+/**
+ * Configuration: read from the environment once, at start-up, by the entry point, and passed down
+ * typed. Nothing else in the code base reads `process.env`.
+ *
+ * Every default points at the local development stack (`npm run dev`), so a developer needs no
+ * .env file; staging and production must say what they mean for the settings that protect users.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Only ever used when ENVIRONMENT=development; staging and production refuse to start without their own. */
+const DEVELOPMENT_SECRET_KEY = 'development-only-secret-key-change-me-0123456789';
+
+const RATE_WINDOWS_MS = { second: 1_000, minute: 60_000, hour: 3_600_000 } as const;
+
+export interface RateLimit {
+  /** How many requests one client may make in one window. */
+  limit: number;
+  windowMs: number;
+}
+
+/** "5/minute" → { limit: 5, windowMs: 60000 }; a bare number means per minute. */
+const rateLimit = z
+  .string()
+  .trim()
+  .regex(/^\d+(\/(second|minute|hour))?$/, 'expected "<count>/<second|minute|hour>", e.g. "5/minute"')
+  .transform((text): RateLimit => {
+    const [count, unit = 'minute'] = text.split('/');
+    return { limit: Number(count), windowMs: RATE_WINDOWS_MS[unit as keyof typeof RATE_WINDOWS_MS] };
+  });
+
+const duration = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const url = z.url();
+const port = z.coerce.number().int().min(1).max(65_535);
+const csv = z
+  .string()
+  .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean));
+
+const schema = z
+  .object({
+    ENVIRONMENT: z.enum(ENVIRONMENTS).default('development'),
+    SECRET_KEY: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    HOST: z.string().default('127.0.0.1'),
+    PORT: port.default(3000),
+    PUBLIC_BASE_URL: url.default('http://127.0.0.1:3000'),
+    CORS_ORIGINS: csv.default(['http://localhost:5173', 'http://127.0.0.1:5173']),
+    BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'expected a size such as 1mb or 256kb').default('1mb'),
+
+    DATABASE_URL: url.default('postgres://tutorflow:tutorflow@127.0.0.1:54329/tutorflow'),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: url.default('redis://127.0.0.1:6389'),
+
+    TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().default('booking'),
+    TEMPORAL_UI_URL: url.default('http://127.0.0.1:8233'),
+
+    S3_ENDPOINT: url.default('http://127.0.0.1:9100'),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY: z.string().min(3).default('tutorflow'),
+    S3_SECRET_KEY: z.string().min(8).default('tutorflow-secret'),
+    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not a valid bucket name').default('tutorflow'),
+
+    STRIPE_SECRET_KEY: z.string().startsWith('sk_', 'a Stripe secret key starts with sk_').default('sk_test_123'),
+    STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'a Stripe webhook secret starts with whsec_').default('whsec_development_only'),
+    /** Empty means Stripe itself; development and tests point it at stripe-mock. */
+    STRIPE_API_BASE: z.union([z.literal(''), url]).default('http://127.0.0.1:12111'),
+
+    BREVO_API_KEY: z.string().default('brevo-development-key'),
+    /** Empty means Brevo itself; development and tests point it at the local fake. */
+    BREVO_API_BASE: z.union([z.literal(''), url]).default('http://127.0.0.1:4510/brevo/v3'),
+    EMAIL_FROM: z.email().default('hello@tutorflow.test'),
+
+    ZOOM_ACCOUNT_ID: z.string().default('zoom-development-account'),
+    ZOOM_CLIENT_ID: z.string().default('zoom-development-client'),
+    ZOOM_CLIENT_SECRET: z.string().default('zoom-development-secret'),
+    ZOOM_API_BASE: url.default('http://127.0.0.1:4510/zoom/v2'),
+    ZOOM_OAUTH_BASE: url.default('http://127.0.0.1:4510/zoom/oauth'),
+
+    GOOGLE_CLIENT_ID: z.string().default('google-development-client.apps.googleusercontent.com'),
+    GOOGLE_CLIENT_SECRET: z.string().default('google-development-secret'),
+    GOOGLE_REDIRECT_URI: url.default('http://127.0.0.1:3000/api/auth/google/callback'),
+    /** Empty means Google itself; development and tests point it at the local fake. */
+    GOOGLE_API_BASE: z.union([z.literal(''), url]).default('http://127.0.0.1:4510/google'),
+
+    ACCESS_TOKEN_TTL: duration.prefault('15m'),
+    REFRESH_TOKEN_TTL: duration.prefault('30d'),
+
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    REGISTRATION_RATE_LIMIT: rateLimit.prefault('5/minute'),
+    LOGIN_RATE_LIMIT: rateLimit.prefault('10/minute'),
+
+    SHUTDOWN_GRACE: duration.prefault('10s'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ENVIRONMENT === 'development') return;
+    if (!env.SECRET_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: `is required when ENVIRONMENT=${env.ENVIRONMENT}` });
+    } else if (env.SECRET_KEY === DEVELOPMENT_SECRET_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'must not be the development key outside development' });
+    }
+  })
+  .refine((env) => env.SECRET_KEY === undefined || env.SECRET_KEY.length >= 32, {
+    path: ['SECRET_KEY'],
+    message: 'must be at least 32 characters',
+  });
+
+type ParsedEnv = z.output<typeof schema>;
+
+/** Every environment variable the configuration reads; .env.example must list each of them. */
+export const CONFIG_KEYS = Object.keys(schema.shape) as (keyof ParsedEnv)[];
+
+export interface Config {
+  environment: Environment;
+  secretKey: string;
+  logLevel: ParsedEnv['LOG_LEVEL'];
+  http: { host: string; port: number; publicBaseUrl: string; corsOrigins: string[]; bodyLimit: string };
+  database: { url: string; poolMax: number };
+  redis: { url: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  storage: { endpoint: string; region: string; accessKey: string; secretKey: string; bucket: string };
+  stripe: { secretKey: string; webhookSecret: string; apiBase: string };
+  brevo: { apiKey: string; apiBase: string; from: string };
+  zoom: { accountId: string; clientId: string; clientSecret: string; apiBase: string; oauthBase: string };
+  google: { clientId: string; clientSecret: string; redirectUri: string; apiBase: string };
+  auth: { accessTokenTtlMs: number; refreshTokenTtlMs: number };
+  rateLimits: { general: RateLimit; registration: RateLimit; login: RateLimit };
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment. Throws a ConfigError naming every bad key, so a misconfigured process
+ * stops at start-up with one readable message instead of failing on the first request.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable (KEY= in a .env file) means "not set", so the default applies.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  for (const keepEmpty of ['STRIPE_API_BASE', 'BREVO_API_BASE', 'GOOGLE_API_BASE']) {
+    if (env[keepEmpty] === '') present[keepEmpty] = '';
+  }
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  return Object.freeze({
+    environment: e.ENVIRONMENT,
+    secretKey: e.SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
+    logLevel: e.LOG_LEVEL,
+    http: { host: e.HOST, port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL, corsOrigins: e.CORS_ORIGINS, bodyLimit: e.BODY_LIMIT },
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    redis: { url: e.REDIS_URL },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
+    storage: { endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET },
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
+    brevo: { apiKey: e.BREVO_API_KEY, apiBase: e.BREVO_API_BASE, from: e.EMAIL_FROM },
+    zoom: { accountId: e.ZOOM_ACCOUNT_ID, clientId: e.ZOOM_CLIENT_ID, clientSecret: e.ZOOM_CLIENT_SECRET, apiBase: e.ZOOM_API_BASE, oauthBase: e.ZOOM_OAUTH_BASE },
+    google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, redirectUri: e.GOOGLE_REDIRECT_URI, apiBase: e.GOOGLE_API_BASE },
+    auth: { accessTokenTtlMs: e.ACCESS_TOKEN_TTL, refreshTokenTtlMs: e.REFRESH_TOKEN_TTL },
+    rateLimits: {
+      general: { limit: e.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+      registration: e.REGISTRATION_RATE_LIMIT,
+      login: e.LOGIN_RATE_LIMIT,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE,
+  });
+}
