@@ -1,0 +1,56 @@
+/**
+ * The booking worker process: polls the booking task queue, runs booking workflows and their
+ * activities. On SIGINT/SIGTERM the SDK stops polling and lets running activities finish; then the
+ * pools close.
+ */
+import { existsSync } from 'node:fs';
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { createBookingActivities } from '../activities/booking/activities.js';
+import { createLogger } from '../api/logger.js';
+import { createKnex } from '../db/knex.js';
+import { ConfigError, loadConfig } from '../domain/config.js';
+import { workflowSource } from './workflow-source.js';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
+
+const logger = createLogger(config, 'worker');
+Runtime.install({
+  logger: {
+    log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')](meta ?? {}, message),
+    trace: (message, meta) => logger.trace(meta ?? {}, message),
+    debug: (message, meta) => logger.debug(meta ?? {}, message),
+    info: (message, meta) => logger.info(meta ?? {}, message),
+    warn: (message, meta) => logger.warn(meta ?? {}, message),
+    error: (message, meta) => logger.error(meta ?? {}, message),
+  },
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+});
+
+const db = createKnex(config.database);
+const connection = await NativeConnection.connect({ address: config.temporal.address });
+try {
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...workflowSource(config.environment !== 'development'),
+    activities: createBookingActivities({ db }),
+  });
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
+  await worker.run();
+} finally {
+  await connection.close();
+  await db.destroy();
+  logger.info('worker stopped');
+}

@@ -1,0 +1,2 @@
+// Every workflow the booking task queue runs. The worker bundles this file.
+export { bookingWorkflow } from './booking/workflow.js';
