@@ -1,0 +1,93 @@
+/**
+ * Each test file gets a database of its own, cloned from a migrated template: tests never see each
+ * other's rows, run in parallel, and need no clean-up between them. The template is named after a
+ * hash of the migrations, so changing a migration builds a new one and never reuses a stale schema.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { migrateToLatest } from '../../db/migrator.js';
+import { stackEnv } from '../../scripts/stack/env.js';
+import { REPO_ROOT } from './paths.js';
+
+const MIGRATIONS_DIR = path.join(REPO_ROOT, 'db', 'migrations');
+
+function urlFor(database: string): string {
+  const url = new URL(stackEnv('test').DATABASE_URL!);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+function connect(database: string, poolMax = 2): Knex {
+  return knexFactory({ client: 'pg', connection: urlFor(database), pool: { min: 0, max: poolMax } });
+}
+
+async function migrationsHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of (await readdir(MIGRATIONS_DIR)).sort()) {
+    hash.update(file).update(await readFile(path.join(MIGRATIONS_DIR, file)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Template creation is serialized across test processes by a Postgres advisory lock. */
+async function ensureTemplate(admin: Knex): Promise<string> {
+  const template = `tutorflow_tpl_${await migrationsHash()}`;
+  await admin.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(7_001)');
+    const exists = await trx.raw('select 1 from pg_database where datname = ?', [template]);
+    if (exists.rowCount > 0) return;
+    await admin.raw(`create database "${template}"`);
+    const db = connect(template);
+    try {
+      await migrateToLatest(db);
+    } finally {
+      await db.destroy();
+    }
+  });
+  return template;
+}
+
+export interface TestDatabase {
+  url: string;
+  db: Knex;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const admin = connect(new URL(stackEnv('test').DATABASE_URL!).pathname.slice(1), 3);
+  try {
+    const template = await ensureTemplate(admin);
+    const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.raw(`create database "${name}" template "${template}"`);
+        break;
+      } catch (error) {
+        // Another process may be copying the template this very moment.
+        if (attempt < 20 && /being accessed by other users/.test((error as Error).message)) {
+          await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+          continue;
+        }
+        throw error;
+      }
+    }
+    const db = connect(name, 10);
+    return {
+      url: urlFor(name),
+      db,
+      async drop() {
+        await db.destroy();
+        const dropper = connect('postgres', 1);
+        try {
+          await dropper.raw(`drop database if exists "${name}" with (force)`);
+        } finally {
+          await dropper.destroy();
+        }
+      },
+    };
+  } finally {
+    await admin.destroy();
+  }
+}
