@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 const source: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(MIGRATIONS),
+  // Sorted by name, so the order never depends on where a line was added to the index.
+  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
   getMigrationName: (name) => name,
   getMigration: async (name) => MIGRATIONS[name] as Migration,
 };

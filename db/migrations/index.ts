@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import * as m0001 from './0001_extensions.js';
 import * as m0002 from './0002_users.js';
+import * as m0300 from './0300_bookings.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,4 +16,5 @@ export interface Migration {
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_extensions': m0001,
   '0002_users': m0002,
+  '0300_bookings': m0300,
 };

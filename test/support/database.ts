@@ -42,9 +42,13 @@ async function ensureTemplate(admin: Knex): Promise<string> {
     const db = connect(template);
     try {
       await migrateToLatest(db);
-    } finally {
+    } catch (error) {
       await db.destroy();
+      // A half-migrated template would be reused by every later run: never leave one behind.
+      await admin.raw(`drop database if exists "${template}" with (force)`);
+      throw error;
     }
+    await db.destroy();
   });
   return template;
 }
