@@ -1,0 +1,13 @@
+import { BaseModel } from './base-model.js';
+
+/** One link of a session's refresh-token chain; only its SHA-256 is kept. */
+export class RefreshToken extends BaseModel {
+  static override tableName = 'refresh_tokens';
+
+  id!: string;
+  sessionId!: string;
+  tokenHash!: string;
+  expiresAt!: Date;
+  usedAt!: Date | null;
+  createdAt!: Date;
+}

@@ -1,0 +1,61 @@
+import type { Knex } from 'knex';
+import { AuthSession, type RevocationReason, type SignInMethod } from '../models/auth-session.js';
+import { RefreshToken } from '../models/refresh-token.js';
+
+/**
+ * Every query on sign-in sessions and their refresh tokens. Model data is camelCase, but column
+ * names inside where clauses are written as in the table (the mappers translate data, not clauses).
+ */
+export class SessionRepository {
+  constructor(private readonly db: Knex) {}
+
+  async createSession(session: { userId: string; method: SignInMethod; expiresAt: Date }, trx?: Knex.Transaction): Promise<AuthSession> {
+    return AuthSession.query(trx ?? this.db).insertAndFetch(session);
+  }
+
+  async insertRefreshToken(token: { sessionId: string; tokenHash: string; expiresAt: Date }, trx?: Knex.Transaction): Promise<RefreshToken> {
+    return RefreshToken.query(trx ?? this.db).insertAndFetch(token);
+  }
+
+  /** Locks the token row, so two refreshes with the same token are decided one after the other. */
+  async findRefreshTokenForUpdate(tokenHash: string, trx: Knex.Transaction): Promise<RefreshToken | undefined> {
+    return RefreshToken.query(trx).where({ token_hash: tokenHash }).forUpdate().first();
+  }
+
+  async findSessionForUpdate(id: string, trx: Knex.Transaction): Promise<AuthSession | undefined> {
+    return AuthSession.query(trx).findById(id).forUpdate();
+  }
+
+  async findSessionsByIds(ids: readonly string[], trx?: Knex.Transaction): Promise<AuthSession[]> {
+    if (ids.length === 0) return [];
+    return AuthSession.query(trx ?? this.db).whereIn('id', ids);
+  }
+
+  async markRefreshTokenUsed(id: string, at: Date, trx: Knex.Transaction): Promise<void> {
+    await RefreshToken.query(trx).patch({ usedAt: at }).where({ id }).whereNull('used_at');
+  }
+
+  async extendSession(id: string, refreshedAt: Date, expiresAt: Date, trx: Knex.Transaction): Promise<void> {
+    await AuthSession.query(trx).patch({ refreshedAt, expiresAt }).where({ id });
+  }
+
+  /** Revokes the session unless it already was; returns it when this call revoked it. */
+  async revoke(id: string, reason: RevocationReason, trx?: Knex.Transaction): Promise<AuthSession | undefined> {
+    const rows = await AuthSession.query(trx ?? this.db)
+      .patch({ revokedAt: new Date(), revokedReason: reason })
+      .where({ id })
+      .whereNull('revoked_at')
+      .returning('*');
+    return (rows as unknown as AuthSession[])[0];
+  }
+
+  /** Revokes every live session of a user; returns the sessions this call revoked. */
+  async revokeAllForUser(userId: string, reason: RevocationReason, trx?: Knex.Transaction): Promise<AuthSession[]> {
+    const rows = await AuthSession.query(trx ?? this.db)
+      .patch({ revokedAt: new Date(), revokedReason: reason })
+      .where({ user_id: userId })
+      .whereNull('revoked_at')
+      .returning('*');
+    return rows as unknown as AuthSession[];
+  }
+}

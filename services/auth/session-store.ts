@@ -1,0 +1,164 @@
+/**
+ * Sign-in sessions: one per sign-in, a family of rotating refresh tokens in Postgres, and the
+ * session id (`sid`) in every access token issued for it.
+ *
+ * Ending a session (logout, refresh-token reuse, password reset) is recorded in Postgres, the
+ * source of truth, and then announced: a Redis key that lives as long as an access token can
+ * (the fast check every authenticated request makes) and a `sessionRevoked` event (the realtime
+ * server closes that session's sockets). While Redis is down the check reads Postgres instead, and
+ * announcements that could not be made are kept and made when Redis is back, so a revocation during
+ * an outage is not forgotten when the outage ends.
+ */
+import type { Knex } from 'knex';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AuthSession, RevocationReason, SignInMethod } from '../../db/models/auth-session.js';
+import type { User } from '../../db/models/user.js';
+import { SessionRepository } from '../../db/repositories/session-repository.js';
+import { UserRepository } from '../../db/repositories/user-repository.js';
+import { AppError } from '../../domain/errors.js';
+import { CHANNELS, type SessionRevoked } from '../../domain/events.js';
+import type { AccessTokens } from './access-tokens.js';
+import { hashToken, newOpaqueToken } from './opaque-tokens.js';
+
+export interface TokenPair {
+  sessionId: string;
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+}
+
+export interface SessionStoreOptions {
+  db: Knex;
+  redis: Redis;
+  tokens: AccessTokens;
+  logger: Logger;
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+}
+
+export const revokedSessionKey = (sessionId: string) => `tutorflow:revoked-session:${sessionId}`;
+
+type RotationOutcome =
+  | { kind: 'rotated'; user: User; sessionId: string; refreshToken: string; expiresAt: Date }
+  | { kind: 'refused'; detail: string; revoked?: AuthSession };
+
+/** Also the `SessionCheck` the access guard asks on every authenticated request. */
+export class SessionStore {
+  private readonly sessions: SessionRepository;
+  private readonly users: UserRepository;
+  /** Revocations Redis has not heard of yet, by session id. */
+  private readonly unannounced = new Map<string, SessionRevoked>();
+
+  constructor(private readonly options: SessionStoreOptions) {
+    this.sessions = new SessionRepository(options.db);
+    this.users = new UserRepository(options.db);
+    options.redis.on('ready', () => void this.announcePending());
+  }
+
+  /** Opens a session for a user who just proved who they are; pass the transaction that created or found them. */
+  async start(user: Pick<User, 'id' | 'role'>, method: SignInMethod, trx?: Knex.Transaction): Promise<TokenPair> {
+    const refreshTokenExpiresAt = new Date(Date.now() + this.options.refreshTokenTtlMs);
+    const session = await this.sessions.createSession({ userId: user.id, method, expiresAt: refreshTokenExpiresAt }, trx);
+    const refreshToken = newOpaqueToken();
+    await this.sessions.insertRefreshToken({ sessionId: session.id, tokenHash: hashToken(refreshToken), expiresAt: refreshTokenExpiresAt }, trx);
+    const access = await this.options.tokens.issue({ userId: user.id, role: user.role, sessionId: session.id });
+    return { sessionId: session.id, accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, refreshTokenExpiresAt };
+  }
+
+  /**
+   * Trades a refresh token for a new pair. The token is spent either way; a token that was already
+   * spent means two parties hold it (one of them a thief), so the whole session ends.
+   */
+  async rotate(refreshToken: string): Promise<TokenPair> {
+    const now = new Date();
+    const outcome = await this.options.db.transaction(async (trx): Promise<RotationOutcome> => {
+      const token = await this.sessions.findRefreshTokenForUpdate(hashToken(refreshToken), trx);
+      if (!token) return { kind: 'refused', detail: 'The refresh token is not valid; sign in again' };
+      const session = await this.sessions.findSessionForUpdate(token.sessionId, trx);
+      if (!session || session.revokedAt) return { kind: 'refused', detail: 'This session has ended; sign in again' };
+      if (token.usedAt) {
+        const revoked = await this.sessions.revoke(session.id, 'refresh_token_reuse', trx);
+        return { kind: 'refused', detail: 'This refresh token was already used, so the session was ended to protect the account; sign in again', revoked };
+      }
+      if (token.expiresAt <= now) return { kind: 'refused', detail: 'The refresh token has expired; sign in again' };
+      const user = await this.users.findById(session.userId, trx);
+      if (!user || user.disabledAt) {
+        const revoked = await this.sessions.revoke(session.id, 'account_disabled', trx);
+        return { kind: 'refused', detail: 'This account has been disabled', revoked };
+      }
+      const next = newOpaqueToken();
+      const expiresAt = new Date(now.getTime() + this.options.refreshTokenTtlMs);
+      await this.sessions.markRefreshTokenUsed(token.id, now, trx);
+      await this.sessions.insertRefreshToken({ sessionId: session.id, tokenHash: hashToken(next), expiresAt }, trx);
+      await this.sessions.extendSession(session.id, now, expiresAt, trx);
+      return { kind: 'rotated', user, sessionId: session.id, refreshToken: next, expiresAt };
+    });
+
+    if (outcome.kind === 'refused') {
+      if (outcome.revoked) await this.announce([outcome.revoked]);
+      throw AppError.unauthenticated(outcome.detail);
+    }
+    const access = await this.options.tokens.issue({ userId: outcome.user.id, role: outcome.user.role, sessionId: outcome.sessionId });
+    return {
+      sessionId: outcome.sessionId,
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: outcome.refreshToken,
+      refreshTokenExpiresAt: outcome.expiresAt,
+    };
+  }
+
+  async revoke(sessionId: string, reason: RevocationReason): Promise<void> {
+    const revoked = await this.sessions.revoke(sessionId, reason);
+    if (revoked) await this.announce([revoked]);
+  }
+
+  /**
+   * Revokes every live session of a user inside the caller's transaction. The caller announces the
+   * returned sessions once the transaction has committed.
+   */
+  async revokeAllForUser(userId: string, reason: RevocationReason, trx: Knex.Transaction): Promise<AuthSession[]> {
+    return this.sessions.revokeAllForUser(userId, reason, trx);
+  }
+
+  /** Tells Redis (the fast check) and the realtime servers (the sockets) that these sessions ended. */
+  async announce(sessions: readonly AuthSession[]): Promise<void> {
+    for (const session of sessions) this.unannounced.set(session.id, { userId: session.userId, sessionId: session.id });
+    await this.announcePending();
+  }
+
+  async isRevoked(sessionId: string): Promise<boolean> {
+    if (this.unannounced.has(sessionId)) return true;
+    if (this.options.redis.status === 'ready') {
+      try {
+        return (await this.options.redis.exists(revokedSessionKey(sessionId))) === 1;
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'session check: Redis failed; reading Postgres');
+      }
+    }
+    // A session id with no row (a token minted by test fixtures) has never been revoked.
+    const [session] = await this.sessions.findSessionsByIds([sessionId]);
+    return Boolean(session?.revokedAt);
+  }
+
+  private async announcePending(): Promise<void> {
+    if (this.unannounced.size === 0 || this.options.redis.status !== 'ready') return;
+    for (const [sessionId, event] of [...this.unannounced]) {
+      try {
+        const results = await this.options.redis
+          .multi()
+          .set(revokedSessionKey(sessionId), '1', 'PX', this.options.accessTokenTtlMs)
+          .publish(CHANNELS.sessionRevoked, JSON.stringify(event))
+          .exec();
+        const failed = results?.find(([error]) => error)?.[0];
+        if (!results || failed) throw failed ?? new Error('transaction discarded');
+        this.unannounced.delete(sessionId);
+      } catch (error) {
+        this.options.logger.warn({ err: error, sessionId }, 'session revocation not yet announced; will retry when Redis is back');
+        return;
+      }
+    }
+  }
+}
