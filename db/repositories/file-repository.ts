@@ -1,0 +1,47 @@
+import type { Knex } from 'knex';
+import { StoredFile, type FilePurpose } from '../models/stored-file.js';
+
+export interface NewStoredFile {
+  id: string;
+  ownerId: string;
+  purpose: FilePurpose;
+  objectKey: string;
+  contentType: string;
+  declaredSize: number;
+  originalFilename: string;
+}
+
+/** Every query on files. */
+export class FileRepository {
+  constructor(private readonly db: Knex) {}
+
+  async insert(file: NewStoredFile, trx?: Knex.Transaction): Promise<StoredFile> {
+    return StoredFile.query(trx ?? this.db).insertAndFetch(file);
+  }
+
+  async findById(id: string, trx?: Knex.Transaction): Promise<StoredFile | undefined> {
+    return StoredFile.query(trx ?? this.db).findById(id);
+  }
+
+  async findByIds(ids: readonly string[], trx?: Knex.Transaction): Promise<StoredFile[]> {
+    if (ids.length === 0) return [];
+    return StoredFile.query(trx ?? this.db).whereIn('id', ids);
+  }
+
+  /** Only a pending file moves; returns undefined when another request already decided it. */
+  async markReady(id: string, trx?: Knex.Transaction): Promise<StoredFile | undefined> {
+    const db = trx ?? this.db;
+    const now = new Date();
+    const changed = await StoredFile.query(db).findById(id).where({ status: 'pending' }).patch({ status: 'ready', confirmedAt: now, updatedAt: now });
+    return changed > 0 ? StoredFile.query(db).findById(id) : undefined;
+  }
+
+  async markRejected(id: string, reason: string, trx?: Knex.Transaction): Promise<boolean> {
+    const now = new Date();
+    const changed = await StoredFile.query(trx ?? this.db)
+      .findById(id)
+      .where({ status: 'pending' })
+      .patch({ status: 'rejected', rejectionReason: reason, confirmedAt: now, updatedAt: now });
+    return changed > 0;
+  }
+}

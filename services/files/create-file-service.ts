@@ -1,0 +1,15 @@
+/** Builds the file service from the configuration. */
+import type { Knex } from 'knex';
+import type { Client as StorageClient } from 'minio';
+import { FileRepository } from '../../db/repositories/file-repository.js';
+import { UserRepository } from '../../db/repositories/user-repository.js';
+import type { Config } from '../../domain/config.js';
+import { FileService } from './file-service.js';
+
+export function createFileService(db: Knex, storage: StorageClient, config: Pick<Config, 'storage' | 'files'>): FileService {
+  return new FileService(new FileRepository(db), new UserRepository(db), storage, {
+    bucket: config.storage.bucket,
+    uploadUrlTtlMs: config.files.uploadUrlTtlMs,
+    downloadUrlTtlMs: config.files.downloadUrlTtlMs,
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Students' saved cards. A student becomes a Stripe customer once (remembered on their profile);
+ * a SetupIntent lets the web app collect a card with Stripe Elements for later, off-session use
+ * (the booking's PaymentIntent charges it without the student present).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../../api/context.js';
+import type { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
+import type { UserRepository } from '../../db/repositories/user-repository.js';
+import { AppError } from '../../domain/errors.js';
+import type { StripeClient } from '../../integrations/stripe.js';
+import { callStripe } from './stripe-failure.js';
+
+export interface SavedCard {
+  id: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+export class PaymentMethodsService {
+  constructor(
+    private readonly stripe: StripeClient,
+    private readonly studentProfiles: StudentProfileRepository,
+    private readonly users: UserRepository,
+  ) {}
+
+  async createSetupIntent(principal: Principal): Promise<{ setupIntentId: string; clientSecret: string; customerId: string }> {
+    requireStudent(principal);
+    const customerId = await this.ensureCustomer(principal.userId);
+    const intent = await callStripe('card setup', () =>
+      this.stripe.setupIntents.create(
+        { customer: customerId, usage: 'off_session', allowed_payment_method_types: ['card'], metadata: { tutorflowUserId: principal.userId } },
+        { idempotencyKey: `setup-intent:${principal.userId}:${randomUUID()}` },
+      ),
+    );
+    if (!intent.client_secret) throw new AppError('unavailable', 'Stripe returned a SetupIntent without a client secret; try again');
+    return { setupIntentId: intent.id, clientSecret: intent.client_secret, customerId };
+  }
+
+  async listCards(principal: Principal): Promise<SavedCard[]> {
+    requireStudent(principal);
+    const profile = await this.studentProfiles.findByUserId(principal.userId);
+    if (!profile?.stripeCustomerId) return [];
+    const customerId = profile.stripeCustomerId;
+    const methods = await callStripe('saved cards', () => this.stripe.customers.listPaymentMethods(customerId, { type: 'card', limit: 100 }));
+    return methods.data.flatMap((method) =>
+      method.card ? [{ id: method.id, brand: method.card.brand, last4: method.card.last4, expMonth: method.card.exp_month, expYear: method.card.exp_year }] : [],
+    );
+  }
+
+  private async ensureCustomer(userId: string): Promise<string> {
+    const user = await this.users.findById(userId);
+    if (!user) throw AppError.notFound('Your account');
+    const profile = await this.studentProfiles.ensure(userId, user.timeZone);
+    if (profile.stripeCustomerId) return profile.stripeCustomerId;
+    const customer = await callStripe('customer', () =>
+      this.stripe.customers.create(
+        { email: user.email, name: user.displayName, metadata: { tutorflowUserId: userId } },
+        // One customer per student, even when two first setups race within Stripe's key window.
+        { idempotencyKey: `customer:${userId}` },
+      ),
+    );
+    return (await this.studentProfiles.setStripeCustomerIfAbsent(userId, customer.id)) ?? customer.id;
+  }
+}
+
+function requireStudent(principal: Principal): void {
+  if (principal.role !== 'student') throw AppError.forbidden('Only students save payment methods');
+}
