@@ -1,0 +1,81 @@
+/**
+ * The realtime server as its own process, for deployments that scale WebSockets apart from the
+ * API: the same code the API attaches at /ws, on REALTIME_PORT. Answers GET /health for load
+ * balancers; everything else over plain HTTP is a 404.
+ *
+ * On SIGTERM/SIGINT it closes every connection with 1001 (clients reconnect to another instance)
+ * and leaves the presence registry, so its users do not wait for the presence TTL.
+ */
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import http from 'node:http';
+import { createLogger } from '../api/logger.js';
+import { createKnex } from '../db/knex.js';
+import { ConfigError, loadConfig } from '../domain/config.js';
+import { createRedis } from '../integrations/redis.js';
+import { AccessTokens } from '../services/auth/access-tokens.js';
+import { SessionStore } from '../services/auth/session-store.js';
+import { LastSeenService } from '../services/messaging/last-seen.js';
+import { MessagingService } from '../services/messaging/messaging-service.js';
+import { createRealtimeServer } from './realtime-server.js';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
+
+const logger = createLogger(config, 'realtime');
+const db = createKnex(config.database);
+const redis = createRedis(config.redis.url, 'realtime-sessions');
+redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+const tokens = new AccessTokens(config.secretKey, config.auth.accessTokenTtlMs);
+const sessions = new SessionStore({
+  db,
+  redis,
+  tokens,
+  logger: logger.child({ component: 'sessions' }),
+  accessTokenTtlMs: config.auth.accessTokenTtlMs,
+  refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
+});
+
+const realtime = await createRealtimeServer({ config, logger, tokens, sessions, messaging: new MessagingService(db), lastSeen: new LastSeenService(db) });
+const server = http.createServer((request, response) => {
+  const healthy = request.method === 'GET' && request.url === '/health';
+  response.writeHead(healthy ? 200 : 404, { 'Content-Type': 'application/json' });
+  response.end(JSON.stringify(healthy ? { status: 'ok' } : { status: 404, title: 'Not Found' }));
+});
+realtime.attach(server);
+server.listen(config.realtime.port, config.http.host);
+await once(server, 'listening');
+logger.info({ url: `ws://${config.http.host}:${config.realtime.port}/ws`, instanceId: realtime.instanceId }, 'realtime listening');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  await realtime.close();
+  server.close();
+  redis.disconnect();
+  await db.destroy();
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    shutdown(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
