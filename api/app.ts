@@ -15,6 +15,30 @@ import { securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { docsRoutes } from './routes/docs/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
+import { authRoutes } from './routes/auth/routes.js';
+import { authRateLimits } from './routes/auth/rate-limits.js';
+import { meRoutes } from './routes/me/routes.js';
+import { rateLimits } from './middleware/rate-limit.js';
+import type { RateLimiter } from './middleware/rate-limit-store.js';
+import type { AuthServices } from '../services/auth/create-auth-services.js';
+import { fileRoutes } from './routes/files/routes.js';
+import { paymentRoutes } from './routes/payments/routes.js';
+import { profileRoutes } from './routes/profiles/routes.js';
+import { verificationRoutes } from './routes/profiles/verification-routes.js';
+import { tutorProfileRoutes } from './routes/tutors/profile-routes.js';
+import { webhookRoutes } from './routes/webhooks/routes.js';
+import { availabilityRoutes } from './routes/availability/routes.js';
+import { tutorSearchRoutes } from './routes/tutor-search/routes.js';
+import type { AvailabilityServices } from '../services/availability/availability-services.js';
+import type { TutorSearchService } from '../services/search/tutor-search-service.js';
+import type { FileService } from '../services/files/file-service.js';
+import type { PaymentServices } from '../services/payments/payment-services.js';
+import type { ProfileServices } from '../services/profiles/profile-services.js';
+import { conversationRoutes } from './routes/conversations/routes.js';
+import { realtimeDocsRoutes } from './routes/realtime-docs/routes.js';
+import type { MessagingService } from '../services/messaging/messaging-service.js';
+import { bookingRoutes } from './routes/bookings/routes.js';
+import type { BookingService } from '../services/bookings/booking-service.js';
 import { mountRoutes, type RouteSpec } from './routing.js';
 import { accessGuard, type SessionCheck } from './middleware/access-guard.js';
 import type { AccessTokens } from '../services/auth/access-tokens.js';
@@ -27,12 +51,33 @@ export interface AppDependencies {
   logger: Logger;
   health: HealthService;
   tokens: AccessTokens;
+  auth: AuthServices;
+  rateLimiter: RateLimiter;
+  files: FileService;
+  profiles: ProfileServices;
+  payments: PaymentServices;
+  availability: AvailabilityServices;
+  tutorSearch: TutorSearchService;
+  messaging: MessagingService;
+  bookings: BookingService;
   sessions?: SessionCheck;
 }
 
 /** Every route of the API, each resource's routes built from the services they call. */
 export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   const resourceRoutes: RouteSpec[] = [...healthRoutes(deps.health)];
+  resourceRoutes.push(...authRoutes(deps.auth), ...meRoutes(deps.auth.accounts));
+  resourceRoutes.push(
+    ...tutorProfileRoutes(deps.profiles.tutors),
+    ...profileRoutes(deps.profiles),
+    ...verificationRoutes(deps.profiles.verification),
+    ...fileRoutes(deps.files),
+    ...paymentRoutes(deps.payments),
+    ...webhookRoutes(deps.payments.webhooks),
+  );
+  resourceRoutes.push(...conversationRoutes(deps.messaging), ...realtimeDocsRoutes(deps.config.http.publicBaseUrl));
+  resourceRoutes.push(...availabilityRoutes(deps.availability), ...tutorSearchRoutes(deps.tutorSearch));
+  resourceRoutes.push(...bookingRoutes(deps.bookings));
   let document: Record<string, unknown> | undefined;
   const describe = () =>
     (document ??= buildOpenApiDocument([...resourceRoutes, ...docs], {
@@ -64,7 +109,11 @@ export function buildApp(deps: AppDependencies): Koa<AppState> {
       exposeHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
     }),
   );
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.config.http.bodyLimit, encoding: 'utf-8' }));
+  app.use(rateLimits({ limiter: deps.rateLimiter, tokens: deps.tokens, general: deps.config.rateLimits.general, routes: authRateLimits(deps.config.rateLimits) }));
+  const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: deps.config.http.bodyLimit, encoding: 'utf-8' });
+  // Routes that verify a signature over the exact bytes (Stripe webhooks) read the body themselves.
+  const rawBodyPaths = new Set(routes.filter((route) => route.rawBody).map((route) => route.path));
+  app.use((ctx, next) => (rawBodyPaths.has(ctx.path) ? next() : parseJson(ctx, next)));
   app.use(router.routes());
   // Not thrown: the router then sets the Allow header, and problem-details turns the 405 into a problem.
   app.use(router.allowedMethods());

@@ -13,6 +13,21 @@ import { createStorageClient } from '../integrations/storage.js';
 import { connectTemporal, pingTemporal, type TemporalClient } from '../integrations/temporal.js';
 import { HealthService } from '../services/health-service.js';
 import { AccessTokens } from '../services/auth/access-tokens.js';
+import { createAuthServices } from '../services/auth/create-auth-services.js';
+import { createEmailSender } from '../services/email/create-email-sender.js';
+import { OutboxRelay } from '../services/email/outbox-relay.js';
+import { RateLimiter } from './middleware/rate-limit-store.js';
+import { createStripeClient } from '../integrations/stripe.js';
+import { createFileService } from '../services/files/create-file-service.js';
+import { createPaymentServices } from '../services/payments/payment-services.js';
+import { createProfileServices } from '../services/profiles/profile-services.js';
+import { createAvailabilityServices } from '../services/availability/availability-services.js';
+import { createTutorSearchService } from '../services/search/search-services.js';
+import { MessagingService } from '../services/messaging/messaging-service.js';
+import { BookingService } from '../services/bookings/booking-service.js';
+import { BookingRepository } from '../db/repositories/booking-repository.js';
+import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
+import { UserRepository } from '../db/repositories/user-repository.js';
 import type { AppDependencies } from './app.js';
 
 export interface ApiResources {
@@ -37,6 +52,30 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
   redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
   const storage = createStorageClient(config.storage);
   const temporal = await connectTemporal(config.temporal);
+  const tokens = new AccessTokens(config.secretKey, config.auth.accessTokenTtlMs);
+  const emails = createEmailSender(config, db, logger);
+  const emailRelay = new OutboxRelay(emails, logger, config.email.retryIntervalMs);
+  emailRelay.start();
+  const auth = createAuthServices({ config, db, redis, logger, tokens, emails });
+  const files = createFileService(db, storage, config);
+  const profiles = createProfileServices(db, files);
+  const payments = createPaymentServices(db, createStripeClient(config.stripe), config);
+  const availability = createAvailabilityServices(db, redis, logger);
+  const tutorSearch = createTutorSearchService(db, availability.schedules);
+  const messaging = new MessagingService(db);
+  const bookings = new BookingService({
+    config,
+    temporal: temporal.client,
+    bookings: new BookingRepository(db),
+    tutors: new TutorProfileRepository(db),
+    users: new UserRepository(db),
+    schedules: {
+      scheduleAround: async (tutorId, startMs) =>
+        (await availability.schedules.load([tutorId], { from: startMs - 86_400_000, to: startMs + 86_400_000 })).get(tutorId),
+    },
+  });
+  // Both participants of a conversation may download what was sent in it.
+  files.addReadRule('message_attachment', (file, userId) => messaging.canReadAttachment(file.id, userId));
 
   const health = new HealthService(
     {
@@ -58,8 +97,10 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens: new AccessTokens(config.secretKey, config.auth.accessTokenTtlMs) },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings },
     async close() {
+      await emailRelay.stop();
+      await emails.idle();
       await temporal.connection.close();
       redis.disconnect();
       await db.destroy();

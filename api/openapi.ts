@@ -58,7 +58,7 @@ function rewriteRefs(value: unknown): unknown {
 }
 
 /** Path and query parameters come from the members of an object schema. */
-function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query', components: Components): unknown[] {
+function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header', components: Components): unknown[] {
   if (!schema) return [];
   const json = toSchema(schema, 'input', components);
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
@@ -113,7 +113,11 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: DocumentInfo): R
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: route.tags,
-      parameters: [...parametersOf(route.params, 'path', components), ...parametersOf(route.query, 'query', components)],
+      parameters: [
+        ...parametersOf(route.params, 'path', components),
+        ...parametersOf(route.query, 'query', components),
+        ...parametersOf(route.headers, 'header', components),
+      ],
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input', components) } } } }
         : {}),

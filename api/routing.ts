@@ -26,6 +26,8 @@ export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
+  /** Parsed by the route's `headers` schema; empty when it has none. */
+  headers: Record<string, string>;
 }
 
 export interface RouteSpec<
@@ -44,6 +46,8 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /** Request headers the route reads (names in lower case), e.g. idempotency-key. */
+  headers?: z.ZodObject;
   /** Success responses by status; the standard problem responses are added to the document. */
   responses: Record<number, ResponseSpec>;
   /** Error statuses this route can answer beyond the ones every route can (400, 401, 429, 500). */
@@ -87,6 +91,7 @@ export function mountRoutes(router: Router<AppState>, routes: RouteSpec[], guard
         params: parsePart(route.params, ctx.params, 'params', issues),
         query: parsePart(route.query, ctx.query, 'query', issues),
         body: parsePart(route.body, ctx.request.body, 'body', issues),
+        headers: (parsePart(route.headers, ctx.headers, 'headers', issues) ?? {}) as Record<string, string>,
       };
       if (issues.length > 0) {
         throw AppError.invalidInput('The request has invalid fields; see "errors" for each one', issues);

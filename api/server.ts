@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../domain/config.js';
 import { buildApp } from './app.js';
 import { createApiContainer } from './dependencies.js';
 import { createLogger } from './logger.js';
+import { attachRealtime } from '../realtime/attach.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -26,6 +27,8 @@ try {
 const logger = createLogger(config, 'api');
 const container = await createApiContainer(config, logger);
 const server = http.createServer(buildApp(container.app).callback());
+// WebSockets at /ws on the same port (realtime/server.ts runs the same code as its own process).
+const realtime = await attachRealtime(server, container, logger);
 server.keepAliveTimeout = 65_000;
 server.listen(config.http.port, config.http.host);
 await once(server, 'listening');
@@ -36,6 +39,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  await realtime.close();
   const forced = setTimeout(() => server.closeAllConnections(), config!.shutdownGraceMs);
   server.close();
   server.closeIdleConnections();

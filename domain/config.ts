@@ -78,6 +78,13 @@ const schema = z
     STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'a Stripe webhook secret starts with whsec_').default('whsec_development_only'),
     /** Empty means Stripe itself; development and tests point it at stripe-mock. */
     STRIPE_API_BASE: z.union([z.literal(''), url]).default('http://127.0.0.1:12111'),
+    /** Country of a tutor's Stripe Connect Express account when the tutor names none (ISO 3166-1 alpha-2). */
+    STRIPE_CONNECT_DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US').default('US'),
+
+    /** How long a presigned upload (PUT) URL stays valid. */
+    FILE_UPLOAD_URL_TTL: duration.prefault('10m'),
+    /** How long a presigned download (GET) URL stays valid. */
+    FILE_DOWNLOAD_URL_TTL: duration.prefault('5m'),
 
     BREVO_API_KEY: z.string().default('brevo-development-key'),
     /** Empty means Brevo itself; development and tests point it at the local fake. */
@@ -98,12 +105,53 @@ const schema = z
 
     ACCESS_TOKEN_TTL: duration.prefault('15m'),
     REFRESH_TOKEN_TTL: duration.prefault('30d'),
+    EMAIL_VERIFICATION_TTL: duration.prefault('24h'),
+    PASSWORD_RESET_TTL: duration.prefault('1h'),
+    /** How long a Google sign-in may take between /start and the callback. */
+    OAUTH_STATE_TTL: duration.prefault('10m'),
+    /** Where links in emails point (the web frontend): <base>/verify-email?token=…, <base>/reset-password?token=… */
+    FRONTEND_BASE_URL: url.default('http://localhost:5173'),
+    /** How often the email outbox retries messages whose first send failed. */
+    EMAIL_RETRY_INTERVAL: duration.prefault('30s'),
 
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     REGISTRATION_RATE_LIMIT: rateLimit.prefault('5/minute'),
     LOGIN_RATE_LIMIT: rateLimit.prefault('10/minute'),
 
     SHUTDOWN_GRACE: duration.prefault('10s'),
+
+    /** The standalone realtime server's port (realtime/server.ts); the API also serves ws at /ws on PORT. */
+    REALTIME_PORT: port.default(3001),
+    /** Ping every connection this often; one that missed the previous pong is dropped. Also refreshes presence. */
+    REALTIME_HEARTBEAT_INTERVAL: duration.prefault('25s'),
+    /** A server's presence entries live this long unless its heartbeat refreshes them; must exceed the heartbeat. */
+    REALTIME_PRESENCE_TTL: duration.prefault('60s'),
+    /** Frames a connection may send: the refill rate of its token bucket… */
+    REALTIME_RATE_LIMIT: rateLimit.prefault('10/second'),
+    /** …and the bucket's size (the burst allowed). */
+    REALTIME_RATE_BURST: z.coerce.number().int().min(1).default(30),
+    /** At most one typing indicator per user and conversation is forwarded per this interval. */
+    REALTIME_TYPING_THROTTLE: duration.prefault('2s'),
+
+    BOOKING_REQUEST_TTL: duration.prefault('24h'),
+    BOOKING_PAYMENT_ACTION_TIMEOUT: duration.prefault('30m'),
+    BOOKING_GRACE: duration.prefault('15m'),
+    BOOKING_REMINDERS: z
+      .string()
+      .prefault('24h,1h')
+      .transform((text, ctx) => {
+        try {
+          return text.split(',').map((part) => parseDuration(part.trim())).filter((ms) => ms > 0);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    BOOKING_PAYOUT_HOLD: duration.prefault('72h'),
+    BOOKING_PAYOUT_RECHECK: duration.prefault('1h'),
+    BOOKING_REFUND_WINDOW: duration.prefault('30d'),
+    BOOKING_DEFAULT_MINIMUM_NOTICE: duration.prefault('2h'),
+    PLATFORM_COMMISSION_BPS: z.coerce.number().int().min(0).max(10_000).default(1_500),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT === 'development') return;
@@ -116,6 +164,10 @@ const schema = z
   .refine((env) => env.SECRET_KEY === undefined || env.SECRET_KEY.length >= 32, {
     path: ['SECRET_KEY'],
     message: 'must be at least 32 characters',
+  })
+  .refine((env) => env.REALTIME_PRESENCE_TTL > env.REALTIME_HEARTBEAT_INTERVAL, {
+    path: ['REALTIME_PRESENCE_TTL'],
+    message: 'must be longer than REALTIME_HEARTBEAT_INTERVAL, or live users would flicker offline',
   });
 
 type ParsedEnv = z.output<typeof schema>;
@@ -133,12 +185,43 @@ export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   storage: { endpoint: string; region: string; accessKey: string; secretKey: string; bucket: string };
   stripe: { secretKey: string; webhookSecret: string; apiBase: string };
+  stripeConnect: { defaultCountry: string };
+  files: { uploadUrlTtlMs: number; downloadUrlTtlMs: number };
   brevo: { apiKey: string; apiBase: string; from: string };
   zoom: { accountId: string; clientId: string; clientSecret: string; apiBase: string; oauthBase: string };
   google: { clientId: string; clientSecret: string; redirectUri: string; apiBase: string };
-  auth: { accessTokenTtlMs: number; refreshTokenTtlMs: number };
+  auth: {
+    accessTokenTtlMs: number;
+    refreshTokenTtlMs: number;
+    emailVerificationTtlMs: number;
+    passwordResetTtlMs: number;
+    oauthStateTtlMs: number;
+  };
+  email: { frontendBaseUrl: string; retryIntervalMs: number };
   rateLimits: { general: RateLimit; registration: RateLimit; login: RateLimit };
   shutdownGraceMs: number;
+  realtime: RealtimeConfig;
+  booking: BookingTimings & { commissionBps: number; defaultMinimumNoticeMs: number };
+}
+
+/** Every duration of a booking's life, from configuration, so a demo or a test runs it in seconds. */
+export interface BookingTimings {
+  requestTtlMs: number;
+  paymentActionTimeoutMs: number;
+  graceMs: number;
+  reminderOffsetsMs: number[];
+  payoutHoldMs: number;
+  payoutRecheckMs: number;
+  refundWindowMs: number;
+}
+
+export interface RealtimeConfig {
+  port: number;
+  heartbeatIntervalMs: number;
+  presenceTtlMs: number;
+  rateLimit: RateLimit;
+  rateBurst: number;
+  typingThrottleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -171,15 +254,43 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
     storage: { endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET },
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
+    stripeConnect: { defaultCountry: e.STRIPE_CONNECT_DEFAULT_COUNTRY },
+    files: { uploadUrlTtlMs: e.FILE_UPLOAD_URL_TTL, downloadUrlTtlMs: e.FILE_DOWNLOAD_URL_TTL },
     brevo: { apiKey: e.BREVO_API_KEY, apiBase: e.BREVO_API_BASE, from: e.EMAIL_FROM },
     zoom: { accountId: e.ZOOM_ACCOUNT_ID, clientId: e.ZOOM_CLIENT_ID, clientSecret: e.ZOOM_CLIENT_SECRET, apiBase: e.ZOOM_API_BASE, oauthBase: e.ZOOM_OAUTH_BASE },
     google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, redirectUri: e.GOOGLE_REDIRECT_URI, apiBase: e.GOOGLE_API_BASE },
-    auth: { accessTokenTtlMs: e.ACCESS_TOKEN_TTL, refreshTokenTtlMs: e.REFRESH_TOKEN_TTL },
+    auth: {
+      accessTokenTtlMs: e.ACCESS_TOKEN_TTL,
+      refreshTokenTtlMs: e.REFRESH_TOKEN_TTL,
+      emailVerificationTtlMs: e.EMAIL_VERIFICATION_TTL,
+      passwordResetTtlMs: e.PASSWORD_RESET_TTL,
+      oauthStateTtlMs: e.OAUTH_STATE_TTL,
+    },
+    email: { frontendBaseUrl: e.FRONTEND_BASE_URL, retryIntervalMs: e.EMAIL_RETRY_INTERVAL },
     rateLimits: {
       general: { limit: e.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
       registration: e.REGISTRATION_RATE_LIMIT,
       login: e.LOGIN_RATE_LIMIT,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE,
+    realtime: {
+      port: e.REALTIME_PORT,
+      heartbeatIntervalMs: e.REALTIME_HEARTBEAT_INTERVAL,
+      presenceTtlMs: e.REALTIME_PRESENCE_TTL,
+      rateLimit: e.REALTIME_RATE_LIMIT,
+      rateBurst: e.REALTIME_RATE_BURST,
+      typingThrottleMs: e.REALTIME_TYPING_THROTTLE,
+    },
+    booking: {
+      requestTtlMs: e.BOOKING_REQUEST_TTL,
+      paymentActionTimeoutMs: e.BOOKING_PAYMENT_ACTION_TIMEOUT,
+      graceMs: e.BOOKING_GRACE,
+      reminderOffsetsMs: e.BOOKING_REMINDERS,
+      payoutHoldMs: e.BOOKING_PAYOUT_HOLD,
+      payoutRecheckMs: e.BOOKING_PAYOUT_RECHECK,
+      refundWindowMs: e.BOOKING_REFUND_WINDOW,
+      commissionBps: e.PLATFORM_COMMISSION_BPS,
+      defaultMinimumNoticeMs: e.BOOKING_DEFAULT_MINIMUM_NOTICE,
+    },
   });
 }

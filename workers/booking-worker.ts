@@ -8,6 +8,8 @@ import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@t
 import { createBookingActivities } from '../activities/booking/activities.js';
 import { createLogger } from '../api/logger.js';
 import { createKnex } from '../db/knex.js';
+import { createRedis } from '../integrations/redis.js';
+import { createEmailSender } from '../services/email/create-email-sender.js';
 import { ConfigError, loadConfig } from '../domain/config.js';
 import { workflowSource } from './workflow-source.js';
 
@@ -38,6 +40,9 @@ Runtime.install({
 });
 
 const db = createKnex(config.database);
+const redis = createRedis(config.redis.url, 'worker');
+redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+const emails = createEmailSender(config, db, logger);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 try {
   const worker = await Worker.create({
@@ -45,12 +50,14 @@ try {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(config.environment !== 'development'),
-    activities: createBookingActivities({ db }),
+    activities: createBookingActivities({ config, db, redis, emails }),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
   await worker.run();
 } finally {
   await connection.close();
+  await emails.idle();
+  redis.disconnect();
   await db.destroy();
   logger.info('worker stopped');
 }

@@ -1,8 +1,15 @@
 /**
  * The booking workflow's view of its side effects. Workflows import this file as types only; the
- * implementations (activities/booking/activities.ts) are built by a factory from injected clients.
+ * implementations are built by factories from injected clients (activities/booking/*.ts).
+ *
+ * Every activity can run twice without doing its thing twice: Postgres writes are keyed, Stripe
+ * calls carry the idempotency key `<bookingId>:<step>` (and look the object up first where a retry
+ * may come after Stripe forgot the key), emails go through an outbox row per message, Zoom and
+ * Google calls are keyed by what the booking already stored.
  */
 import type { BookingStatus } from '../../domain/booking-status.js';
+
+export type Actor = 'student' | 'tutor' | 'admin' | 'system';
 
 export interface TransitionRecord {
   bookingId: string;
@@ -10,12 +17,202 @@ export interface TransitionRecord {
   to: BookingStatus;
   /** ISO instant of the transition in workflow time, so a retried activity writes the same row. */
   at: string;
-  actor: 'student' | 'tutor' | 'admin' | 'system';
+  actor: Actor;
   actorId?: string;
   reason?: string;
 }
 
-export interface BookingActivities {
-  /** Writes the booking's status to the read model and appends to its event log; idempotent by (bookingId, to). */
-  recordTransition(record: TransitionRecord): Promise<void>;
+/** Anything worth a line in the booking's timeline that is not a status change. */
+export interface BookingEventRecord {
+  bookingId: string;
+  /** e.g. payment.authorized, payment.captured, refund.issued, payout.sent, meeting.created, reminder.sent */
+  type: string;
+  at: string;
+  actor: Actor;
+  actorId?: string;
+  /** Unique per booking, so a retried activity writes the event once. */
+  dedupeKey: string;
+  data?: Record<string, unknown>;
 }
+
+export type PaymentStatus =
+  | 'pending'
+  | 'requires_action'
+  | 'authorized'
+  | 'failed'
+  | 'released'
+  | 'captured'
+  | 'partially_refunded'
+  | 'refunded'
+  | 'paid_out';
+
+export interface PaymentRecord {
+  bookingId: string;
+  paymentStatus: PaymentStatus;
+  paymentIntentId?: string;
+  chargeId?: string;
+  transferId?: string;
+  capturedMinor: number;
+  refundedMinor: number;
+  paidOutMinor: number;
+}
+
+// ---- money (Stripe) --------------------------------------------------------------------------
+
+export interface AuthorizeInput {
+  bookingId: string;
+  studentId: string;
+  amountMinor: number;
+  currency: string;
+  paymentMethodId: string;
+}
+
+export interface AuthorizeResult {
+  paymentIntentId: string;
+  /** authorized: the hold is in place; requires_action: the student must finish (3-D Secure); failed: declined. */
+  status: 'authorized' | 'requires_action' | 'failed';
+  /** What the frontend needs to finish a requires_action payment. */
+  clientSecret?: string;
+  failureMessage?: string;
+}
+
+export interface CaptureResult {
+  chargeId: string;
+  amountCapturedMinor: number;
+}
+
+export interface RefundInput {
+  bookingId: string;
+  paymentIntentId: string;
+  amountMinor: number;
+  /** Part of the idempotency key: each refund step of a booking is distinct (e.g. 'refund-cancel', 'refund-admin-<requestId>'). */
+  step: string;
+  reason: string;
+}
+
+export interface RefundResult {
+  refundId: string;
+  amountMinor: number;
+}
+
+export interface PayoutInput {
+  bookingId: string;
+  chargeId: string;
+  tutorAccountId: string;
+  amountMinor: number;
+  currency: string;
+}
+
+export interface PayoutResult {
+  transferId: string;
+  amountMinor: number;
+}
+
+export interface ReverseTransferInput {
+  bookingId: string;
+  transferId: string;
+  amountMinor: number;
+  step: string;
+}
+
+export interface PayoutAccount {
+  accountId: string;
+  payoutsEnabled: boolean;
+}
+
+// ---- meetings and calendars -------------------------------------------------------------------
+
+export interface MeetingInput {
+  bookingId: string;
+  topic: string;
+  /** ISO instants. */
+  start: string;
+  end: string;
+  timeZone: string;
+}
+
+export interface Meeting {
+  meetingId: string;
+  joinUrl: string;
+}
+
+export interface CalendarSyncInput {
+  bookingId: string;
+  /** The parties whose connected Google calendars should hold the lesson. */
+  userIds: string[];
+  summary: string;
+  description: string;
+  start: string;
+  end: string;
+  joinUrl?: string;
+}
+
+// ---- notifications ----------------------------------------------------------------------------
+
+export interface NotifyInput {
+  bookingId: string;
+  /** The booking step, part of the outbox dedupe key: one email per recipient per step. */
+  step: string;
+  template: string;
+  recipientUserIds: string[];
+  params: Record<string, string | number>;
+}
+
+export interface ReserveInput {
+  bookingId: string;
+  studentId: string;
+  tutorId: string;
+  sessionStart: string;
+  sessionEnd: string;
+  bufferMinutes: number;
+  timeZone: string;
+  priceMinor: number;
+  currency: string;
+  commissionBps: number;
+  cancellationPolicy: string;
+  instant: boolean;
+  requestExpiresAt: string;
+  idempotencyKey: string;
+  requestHash: string;
+}
+
+export interface BookingActivities {
+  /**
+   * Writes the booking row (PENDING_PAYMENT), which holds the tutor's time: the database's
+   * exclusion constraint answers 'slot_taken' when a live booking overlaps. Idempotent by booking id.
+   */
+  reserveBooking(input: ReserveInput): Promise<'reserved' | 'slot_taken'>;
+  /** Writes the booking's status to the read model and appends to its event log; idempotent by (bookingId, to, at). */
+  recordTransition(record: TransitionRecord): Promise<void>;
+  /** Appends to the booking's event log; idempotent by dedupeKey. */
+  recordEvent(event: BookingEventRecord): Promise<void>;
+  /** Keeps the read model's payment status and Stripe ids current. */
+  recordPayment(input: PaymentRecord): Promise<void>;
+  /** Moves the booking's times in the read model (reschedule), keeping its buffer; 'slot_taken' when the new time overlaps a live booking. */
+  recordReschedule(input: { bookingId: string; sessionStart: string; sessionEnd: string }): Promise<'moved' | 'slot_taken'>;
+  /** Tells clients watching the tutor that booked time changed. */
+  publishAvailabilityChanged(input: { tutorId: string }): Promise<void>;
+
+  authorizePayment(input: AuthorizeInput): Promise<AuthorizeResult>;
+  capturePayment(input: { bookingId: string; paymentIntentId: string }): Promise<CaptureResult>;
+  releasePayment(input: { bookingId: string; paymentIntentId: string }): Promise<void>;
+  refundPayment(input: RefundInput): Promise<RefundResult>;
+  getPayoutAccount(input: { tutorId: string }): Promise<PayoutAccount | null>;
+  payoutTutor(input: PayoutInput): Promise<PayoutResult>;
+  reverseTransfer(input: ReverseTransferInput): Promise<void>;
+
+  createMeeting(input: MeetingInput): Promise<Meeting>;
+  updateMeeting(input: MeetingInput & { meetingId: string }): Promise<void>;
+  deleteMeeting(input: { bookingId: string; meetingId: string }): Promise<void>;
+  syncCalendars(input: CalendarSyncInput): Promise<void>;
+  removeCalendarEvents(input: { bookingId: string; userIds: string[] }): Promise<void>;
+
+  notify(input: NotifyInput): Promise<void>;
+}
+
+/** Failure types the workflow branches on (ApplicationFailure.type). */
+export const FAILURE_TYPES = {
+  cardDeclined: 'CardDeclined',
+  invalidRequest: 'StripeInvalidRequest',
+  slotTaken: 'SlotTaken',
+} as const;

@@ -7,6 +7,21 @@ import type { Knex } from 'knex';
 import * as m0001 from './0001_extensions.js';
 import * as m0002 from './0002_users.js';
 import * as m0300 from './0300_bookings.js';
+import * as m0350 from './0350_google_calendar_links.js';
+import * as m0400 from './0400_conversations.js';
+import * as m0401 from './0401_user_presence.js';
+import * as m0100 from './0100_auth_sessions.js';
+import * as m0101 from './0101_email_tokens.js';
+import * as m0102 from './0102_email_outbox.js';
+import * as m0103 from './0103_oauth_states.js';
+import * as m0150 from './0150_subjects.js';
+import * as m0151 from './0151_files.js';
+import * as m0152 from './0152_tutor_profiles.js';
+import * as m0153 from './0153_student_profiles.js';
+import * as m0154 from './0154_verification_documents.js';
+import * as m0155 from './0155_stripe_events.js';
+import * as m0200 from './0200_availability.js';
+import * as m0210 from './0210_tutor_search_indexes.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,4 +32,19 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_extensions': m0001,
   '0002_users': m0002,
   '0300_bookings': m0300,
+  '0350_google_calendar_links': m0350,
+  '0400_conversations': m0400,
+  '0401_user_presence': m0401,
+  '0100_auth_sessions': m0100,
+  '0101_email_tokens': m0101,
+  '0102_email_outbox': m0102,
+  '0103_oauth_states': m0103,
+  '0150_subjects': m0150,
+  '0151_files': m0151,
+  '0152_tutor_profiles': m0152,
+  '0153_student_profiles': m0153,
+  '0154_verification_documents': m0154,
+  '0155_stripe_events': m0155,
+  '0200_availability': m0200,
+  '0210_tutor_search_indexes': m0210,
 };

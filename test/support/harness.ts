@@ -15,9 +15,16 @@ import { createTestDatabase } from './database.js';
 
 export { REPO_ROOT } from './paths.js';
 
+/**
+ * Every test file calls from 127.0.0.1 and shares the test stack's Redis, so the production limits
+ * (60 requests a minute) would let one file's requests throttle another's. Tests of the limits
+ * themselves override these (and use a Redis of their own).
+ */
+const GENEROUS_RATE_LIMITS = { RATE_LIMIT_PER_MINUTE: '100000', REGISTRATION_RATE_LIMIT: '100000/minute', LOGIN_RATE_LIMIT: '100000/minute' };
+
 /** Configuration of the test stack, with per-test overrides (e.g. another REDIS_URL). */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ...stackEnv('test'), LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({ ...stackEnv('test'), LOG_LEVEL: 'silent', ...GENEROUS_RATE_LIMITS, ...overrides });
 }
 
 export interface RunningApi {

@@ -5,7 +5,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { binaries } from '../../scripts/stack/provision/index.js';
 import { BOOKING_SEARCH_ATTRIBUTES } from '../../scripts/stack/search-attributes.js';
 import { stackEnv } from '../../scripts/stack/env.js';
@@ -18,6 +18,9 @@ function quietRuntime(): void {
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
+
+// @temporalio/proto is CommonJS: its namespace comes through the default export under plain Node ESM.
+const { temporal } = proto;
 
 const INDEXED_VALUE_TYPES = {
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,

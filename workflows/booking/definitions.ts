@@ -2,9 +2,12 @@
  * Names stored in workflow histories are public API: running bookings replay against them, so they
  * are defined here once, used by the workflow, the worker and the API client alike, and never renamed.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { PaymentStatus } from '../../activities/booking/types.js';
 import type { BookingStatus } from '../../domain/booking-status.js';
+import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
+import type { BookingTimings } from '../../domain/config.js';
 
 export const BOOKING_WORKFLOW_TYPE = 'bookingWorkflow';
 
@@ -23,27 +26,149 @@ export interface BookingWorkflowInput {
   bookingId: string;
   tutorId: string;
   studentId: string;
-  /** ISO instants (UTC). */
+  /** ISO instants (UTC); the zone is the student's, for emails. */
   sessionStart: string;
   sessionEnd: string;
-  /** When an unanswered request expires; computed once by the API from configuration. */
+  timeZone: string;
+  /** The tutor's buffer after a lesson, held with it so no other lesson starts inside it. */
+  bufferMinutes: number;
+  priceMinor: number;
+  currency: string;
+  commissionBps: number;
+  cancellationPolicy: CancellationPolicy;
+  /** The tutor takes bookings without answering them: the request is accepted as soon as the card is. */
+  instant: boolean;
+  paymentMethodId: string;
+  /** When an unanswered request expires: min(request TTL, start − the tutor's minimum notice). */
   requestExpiresAt: string;
+  idempotencyKey: string;
+  /** Hash of the request body, so a reused Idempotency-Key with another body is refused. */
+  requestHash: string;
+  timings: BookingTimings;
+}
+
+export type Party = 'student' | 'tutor';
+
+export interface RescheduleProposal {
+  proposedBy: Party;
+  sessionStart: string;
+  sessionEnd: string;
+}
+
+export interface NoShowReport {
+  reportedBy: Party;
+  absent: Party;
+  note?: string;
+  at: string;
 }
 
 export interface BookingSnapshot {
   bookingId: string;
   status: BookingStatus;
+  paymentStatus: PaymentStatus;
+  /** Set when the booking never came to be because the time was taken meanwhile. */
+  outcome?: 'slot_taken';
   sessionStart: string;
   sessionEnd: string;
   requestExpiresAt: string;
+  /** Present while the student must finish the payment (3-D Secure): the frontend confirms with it. */
+  paymentClientSecret?: string;
+  paymentFailure?: string;
+  capturedMinor: number;
+  refundedMinor: number;
+  paidOutMinor: number;
+  meetingJoinUrl?: string;
+  pendingReschedule?: RescheduleProposal;
+  noShowReports: NoShowReport[];
+  /** The payout waits for an admin: a dispute or a no-show report. */
+  payoutFrozen: boolean;
 }
 
-export interface TutorDecision {
-  /** The tutor acting; must be the booking's tutor. */
+// ---- commands (updates): each validated at once, answered once the workflow has applied it ----
+
+export interface SubmitRequest {
+  requestHash: string;
+}
+
+export interface TutorAnswer {
   tutorId: string;
   reason?: string;
 }
 
+export interface CancelRequest {
+  actor: 'student' | 'tutor' | 'admin';
+  actorId: string;
+  reason: string;
+  /** Admins only: refund this much instead of the policy's amount (0 allowed). */
+  refundAmountMinor?: number;
+}
+
+export interface ProposeReschedule {
+  actorId: string;
+  sessionStart: string;
+  sessionEnd: string;
+}
+
+export interface AnswerReschedule {
+  actorId: string;
+  accept: boolean;
+}
+
+export interface ReportNoShow {
+  actorId: string;
+  note?: string;
+}
+
+export interface AdminRefund {
+  adminId: string;
+  amountMinor: number;
+  reason: string;
+  /** Unique per admin action, so the refund's idempotency key differs between two real refunds. */
+  requestId: string;
+}
+
+export interface AdminResolvePayout {
+  adminId: string;
+  decision: 'pay_tutor' | 'refund_student';
+  reason: string;
+}
+
 export const getBookingQuery = defineQuery<BookingSnapshot>('getBooking');
-export const acceptUpdate = defineUpdate<BookingSnapshot, [TutorDecision]>('accept');
-export const declineUpdate = defineUpdate<BookingSnapshot, [TutorDecision]>('decline');
+
+/** Sent with the start (update-with-start): answers once the time is held and the card answered. */
+export const submitUpdate = defineUpdate<BookingSnapshot, [SubmitRequest]>('submit');
+export const acceptUpdate = defineUpdate<BookingSnapshot, [TutorAnswer]>('accept');
+export const declineUpdate = defineUpdate<BookingSnapshot, [TutorAnswer]>('decline');
+export const cancelUpdate = defineUpdate<BookingSnapshot, [CancelRequest]>('cancel');
+export const proposeRescheduleUpdate = defineUpdate<BookingSnapshot, [ProposeReschedule]>('proposeReschedule');
+export const answerRescheduleUpdate = defineUpdate<BookingSnapshot, [AnswerReschedule]>('answerReschedule');
+export const reportNoShowUpdate = defineUpdate<BookingSnapshot, [ReportNoShow]>('reportNoShow');
+export const adminRefundUpdate = defineUpdate<BookingSnapshot, [AdminRefund]>('adminRefund');
+export const adminResolvePayoutUpdate = defineUpdate<BookingSnapshot, [AdminResolvePayout]>('adminResolvePayout');
+
+// ---- Stripe webhooks, as signals ----
+
+export interface PaymentAuthorizedSignal {
+  paymentIntentId: string;
+}
+export interface PaymentFailedSignal {
+  paymentIntentId: string;
+  message: string;
+}
+export interface DisputeOpenedSignal {
+  disputeId: string;
+  reason: string;
+}
+
+export const paymentAuthorizedSignal = defineSignal<[PaymentAuthorizedSignal]>('paymentAuthorized');
+export const paymentFailedSignal = defineSignal<[PaymentFailedSignal]>('paymentFailed');
+export const disputeOpenedSignal = defineSignal<[DisputeOpenedSignal]>('disputeOpened');
+
+/** ApplicationFailure types an update can be refused with; the API maps each to an HTTP status. */
+export const REFUSALS = {
+  notAParty: 'NotAParty', // 404: someone else's booking
+  invalidState: 'InvalidState', // 409
+  idempotencyKeyReused: 'IdempotencyKeyReused', // 422
+  invalidRequest: 'InvalidRequest', // 422
+  slotTaken: 'SlotTaken', // 409
+} as const;

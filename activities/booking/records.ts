@@ -1,0 +1,138 @@
+/**
+ * The booking activities that write our own stores: the bookings read model and event log in
+ * Postgres, availability events on Redis, and notification emails through the outbox. Each is
+ * keyed so that running it twice writes once.
+ */
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import type { Redis } from 'ioredis';
+import { BookingRepository } from '../../db/repositories/booking-repository.js';
+import { UserRepository } from '../../db/repositories/user-repository.js';
+import { CHANNELS, type AvailabilityChanged } from '../../domain/events.js';
+import type { EmailSender } from '../../services/email/email-sender.js';
+import { isTemplateName } from '../../services/email/templates/index.js';
+import type { BookingActivities } from './types.js';
+
+export interface RecordActivityDependencies {
+  db: Knex;
+  redis: Redis;
+  emails: EmailSender;
+}
+
+type RecordActivities = Pick<
+  BookingActivities,
+  'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordReschedule' | 'publishAvailabilityChanged' | 'notify'
+>;
+
+const FINAL = new Set(['ENDED', 'DECLINED', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED']);
+
+export function createRecordActivities({ db, redis, emails }: RecordActivityDependencies): RecordActivities {
+  const bookings = new BookingRepository(db);
+  const users = new UserRepository(db);
+
+  return {
+    async reserveBooking(input) {
+      const end = new Date(input.sessionEnd);
+      return bookings.reserve({
+        id: input.bookingId,
+        studentId: input.studentId,
+        tutorId: input.tutorId,
+        sessionStart: new Date(input.sessionStart),
+        sessionEnd: end,
+        blockedUntil: new Date(end.getTime() + input.bufferMinutes * 60_000),
+        timeZone: input.timeZone,
+        priceMinor: input.priceMinor,
+        currency: input.currency,
+        commissionBps: input.commissionBps,
+        cancellationPolicy: input.cancellationPolicy,
+        instant: input.instant,
+        requestExpiresAt: new Date(input.requestExpiresAt),
+        idempotencyKey: input.idempotencyKey,
+        requestHash: input.requestHash,
+      });
+    },
+
+    async recordTransition(record) {
+      await db.transaction(async (trx) => {
+        await bookings.setStatus(
+          record.bookingId,
+          record.to,
+          FINAL.has(record.to) ? { cancelledBy: record.to === 'CANCELLED' ? record.actor : null, closeReason: record.reason ?? null } : {},
+          trx,
+        );
+        await bookings.appendEvent(
+          {
+            bookingId: record.bookingId,
+            type: `status.${record.to.toLowerCase()}`,
+            at: new Date(record.at),
+            actor: record.actor,
+            actorId: record.actorId ?? null,
+            dedupeKey: `status.${record.to}`,
+            data: { from: record.from, to: record.to, ...(record.reason ? { reason: record.reason } : {}) },
+          },
+          trx,
+        );
+      });
+    },
+
+    async recordEvent(event) {
+      await bookings.appendEvent({
+        bookingId: event.bookingId,
+        type: event.type,
+        at: new Date(event.at),
+        actor: event.actor,
+        actorId: event.actorId ?? null,
+        dedupeKey: event.dedupeKey,
+        data: event.data ?? {},
+      });
+    },
+
+    async recordPayment(record) {
+      await bookings.setPayment(record.bookingId, {
+        paymentStatus: record.paymentStatus,
+        capturedMinor: record.capturedMinor,
+        refundedMinor: record.refundedMinor,
+        paidOutMinor: record.paidOutMinor,
+        ...(record.paymentIntentId ? { paymentIntentId: record.paymentIntentId } : {}),
+        ...(record.chargeId ? { chargeId: record.chargeId } : {}),
+        ...(record.transferId ? { transferId: record.transferId } : {}),
+      });
+    },
+
+    async recordReschedule(input) {
+      return bookings.moveTimes(input.bookingId, new Date(input.sessionStart), new Date(input.sessionEnd));
+    },
+
+    async publishAvailabilityChanged({ tutorId }) {
+      const message: AvailabilityChanged = { tutorId, reason: 'booking', changedAt: new Date().toISOString() };
+      try {
+        await redis.publish(CHANNELS.availabilityChanged, JSON.stringify(message));
+      } catch (error) {
+        // A missed broadcast only makes a watcher's view stale until it refreshes; it must not
+        // hold up a booking, so Redis being down is logged, not retried.
+        log.warn('availability broadcast failed', { tutorId, error: (error as Error).message });
+      }
+    },
+
+    async notify(input) {
+      if (!isTemplateName(input.template)) throw ApplicationFailure.nonRetryable(`No email template named ${input.template}`, 'UnknownEmailTemplate');
+      const template = input.template;
+      const recipients = await users.findByIds(input.recipientUserIds);
+      // One email per recipient per booking step: the outbox refuses a second row with the same key.
+      const rows = await emails.enqueue(
+        recipients.map((user) => ({
+          dedupeKey: `booking:${input.bookingId}:${input.step}:${user.id}`,
+          template,
+          to: { email: user.email, name: user.displayName },
+          params: { ...input.params, recipientName: user.displayName, role: user.role } as never,
+        })),
+      );
+      // Sending is best effort here; whatever Brevo does not take stays in the outbox for the relay.
+      try {
+        await emails.deliver(rows.map((row) => row.id));
+      } catch (error) {
+        log.warn('email delivery failed; the outbox relay will retry', { error: (error as Error).message });
+      }
+    },
+  };
+}

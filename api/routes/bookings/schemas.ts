@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { BOOKING_STATUSES } from '../../../domain/booking-status.js';
+
+const instant = z.iso.datetime({ offset: true }).describe('An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z');
+const uuid = z.uuid();
+
+export const BookingIdParams = z.object({ id: uuid.describe('The booking id') });
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(8, 'use at least 8 characters, e.g. a UUID')
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .describe('Makes the request safe to retry: the same key returns the same booking'),
+});
+
+export const CreateBookingBody = z
+  .object({
+    tutorId: uuid,
+    start: instant,
+    lengthMinutes: z.number().int().min(15).max(240),
+    paymentMethodId: z.string().min(3).max(255).describe('A saved card (Stripe PaymentMethod id) of the student'),
+  })
+  .meta({ id: 'CreateBookingRequest' });
+
+const RescheduleProposalSchema = z.object({ proposedBy: z.enum(['student', 'tutor']), sessionStart: instant, sessionEnd: instant });
+
+export const BookingStateSchema = z
+  .object({
+    bookingId: uuid,
+    status: z.enum(BOOKING_STATUSES),
+    paymentStatus: z.string(),
+    sessionStart: instant,
+    sessionEnd: instant,
+    requestExpiresAt: instant,
+    paymentClientSecret: z.string().optional().describe('Present while the student must finish the payment (3-D Secure) with Stripe.js'),
+    paymentFailure: z.string().optional(),
+    capturedMinor: z.number().int(),
+    refundedMinor: z.number().int(),
+    paidOutMinor: z.number().int(),
+    meetingJoinUrl: z.string().optional(),
+    pendingReschedule: RescheduleProposalSchema.optional(),
+    noShowReports: z.array(z.object({ reportedBy: z.enum(['student', 'tutor']), absent: z.enum(['student', 'tutor']), note: z.string().optional(), at: instant })),
+    payoutFrozen: z.boolean(),
+  })
+  .meta({ id: 'BookingState', description: 'The live state of a booking, as its workflow sees it' });
+
+export const BookingSchema = z
+  .object({
+    id: uuid,
+    studentId: uuid,
+    tutorId: uuid,
+    status: z.enum(BOOKING_STATUSES),
+    paymentStatus: z.string(),
+    sessionStart: instant,
+    sessionEnd: instant,
+    timeZone: z.string(),
+    priceMinor: z.number().int(),
+    currency: z.string().length(3),
+    capturedMinor: z.number().int(),
+    refundedMinor: z.number().int(),
+    paidOutMinor: z.number().int(),
+    meetingJoinUrl: z.string().nullable(),
+    requestExpiresAt: instant,
+    closeReason: z.string().nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'Booking' });
+
+export const BookingListQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((text) => (text ? text.split(',') : undefined))
+    .pipe(z.array(z.enum(BOOKING_STATUSES)).optional())
+    .describe('Comma-separated statuses'),
+  from: instant.optional().describe('Lessons starting at or after'),
+  to: instant.optional().describe('Lessons starting before'),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const BookingListSchema = z.object({ items: z.array(BookingSchema), nextCursor: z.string().nullable() }).meta({ id: 'BookingList' });
+
+export const TimelineSchema = z
+  .object({
+    booking: BookingSchema,
+    events: z.array(
+      z.object({
+        type: z.string(),
+        at: instant,
+        actor: z.enum(['student', 'tutor', 'admin', 'system']),
+        actorId: z.string().nullable(),
+        data: z.record(z.string(), z.unknown()),
+      }),
+    ),
+  })
+  .meta({ id: 'BookingTimeline' });
+
+export const ReasonBody = z.object({ reason: z.string().trim().min(1).max(500) });
+export const OptionalReasonBody = z.object({ reason: z.string().trim().min(1).max(500).optional() });
+export const RescheduleBody = z.object({ start: instant, lengthMinutes: z.number().int().min(15).max(240) });
+export const AnswerRescheduleBody = z.object({ accept: z.boolean() });
+export const NoShowBody = z.object({ note: z.string().trim().max(1000).optional() });
+
+export const AdminCancelBody = z.object({
+  reason: z.string().trim().min(1).max(500),
+  refundAmountMinor: z.number().int().min(0).optional().describe('Default: everything captured and not yet refunded'),
+});
+export const AdminRefundBody = z.object({ amountMinor: z.number().int().positive(), reason: z.string().trim().min(1).max(500) });
+export const AdminResolveBody = z.object({ decision: z.enum(['pay_tutor', 'refund_student']), reason: z.string().trim().min(1).max(500) });
+export const AuditLogQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const AuditLogSchema = z
+  .object({
+    items: z.array(z.object({ bookingId: uuid, adminId: z.string().nullable(), type: z.string(), at: instant, data: z.record(z.string(), z.unknown()) })),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'AdminAuditLog' });

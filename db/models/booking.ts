@@ -1,0 +1,50 @@
+import { BaseModel } from './base-model.js';
+import type { BookingStatus } from '../../domain/booking-status.js';
+
+export class Booking extends BaseModel {
+  static override tableName = 'bookings';
+
+  id!: string;
+  studentId!: string;
+  tutorId!: string;
+  status!: BookingStatus;
+  sessionStart!: Date;
+  sessionEnd!: Date;
+  blockedUntil!: Date;
+  timeZone!: string;
+  priceMinor!: number;
+  currency!: string;
+  commissionBps!: number;
+  cancellationPolicy!: string;
+  instant!: boolean;
+  requestExpiresAt!: Date;
+  idempotencyKey!: string;
+  requestHash!: string;
+  paymentStatus!: string;
+  paymentIntentId!: string | null;
+  chargeId!: string | null;
+  transferId!: string | null;
+  capturedMinor!: number;
+  refundedMinor!: number;
+  paidOutMinor!: number;
+  meetingId!: string | null;
+  meetingJoinUrl!: string | null;
+  cancelledBy!: string | null;
+  closeReason!: string | null;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export class BookingEvent extends BaseModel {
+  static override tableName = 'booking_events';
+
+  id!: string;
+  bookingId!: string;
+  type!: string;
+  at!: Date;
+  actor!: 'student' | 'tutor' | 'admin' | 'system';
+  actorId!: string | null;
+  dedupeKey!: string;
+  data!: Record<string, unknown>;
+  createdAt!: Date;
+}

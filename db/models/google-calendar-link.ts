@@ -1,0 +1,14 @@
+import { BaseModel } from './base-model.js';
+
+/** A user's connected Google Calendar (see migration 0350). */
+export class GoogleCalendarLink extends BaseModel {
+  static override tableName = 'google_calendar_links';
+  static override idColumn = 'userId';
+
+  userId!: string;
+  /** Sealed by services/crypto/secret-box.ts; open it only to call Google. */
+  refreshTokenEncrypted!: string;
+  calendarId!: string;
+  connectedAt!: Date;
+  updatedAt!: Date;
+}

@@ -1,0 +1,148 @@
+/**
+ * Every query on bookings and their event log. Writes come from the booking workflow's activities
+ * (the workflow is the single writer of a booking's lifecycle); reads serve the API.
+ */
+import type { Knex } from 'knex';
+import { Booking, BookingEvent } from '../models/booking.js';
+import type { BookingStatus } from '../../domain/booking-status.js';
+
+export interface NewBooking {
+  id: string;
+  studentId: string;
+  tutorId: string;
+  sessionStart: Date;
+  sessionEnd: Date;
+  blockedUntil: Date;
+  timeZone: string;
+  priceMinor: number;
+  currency: string;
+  commissionBps: number;
+  cancellationPolicy: string;
+  instant: boolean;
+  requestExpiresAt: Date;
+  idempotencyKey: string;
+  requestHash: string;
+}
+
+export type NewBookingEvent = Pick<BookingEvent, 'bookingId' | 'type' | 'at' | 'actor' | 'actorId' | 'dedupeKey' | 'data'>;
+
+export interface BookingListFilter {
+  userId: string;
+  role: 'student' | 'tutor';
+  statuses?: BookingStatus[];
+  from?: Date;
+  to?: Date;
+  /** Keyset cursor: (session_start, id) of the last row of the previous page, newest first. */
+  before?: { sessionStart: Date; id: string };
+  limit: number;
+}
+
+const NO_OVERLAP_CONSTRAINT = 'bookings_no_overlap';
+
+function isOverlap(error: unknown): boolean {
+  const pgError = error as { code?: string; constraint?: string };
+  return pgError.code === '23P01' && pgError.constraint === NO_OVERLAP_CONSTRAINT;
+}
+
+export class BookingRepository {
+  constructor(private readonly db: Knex) {}
+
+  /** Inserts the booking in PENDING_PAYMENT; 'slot_taken' when a live booking overlaps its held time. */
+  async reserve(booking: NewBooking): Promise<'reserved' | 'slot_taken'> {
+    try {
+      // ON CONFLICT (id): a retried activity finds its own row and succeeds again.
+      await Booking.query(this.db)
+        .insert({ ...booking, status: 'PENDING_PAYMENT' })
+        .onConflict('id')
+        .ignore();
+      return 'reserved';
+    } catch (error) {
+      if (isOverlap(error)) return 'slot_taken';
+      throw error;
+    }
+  }
+
+  async moveTimes(id: string, sessionStart: Date, sessionEnd: Date): Promise<'moved' | 'slot_taken'> {
+    try {
+      // The buffer travels with the booking: blocked_until keeps its distance from the end.
+      await this.db('bookings')
+        .where({ id })
+        .update({
+          session_start: sessionStart,
+          session_end: sessionEnd,
+          blocked_until: this.db.raw('?::timestamptz + (blocked_until - session_end)', [sessionEnd]),
+          updated_at: this.db.fn.now(),
+        });
+      return 'moved';
+    } catch (error) {
+      if (isOverlap(error)) return 'slot_taken';
+      throw error;
+    }
+  }
+
+  async setStatus(id: string, status: BookingStatus, extra: { cancelledBy?: string | null; closeReason?: string | null } = {}, trx?: Knex.Transaction): Promise<void> {
+    await Booking.query(trx ?? this.db)
+      .findById(id)
+      .patch({ status, ...extra, updatedAt: new Date() });
+  }
+
+  async setPayment(id: string, patch: Partial<Pick<Booking, 'paymentStatus' | 'paymentIntentId' | 'chargeId' | 'transferId' | 'capturedMinor' | 'refundedMinor' | 'paidOutMinor'>>): Promise<void> {
+    await Booking.query(this.db)
+      .findById(id)
+      .patch({ ...patch, updatedAt: new Date() });
+  }
+
+  async setMeeting(id: string, meeting: { meetingId: string | null; meetingJoinUrl: string | null }): Promise<void> {
+    await Booking.query(this.db)
+      .findById(id)
+      .patch({ ...meeting, updatedAt: new Date() });
+  }
+
+  /** Appends an event once per (booking, dedupe key): a retried activity writes nothing new. */
+  async appendEvent(event: NewBookingEvent, trx?: Knex.Transaction): Promise<void> {
+    await BookingEvent.query(trx ?? this.db)
+      .insert(event)
+      .onConflict(['booking_id', 'dedupe_key'])
+      .ignore();
+  }
+
+  async findById(id: string): Promise<Booking | undefined> {
+    return Booking.query(this.db).findById(id);
+  }
+
+  async findByIdempotencyKey(studentId: string, idempotencyKey: string): Promise<Booking | undefined> {
+    return Booking.query(this.db).findOne({ studentId, idempotencyKey });
+  }
+
+  async list(filter: BookingListFilter): Promise<Booking[]> {
+    const query = Booking.query(this.db)
+      .where(filter.role === 'student' ? 'student_id' : 'tutor_id', filter.userId)
+      .orderBy([
+        { column: 'session_start', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(filter.limit);
+    if (filter.statuses?.length) query.whereIn('status', filter.statuses);
+    if (filter.from) query.where('session_start', '>=', filter.from);
+    if (filter.to) query.where('session_start', '<', filter.to);
+    if (filter.before) query.whereRaw('(session_start, id) < (?, ?)', [filter.before.sessionStart, filter.before.id]);
+    return query;
+  }
+
+  async events(bookingId: string): Promise<BookingEvent[]> {
+    return BookingEvent.query(this.db).where({ bookingId }).orderBy([{ column: 'at' }, { column: 'id' }]);
+  }
+
+  /** Admin actions across all bookings, newest first: the audit log. */
+  async adminEvents(limit: number, before?: { at: Date; id: string }): Promise<BookingEvent[]> {
+    const query = BookingEvent.query(this.db)
+      .where({ actor: 'admin' })
+      .orderBy([
+        { column: 'at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    if (before) query.whereRaw('(at, id) < (?, ?)', [before.at, before.id]);
+    return query;
+  }
+}

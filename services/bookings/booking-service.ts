@@ -1,0 +1,306 @@
+/**
+ * What the API does with bookings. It never writes a booking's status: it starts, updates and
+ * queries the booking's workflow, which is the single writer, and reads the read model it keeps.
+ */
+import { createHash } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Principal } from '../../api/context.js';
+import type { Booking, BookingEvent } from '../../db/models/booking.js';
+import type { BookingRepository } from '../../db/repositories/booking-repository.js';
+import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
+import type { UserRepository } from '../../db/repositories/user-repository.js';
+import { type SlotVerdict, isSlotBookable, type TutorSchedule } from '../../domain/availability/slots.js';
+import { requestExpiresAt, type BookingStatus } from '../../domain/booking-status.js';
+import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
+import type { Config } from '../../domain/config.js';
+import { AppError } from '../../domain/errors.js';
+import { lessonPrice } from '../../domain/money.js';
+import {
+  acceptUpdate,
+  adminRefundUpdate,
+  adminResolvePayoutUpdate,
+  answerRescheduleUpdate,
+  BOOKING_WORKFLOW_TYPE,
+  type BookingSnapshot,
+  bookingWorkflowId,
+  type BookingWorkflowInput,
+  cancelUpdate,
+  declineUpdate,
+  proposeRescheduleUpdate,
+  REFUSALS,
+  reportNoShowUpdate,
+  SEARCH_ATTRIBUTES,
+  submitUpdate,
+} from '../../workflows/booking/definitions.js';
+import { staticSummary } from '../../workflows/booking/details.js';
+import type { UpdateDefinition } from '@temporalio/common';
+
+export interface ScheduleSource {
+  /** The tutor's rules, overrides, settings and live bookings around `startMs`; undefined when there is no such tutor. */
+  scheduleAround(tutorId: string, startMs: number): Promise<TutorSchedule | undefined>;
+}
+
+export interface BookingRequest {
+  tutorId: string;
+  start: string;
+  lengthMinutes: number;
+  paymentMethodId: string;
+}
+
+export interface BookingServiceDependencies {
+  config: Config;
+  temporal: Client;
+  bookings: BookingRepository;
+  tutors: TutorProfileRepository;
+  users: UserRepository;
+  schedules: ScheduleSource;
+}
+
+const SLOT_REFUSALS: Record<Exclude<SlotVerdict, { bookable: true }>['reason'], string> = {
+  length_not_offered: 'The tutor does not offer lessons of that length',
+  too_soon: 'That start is sooner than the tutor’s minimum notice',
+  beyond_horizon: 'That start is further ahead than the tutor takes bookings',
+  outside_availability: 'The tutor is not available at that time',
+  conflict: 'The tutor is already booked at that time',
+};
+
+/** Maps the workflow's refusal types to the one error type of the API. */
+function refusalToAppError(error: unknown): never {
+  const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+  if (failure instanceof ApplicationFailure) {
+    const message = failure.message;
+    switch (failure.type) {
+      case REFUSALS.notAParty:
+        throw AppError.notFound('Booking');
+      case REFUSALS.invalidState:
+      case REFUSALS.slotTaken:
+        throw AppError.conflict(message);
+      case REFUSALS.idempotencyKeyReused:
+      case REFUSALS.invalidRequest:
+        throw new AppError('unprocessable', message);
+    }
+  }
+  throw error;
+}
+
+/** The same student and Idempotency-Key always name the same booking (and so the same workflow). */
+export function bookingIdFor(studentId: string, idempotencyKey: string): string {
+  const hex = createHash('sha256').update(`${studentId}\u0000${idempotencyKey}`).digest('hex');
+  // RFC 9562 version 8 (custom) UUID built from the hash.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function requestHashOf(request: BookingRequest): string {
+  const canonical = JSON.stringify([request.tutorId, new Date(request.start).toISOString(), request.lengthMinutes, request.paymentMethodId]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export interface RequestOutcome {
+  created: boolean;
+  booking: BookingSnapshot;
+}
+
+export class BookingService {
+  constructor(private readonly deps: BookingServiceDependencies) {}
+
+  private handle(bookingId: string) {
+    return this.deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId));
+  }
+
+  /**
+   * Requests a lesson. The workflow holds the time (the database refuses an overlap), authorizes
+   * the card and answers through the update sent with its start. A retry with the same
+   * Idempotency-Key reaches the same booking; with another body it is refused.
+   */
+  async request(principal: Principal, request: BookingRequest, idempotencyKey: string): Promise<RequestOutcome> {
+    if (principal.role !== 'student') throw AppError.forbidden('Only students book lessons');
+    const bookingId = bookingIdFor(principal.userId, idempotencyKey);
+    const requestHash = requestHashOf(request);
+
+    const existing = await this.deps.bookings.findById(bookingId);
+    if (existing) {
+      if (existing.requestHash !== requestHash) {
+        throw new AppError('unprocessable', 'This Idempotency-Key was already used for a different booking request');
+      }
+      return { created: false, booking: await this.currentState(existing) };
+    }
+
+    const { config } = this.deps;
+    const startMs = Date.parse(request.start);
+    const [tutor, profile, schedule, student] = await Promise.all([
+      this.deps.users.findById(request.tutorId),
+      this.deps.tutors.findByUserId(request.tutorId),
+      this.deps.schedules.scheduleAround(request.tutorId, startMs),
+      this.deps.users.findById(principal.userId),
+    ]);
+    if (!tutor || tutor.role !== 'tutor' || !profile?.published || !schedule) throw AppError.notFound('Tutor');
+
+    const verdict = isSlotBookable(schedule, startMs, request.lengthMinutes, Date.now());
+    if (!verdict.bookable) {
+      throw verdict.reason === 'conflict' ? AppError.conflict(SLOT_REFUSALS.conflict) : new AppError('unprocessable', SLOT_REFUSALS[verdict.reason]);
+    }
+
+    const now = new Date();
+    const sessionStart = new Date(startMs);
+    const sessionEnd = new Date(startMs + request.lengthMinutes * 60_000);
+    const input: BookingWorkflowInput = {
+      bookingId,
+      tutorId: tutor.id,
+      studentId: principal.userId,
+      sessionStart: sessionStart.toISOString(),
+      sessionEnd: sessionEnd.toISOString(),
+      timeZone: student?.timeZone ?? 'UTC',
+      bufferMinutes: schedule.settings.bufferMinutes,
+      priceMinor: lessonPrice(profile.hourlyRateMinor, request.lengthMinutes),
+      currency: profile.currency,
+      commissionBps: config.booking.commissionBps,
+      cancellationPolicy: profile.cancellationPolicy as CancellationPolicy,
+      instant: profile.instantBooking,
+      paymentMethodId: request.paymentMethodId,
+      requestExpiresAt: requestExpiresAt(now, sessionStart, config.booking.requestTtlMs, schedule.settings.minimumNoticeMinutes * 60_000).toISOString(),
+      idempotencyKey,
+      requestHash,
+      timings: {
+        requestTtlMs: config.booking.requestTtlMs,
+        paymentActionTimeoutMs: config.booking.paymentActionTimeoutMs,
+        graceMs: config.booking.graceMs,
+        reminderOffsetsMs: config.booking.reminderOffsetsMs,
+        payoutHoldMs: config.booking.payoutHoldMs,
+        payoutRecheckMs: config.booking.payoutRecheckMs,
+        refundWindowMs: config.booking.refundWindowMs,
+      },
+    };
+
+    const start = new WithStartWorkflowOperation(BOOKING_WORKFLOW_TYPE, {
+      workflowId: bookingWorkflowId(bookingId),
+      taskQueue: config.temporal.taskQueue,
+      args: [input],
+      // Two identical requests racing: the second joins the first's workflow instead of failing.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.bookingStatus, value: 'PENDING_PAYMENT' },
+        { key: SEARCH_ATTRIBUTES.tutorId, value: tutor.id },
+        { key: SEARCH_ATTRIBUTES.studentId, value: principal.userId },
+        { key: SEARCH_ATTRIBUTES.sessionStart, value: sessionStart },
+        { key: SEARCH_ATTRIBUTES.paymentStatus, value: 'pending' },
+      ],
+      staticSummary: staticSummary(input, { student: student?.displayName ?? principal.userId, tutor: tutor.displayName }),
+      staticDetails: `Booking ${bookingId}\n\nStudent ${principal.userId} · tutor ${tutor.id}\n\nIdempotency-Key ${idempotencyKey}`,
+    });
+    let booking: BookingSnapshot;
+    try {
+      booking = await this.deps.temporal.workflow.executeUpdateWithStart(submitUpdate, { args: [{ requestHash }], startWorkflowOperation: start });
+    } catch (error) {
+      refusalToAppError(error);
+    }
+    if (booking.outcome === 'slot_taken') throw AppError.conflict(SLOT_REFUSALS.conflict);
+    if (booking.status === 'PAYMENT_FAILED') {
+      throw new AppError('payment_failed', booking.paymentFailure ?? 'The card was declined', { extensions: { bookingId } });
+    }
+    return { created: true, booking };
+  }
+
+  /** The live state from the workflow, or the read model once the workflow has finished. */
+  private async currentState(row: Booking): Promise<BookingSnapshot> {
+    try {
+      return await this.handle(row.id).query('getBooking');
+    } catch {
+      return snapshotOf(row);
+    }
+  }
+
+  /** A booking its parties and admins may see; anyone else is told it does not exist. */
+  async get(principal: Principal, bookingId: string): Promise<Booking> {
+    const booking = await this.deps.bookings.findById(bookingId);
+    if (!booking || !canSee(principal, booking)) throw AppError.notFound('Booking');
+    return booking;
+  }
+
+  async timeline(principal: Principal, bookingId: string): Promise<{ booking: Booking; events: BookingEvent[] }> {
+    const booking = await this.get(principal, bookingId);
+    return { booking, events: await this.deps.bookings.events(bookingId) };
+  }
+
+  async list(principal: Principal, filter: { statuses?: BookingStatus[]; from?: Date; to?: Date; before?: { sessionStart: Date; id: string }; limit: number }): Promise<Booking[]> {
+    if (principal.role === 'admin') throw AppError.forbidden('Admins list bookings through the Temporal UI or the admin routes');
+    return this.deps.bookings.list({ userId: principal.userId, role: principal.role, ...filter });
+  }
+
+  /** Sends an update to the workflow of a booking the principal may act on. */
+  private async act<A>(principal: Principal, bookingId: string, update: UpdateDefinition<BookingSnapshot, [A]>, arg: A): Promise<BookingSnapshot> {
+    await this.get(principal, bookingId);
+    try {
+      return await this.handle(bookingId).executeUpdate(update, { args: [arg] });
+    } catch (error) {
+      refusalToAppError(error);
+    }
+  }
+
+  accept(principal: Principal, bookingId: string, reason?: string) {
+    return this.act(principal, bookingId, acceptUpdate, { tutorId: principal.userId, ...(reason ? { reason } : {}) });
+  }
+
+  decline(principal: Principal, bookingId: string, reason?: string) {
+    return this.act(principal, bookingId, declineUpdate, { tutorId: principal.userId, ...(reason ? { reason } : {}) });
+  }
+
+  cancel(principal: Principal, bookingId: string, reason: string, refundAmountMinor?: number) {
+    const actor = principal.role;
+    return this.act(principal, bookingId, cancelUpdate, { actor, actorId: principal.userId, reason, ...(refundAmountMinor !== undefined ? { refundAmountMinor } : {}) });
+  }
+
+  proposeReschedule(principal: Principal, bookingId: string, start: string, lengthMinutes: number) {
+    const startMs = Date.parse(start);
+    return this.act(principal, bookingId, proposeRescheduleUpdate, {
+      actorId: principal.userId,
+      sessionStart: new Date(startMs).toISOString(),
+      sessionEnd: new Date(startMs + lengthMinutes * 60_000).toISOString(),
+    });
+  }
+
+  answerReschedule(principal: Principal, bookingId: string, accept: boolean) {
+    return this.act(principal, bookingId, answerRescheduleUpdate, { actorId: principal.userId, accept });
+  }
+
+  reportNoShow(principal: Principal, bookingId: string, note?: string) {
+    return this.act(principal, bookingId, reportNoShowUpdate, { actorId: principal.userId, ...(note ? { note } : {}) });
+  }
+
+  adminRefund(principal: Principal, bookingId: string, amountMinor: number, reason: string, requestId: string) {
+    return this.act(principal, bookingId, adminRefundUpdate, { adminId: principal.userId, amountMinor, reason, requestId });
+  }
+
+  adminResolvePayout(principal: Principal, bookingId: string, decision: 'pay_tutor' | 'refund_student', reason: string) {
+    return this.act(principal, bookingId, adminResolvePayoutUpdate, { adminId: principal.userId, decision, reason });
+  }
+
+  async auditLog(limit: number, before?: { at: Date; id: string }): Promise<BookingEvent[]> {
+    return this.deps.bookings.adminEvents(limit, before);
+  }
+}
+
+function canSee(principal: Principal, booking: Booking): boolean {
+  return principal.role === 'admin' || booking.studentId === principal.userId || booking.tutorId === principal.userId;
+}
+
+function snapshotOf(row: Booking): BookingSnapshot {
+  return {
+    bookingId: row.id,
+    status: row.status,
+    paymentStatus: row.paymentStatus as BookingSnapshot['paymentStatus'],
+    sessionStart: row.sessionStart.toISOString(),
+    sessionEnd: row.sessionEnd.toISOString(),
+    requestExpiresAt: row.requestExpiresAt.toISOString(),
+    capturedMinor: row.capturedMinor,
+    refundedMinor: row.refundedMinor,
+    paidOutMinor: row.paidOutMinor,
+    ...(row.meetingJoinUrl ? { meetingJoinUrl: row.meetingJoinUrl } : {}),
+    noShowReports: [],
+    payoutFrozen: false,
+  };
+}

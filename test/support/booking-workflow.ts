@@ -1,0 +1,155 @@
+/**
+ * Helpers for workflow tests: booking inputs with short timings, and activities that record what
+ * the workflow asked for (the real activities have their own tests against stripe-mock, the fakes
+ * and Postgres). Temporal itself is always a real server.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuthorizeResult, BookingActivities } from '../../activities/booking/types.js';
+import type { BookingTimings } from '../../domain/config.js';
+import type { BookingWorkflowInput } from '../../workflows/booking/definitions.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+export const REAL_TIMINGS: BookingTimings = {
+  requestTtlMs: 24 * HOUR,
+  paymentActionTimeoutMs: 30 * MINUTE,
+  graceMs: 15 * MINUTE,
+  reminderOffsetsMs: [24 * HOUR, HOUR],
+  payoutHoldMs: 72 * HOUR,
+  payoutRecheckMs: HOUR,
+  refundWindowMs: 30 * 24 * HOUR,
+};
+
+export function bookingInput(now: number, overrides: Partial<BookingWorkflowInput> = {}): BookingWorkflowInput {
+  const start = now + 72 * HOUR;
+  return {
+    bookingId: randomUUID(),
+    tutorId: randomUUID(),
+    studentId: randomUUID(),
+    sessionStart: new Date(start).toISOString(),
+    sessionEnd: new Date(start + HOUR).toISOString(),
+    timeZone: 'Europe/Paris',
+    bufferMinutes: 10,
+    priceMinor: 5_000,
+    currency: 'EUR',
+    commissionBps: 1_500,
+    cancellationPolicy: 'moderate',
+    instant: false,
+    paymentMethodId: 'pm_card_visa',
+    requestExpiresAt: new Date(now + 24 * HOUR).toISOString(),
+    idempotencyKey: randomUUID(),
+    requestHash: 'hash-1',
+    timings: REAL_TIMINGS,
+    ...overrides,
+  };
+}
+
+export interface Call {
+  name: keyof BookingActivities;
+  args: Record<string, unknown>;
+}
+
+export interface RecordingOptions {
+  reservation?: 'reserved' | 'slot_taken';
+  authorization?: AuthorizeResult['status'];
+  payoutsEnabled?: () => boolean;
+  rescheduleResult?: 'moved' | 'slot_taken';
+}
+
+export type RecordingActivities = BookingActivities & {
+  calls: Call[];
+  /** The names called, in order. */
+  names(): string[];
+  callsOf(name: keyof BookingActivities): Record<string, unknown>[];
+};
+
+export function recordingActivities(options: RecordingOptions = {}): RecordingActivities {
+  const calls: Call[] = [];
+  const record = (name: keyof BookingActivities, args: unknown) => {
+    calls.push({ name, args: args as Record<string, unknown> });
+  };
+  const activities: BookingActivities = {
+    async reserveBooking(input) {
+      record('reserveBooking', input);
+      return options.reservation ?? 'reserved';
+    },
+    async recordTransition(input) {
+      record('recordTransition', input);
+    },
+    async recordEvent(input) {
+      record('recordEvent', input);
+    },
+    async recordPayment(input) {
+      record('recordPayment', input);
+    },
+    async recordReschedule(input) {
+      record('recordReschedule', input);
+      return options.rescheduleResult ?? 'moved';
+    },
+    async publishAvailabilityChanged(input) {
+      record('publishAvailabilityChanged', input);
+    },
+    async authorizePayment(input) {
+      record('authorizePayment', input);
+      const status = options.authorization ?? 'authorized';
+      return {
+        paymentIntentId: `pi_${input.bookingId.slice(0, 8)}`,
+        status,
+        ...(status === 'requires_action' ? { clientSecret: 'pi_secret_123' } : {}),
+        ...(status === 'failed' ? { failureMessage: 'Your card was declined.' } : {}),
+      };
+    },
+    async capturePayment(input) {
+      record('capturePayment', input);
+      return { chargeId: 'ch_1', amountCapturedMinor: 5_000 };
+    },
+    async releasePayment(input) {
+      record('releasePayment', input);
+    },
+    async refundPayment(input) {
+      record('refundPayment', input);
+      return { refundId: `re_${input.step}`, amountMinor: input.amountMinor };
+    },
+    async getPayoutAccount(input) {
+      record('getPayoutAccount', input);
+      return { accountId: 'acct_tutor', payoutsEnabled: options.payoutsEnabled ? options.payoutsEnabled() : true };
+    },
+    async payoutTutor(input) {
+      record('payoutTutor', input);
+      return { transferId: 'tr_1', amountMinor: input.amountMinor };
+    },
+    async reverseTransfer(input) {
+      record('reverseTransfer', input);
+    },
+    async createMeeting(input) {
+      record('createMeeting', input);
+      return { meetingId: 'zoom-1', joinUrl: 'https://zoom.example/j/1' };
+    },
+    async updateMeeting(input) {
+      record('updateMeeting', input);
+    },
+    async deleteMeeting(input) {
+      record('deleteMeeting', input);
+    },
+    async syncCalendars(input) {
+      record('syncCalendars', input);
+    },
+    async removeCalendarEvents(input) {
+      record('removeCalendarEvents', input);
+    },
+    async notify(input) {
+      record('notify', input);
+    },
+  };
+  return Object.assign(activities, {
+    calls,
+    names: () => calls.map((call) => call.name),
+    callsOf: (name: keyof BookingActivities) => calls.filter((call) => call.name === name).map((call) => call.args),
+  });
+}
+
+/** The statuses the workflow wrote to the read model, in order. */
+export function transitions(activities: RecordingActivities): string[] {
+  return activities.callsOf('recordTransition').map((call) => String(call.to));
+}

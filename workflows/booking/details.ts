@@ -1,0 +1,26 @@
+/**
+ * The booking's "current details" for the Temporal UI, in plain words (Temporal markdown), so ops
+ * read where a booking stands without decoding its history.
+ */
+import type { BookingSnapshot, BookingWorkflowInput } from './definitions.js';
+
+const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
+
+export function describeState(state: BookingSnapshot, input: BookingWorkflowInput): string {
+  const lines = [
+    `**${state.status}** · payment ${state.paymentStatus}`,
+    `Lesson ${state.sessionStart} → ${state.sessionEnd} (${input.timeZone})`,
+    `Student ${input.studentId} · tutor ${input.tutorId}`,
+    `Price ${money(input.priceMinor, input.currency)} · captured ${money(state.capturedMinor, input.currency)} · refunded ${money(state.refundedMinor, input.currency)} · paid out ${money(state.paidOutMinor, input.currency)}`,
+  ];
+  if (state.status === 'REQUESTED') lines.push(`Waiting for the tutor until ${state.requestExpiresAt}`);
+  if (state.pendingReschedule) lines.push(`The ${state.pendingReschedule.proposedBy} proposed ${state.pendingReschedule.sessionStart}; waiting for the other party`);
+  if (state.payoutFrozen) lines.push('**Payout frozen**: a dispute or no-show report waits for an admin (adminResolvePayout)');
+  if (state.paymentFailure) lines.push(`Payment problem: ${state.paymentFailure}`);
+  return lines.join('\n\n');
+}
+
+/** The fixed summary shown in the workflow list: who, when, how much. */
+export function staticSummary(input: Pick<BookingWorkflowInput, 'sessionStart' | 'priceMinor' | 'currency' | 'instant'>, names: { student: string; tutor: string }): string {
+  return `Lesson ${names.student} with ${names.tutor} at ${input.sessionStart}, ${money(input.priceMinor, input.currency)}${input.instant ? ' (instant booking)' : ''}`;
+}
