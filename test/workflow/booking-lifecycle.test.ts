@@ -43,15 +43,33 @@ async function withBooking(
   const taskQueue = uniqueTaskQueue('lifecycle');
   const activities = recordingActivities(options);
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
-  const input = bookingInput(Date.now(), options.input);
+  // The server's clock, not this machine's: earlier tests in the file skipped it weeks ahead.
+  const input = bookingInput(await env.currentTimeMs(), options.input);
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(bookingWorkflow, { taskQueue, workflowId: bookingWorkflowId(input.bookingId), args: [input] });
-    await body(handle, input, activities);
+    try {
+      await body(handle, input, activities);
+    } finally {
+      // A workflow left with an activity nobody will run stops the test server's clock for every
+      // later test: end it here if the test did not.
+      await handle.terminate('test finished').catch(() => undefined);
+    }
   });
   return activities;
 }
 
 const steps = (activities: RecordingActivities) => activities.callsOf('notify').map((call) => String(call.step));
+
+/** The reason the workflow gave for refusing an update. */
+async function refusalOf(update: Promise<unknown>): Promise<string> {
+  try {
+    await update;
+  } catch (error) {
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    return (error as WorkflowUpdateFailedError).cause?.message ?? '';
+  }
+  throw new Error('the update was accepted');
+}
 
 it('names the workflow type as the constant the API starts it by', () => {
   expect(bookingWorkflow.name).toBe(BOOKING_WORKFLOW_TYPE);
@@ -127,6 +145,7 @@ describe('the request', () => {
     const activities = await withBooking({ authorization: 'failed' }, async (handle, input) => {
       const answer = await handle.executeUpdate(submitUpdate, { args: [{ requestHash: input.requestHash }] });
       expect(answer).toMatchObject({ status: 'PAYMENT_FAILED', paymentFailure: 'Your card was declined.' });
+      await handle.result();
     });
     expect(transitions(activities)).toEqual(['PAYMENT_FAILED']);
     expect(steps(activities)).toEqual(['payment-failed']);
@@ -225,7 +244,10 @@ describe('a scheduled lesson', () => {
     expect(activities.callsOf('updateMeeting')).toHaveLength(1);
     const active = activities.callsOf('recordTransition').find((call) => call.to === 'ACTIVE')!;
     const moved = activities.callsOf('recordReschedule')[0]!;
-    expect(active.at).toBe(moved.sessionStart);
+    // The lesson started at the new time (a timer fires a few milliseconds late), not the old one 48 h earlier.
+    const lateBy = Date.parse(String(active.at)) - Date.parse(String(moved.sessionStart));
+    expect(lateBy).toBeGreaterThanOrEqual(0);
+    expect(lateBy).toBeLessThan(60_000);
     expect(steps(activities).filter((step) => step.startsWith('reminder-')).every((step) => step.endsWith(String(moved.sessionStart)))).toBe(true);
   });
 
@@ -235,7 +257,7 @@ describe('a scheduled lesson', () => {
       const newStart = new Date(Date.parse(input.sessionStart) + HOUR).toISOString();
       const newEnd = new Date(Date.parse(input.sessionEnd) + HOUR).toISOString();
       await handle.executeUpdate(proposeRescheduleUpdate, { args: [{ actorId: input.tutorId, sessionStart: newStart, sessionEnd: newEnd }] });
-      await expect(handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.studentId, accept: true }] })).rejects.toThrow(/no longer free/);
+      expect(await refusalOf(handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.studentId, accept: true }] }))).toMatch(/no longer free/);
       expect((await handle.query(getBookingQuery)).sessionStart).toBe(input.sessionStart);
       await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'admin', actorId: 'admin-1', reason: 'test over' }] });
     });
@@ -244,14 +266,14 @@ describe('a scheduled lesson', () => {
 
 describe('after the lesson', () => {
   it('freezes the payout on a no-show report until an admin refunds the student', async () => {
-    const activities = await withBooking({}, async (handle, input) => {
+    const activities = await withBooking({}, async (handle, input, recorded) => {
       await handle.executeUpdate(submitUpdate, { args: [{ requestHash: input.requestHash }] });
       await handle.executeUpdate(acceptUpdate, { args: [{ tutorId: input.tutorId }] });
       await env.sleep(72 * HOUR + 20 * MINUTE); // started, ended (1 h lesson + 15 min grace): ENDED
       const reported = await handle.executeUpdate(reportNoShowUpdate, { args: [{ actorId: input.studentId, note: 'Tutor never joined' }] });
       expect(reported).toMatchObject({ payoutFrozen: true, noShowReports: [expect.objectContaining({ reportedBy: 'student', absent: 'tutor' })] });
       await env.sleep(10 * 24 * HOUR); // long past the hold: still frozen
-      expect(activities.callsOf('payoutTutor')).toHaveLength(0);
+      expect(recorded.callsOf('payoutTutor')).toHaveLength(0);
       const resolved = await handle.executeUpdate(adminResolvePayoutUpdate, { args: [{ adminId: 'admin-1', decision: 'refund_student', reason: 'Tutor confirmed absence' }] });
       expect(resolved).toMatchObject({ refundedMinor: 5_000, payoutFrozen: false });
       await handle.result();
@@ -261,13 +283,13 @@ describe('after the lesson', () => {
   });
 
   it('freezes the payout on a dispute; an admin may still pay the tutor', async () => {
-    const activities = await withBooking({}, async (handle, input) => {
+    const activities = await withBooking({}, async (handle, input, recorded) => {
       await handle.executeUpdate(submitUpdate, { args: [{ requestHash: input.requestHash }] });
       await handle.executeUpdate(acceptUpdate, { args: [{ tutorId: input.tutorId }] });
       await env.sleep(74 * HOUR);
       await handle.signal(disputeOpenedSignal, { disputeId: 'dp_1', reason: 'fraudulent' });
       await env.sleep(5 * 24 * HOUR);
-      expect(activities.callsOf('payoutTutor')).toHaveLength(0);
+      expect(recorded.callsOf('payoutTutor')).toHaveLength(0);
       await handle.executeUpdate(adminResolvePayoutUpdate, { args: [{ adminId: 'admin-1', decision: 'pay_tutor', reason: 'Dispute won' }] });
       expect((await handle.result()).paidOutMinor).toBe(4_250);
     });
@@ -292,10 +314,9 @@ describe('after the lesson', () => {
       await handle.executeUpdate(acceptUpdate, { args: [{ tutorId: input.tutorId }] });
       await env.sleep(72 * HOUR + 20 * MINUTE + 73 * HOUR); // ended, then past the payout hold
       expect((await handle.query(getBookingQuery)).paymentStatus).toBe('paid_out');
-      await expect(handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: 'admin-1', amountMinor: 5_001, reason: 'too much', requestId: 'r1' }] })).rejects.toThrow(/At most 5000/);
+      expect(await refusalOf(handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: 'admin-1', amountMinor: 5_001, reason: 'too much', requestId: 'r1' }] }))).toMatch(/At most 5000/);
       const refunded = await handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: 'admin-1', amountMinor: 1_000, reason: 'Goodwill', requestId: 'r2' }] });
       expect(refunded).toMatchObject({ refundedMinor: 1_000, paymentStatus: 'partially_refunded' });
-      await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'admin', actorId: 'admin-1', reason: 'no' }] }).catch(() => undefined);
     });
     expect(activities.callsOf('refundPayment')).toEqual([expect.objectContaining({ amountMinor: 1_000, step: 'refund-admin-r2' })]);
     expect(activities.callsOf('reverseTransfer')).toEqual([expect.objectContaining({ amountMinor: 1_000, transferId: 'tr_1' })]);

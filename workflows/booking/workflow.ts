@@ -402,11 +402,14 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   async function schedule(actor: 'tutor' | 'system', actorId?: string): Promise<void> {
     if (!(await capture())) {
       await moveTo('CANCELLED', 'system', undefined, 'The payment could not be captured');
+      submissionSettled = true;
       await run('publishAvailabilityChanged', 'Tell watchers the time is free again', { tutorId: input.tutorId });
       await notify('capture-failed', 'booking-cancelled', bothParties(), { reason: 'The payment could not be captured' });
       return;
     }
     await moveTo('SCHEDULED', actor, actorId, input.instant ? 'Instant booking' : undefined);
+    // An instant booking answers its student now; the meeting, calendars and emails follow.
+    submissionSettled = true;
     meeting = await run('createMeeting', 'Create the Zoom meeting', { bookingId, topic: 'Tutorflow lesson', start: sessionStart, end: sessionEnd, timeZone: input.timeZone });
     await event('meeting.created', 'meeting.created', 'system', { meetingId: meeting.meetingId });
     await run('syncCalendars', 'Put the lesson in connected Google calendars', lessonCalendarEntry());
@@ -427,7 +430,6 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   /** REQUESTED until the tutor answers, someone cancels, or the request expires. */
   async function requestPhase(): Promise<void> {
     if (input.instant && status === 'PENDING_PAYMENT') {
-      submissionSettled = true;
       await schedule('system');
       return;
     }
