@@ -25,6 +25,7 @@ import { createAvailabilityServices } from '../services/availability/availabilit
 import { createTutorSearchService } from '../services/search/search-services.js';
 import { MessagingService } from '../services/messaging/messaging-service.js';
 import { BookingService } from '../services/bookings/booking-service.js';
+import { registerBookingStripeEvents } from '../services/bookings/stripe-booking-events.js';
 import { BookingRepository } from '../db/repositories/booking-repository.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
@@ -63,10 +64,12 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
   const availability = createAvailabilityServices(db, redis, logger);
   const tutorSearch = createTutorSearchService(db, availability.schedules);
   const messaging = new MessagingService(db);
+  const bookingRepository = new BookingRepository(db);
+  registerBookingStripeEvents(payments.webhooks, temporal.client, bookingRepository);
   const bookings = new BookingService({
     config,
     temporal: temporal.client,
-    bookings: new BookingRepository(db),
+    bookings: bookingRepository,
     tutors: new TutorProfileRepository(db),
     users: new UserRepository(db),
     schedules: {

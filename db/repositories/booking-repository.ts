@@ -39,8 +39,10 @@ export interface BookingListFilter {
 
 const NO_OVERLAP_CONSTRAINT = 'bookings_no_overlap';
 
+/** objection wraps the driver's error (db-errors); the Postgres code and constraint are on nativeError. */
 function isOverlap(error: unknown): boolean {
-  const pgError = error as { code?: string; constraint?: string };
+  const wrapped = error as { nativeError?: unknown };
+  const pgError = (wrapped.nativeError ?? error) as { code?: string; constraint?: string };
   return pgError.code === '23P01' && pgError.constraint === NO_OVERLAP_CONSTRAINT;
 }
 
@@ -110,8 +112,12 @@ export class BookingRepository {
     return Booking.query(this.db).findById(id);
   }
 
+  async findByPaymentIntentId(paymentIntentId: string): Promise<Booking | undefined> {
+    return Booking.query(this.db).findOne('payment_intent_id', paymentIntentId);
+  }
+
   async findByIdempotencyKey(studentId: string, idempotencyKey: string): Promise<Booking | undefined> {
-    return Booking.query(this.db).findOne({ studentId, idempotencyKey });
+    return Booking.query(this.db).findOne({ student_id: studentId, idempotency_key: idempotencyKey });
   }
 
   async list(filter: BookingListFilter): Promise<Booking[]> {
@@ -130,7 +136,7 @@ export class BookingRepository {
   }
 
   async events(bookingId: string): Promise<BookingEvent[]> {
-    return BookingEvent.query(this.db).where({ bookingId }).orderBy([{ column: 'at' }, { column: 'id' }]);
+    return BookingEvent.query(this.db).where({ booking_id: bookingId }).orderBy([{ column: 'at' }, { column: 'id' }]);
   }
 
   /** Admin actions across all bookings, newest first: the audit log. */
