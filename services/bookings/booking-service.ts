@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
+  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
@@ -233,10 +234,12 @@ export class BookingService {
 
   /** Sends an update to the workflow of a booking the principal may act on. */
   private async act<A>(principal: Principal, bookingId: string, update: UpdateDefinition<BookingSnapshot, [A]>, arg: A): Promise<BookingSnapshot> {
-    await this.get(principal, bookingId);
+    const booking = await this.get(principal, bookingId);
     try {
       return await this.handle(bookingId).executeUpdate(update, { args: [arg] });
     } catch (error) {
+      // A booking whose life is over has no workflow left to change it.
+      if (isFinishedWorkflow(error)) throw AppError.conflict(`Nothing can change a ${booking.status} booking any more`);
       refusalToAppError(error);
     }
   }
@@ -282,6 +285,13 @@ export class BookingService {
   async auditLog(limit: number, before?: { at: Date; id: string }): Promise<BookingEvent[]> {
     return this.deps.bookings.adminEvents(limit, before);
   }
+}
+
+function isFinishedWorkflow(error: unknown): boolean {
+  if (error instanceof WorkflowNotFoundError) return true;
+  // The server answers NOT_FOUND for an update to a completed execution.
+  const grpcCode = (error as { code?: number; cause?: { code?: number } }).code ?? (error as { cause?: { code?: number } }).cause?.code;
+  return grpcCode === 5 || /workflow execution already completed/i.test((error as Error).message ?? '');
 }
 
 function canSee(principal: Principal, booking: Booking): boolean {

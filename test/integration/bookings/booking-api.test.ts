@@ -228,3 +228,28 @@ describe('Stripe webhooks for bookings', () => {
     expect(timeline.body.events.filter((e: { type: string }) => e.type === 'payment.authorized')).toHaveLength(1);
   });
 });
+
+describe('a request nobody answers', () => {
+  let quick: BookingStack;
+  beforeAll(async () => {
+    // The request TTL compressed to seconds, as a demo runs it.
+    quick = await startBookingStack({ BOOKING_REQUEST_TTL: '3s' });
+    await quick.startWorker();
+  }, 120_000);
+  afterAll(() => quick?.close());
+
+  it('expires through the real timers and releases the card hold', async () => {
+    const { db } = quick.api.container.resources;
+    const someTutor = await bookableTutor(db, quick.api.config);
+    const someone = await student(db, quick.api.config);
+    const requested = await requestBooking(quick.api, someone, { tutorId: someTutor.id, start: slotInDays(2), lengthMinutes: 30, paymentMethodId: 'pm_card_visa' });
+    expect(requested.body.status).toBe('REQUESTED');
+    expect(Date.parse(requested.body.requestExpiresAt) - Date.now()).toBeLessThan(5_000);
+    const id = requested.body.bookingId as string;
+
+    const expired = await eventually(() => call(quick.api, 'GET', `/api/bookings/${id}`, someone), (answer) => answer.body.status === 'EXPIRED', 30_000);
+    expect(expired.body.paymentStatus).toBe('released');
+    expect(quick.stripe.requests({ path: /\/cancel$/ }).filter((r) => r.idempotencyKey === `${id}:release`)).toHaveLength(1);
+    expect((await call(quick.api, 'POST', `/api/bookings/${id}/accept`, someTutor, {})).status).toBe(409);
+  });
+});
