@@ -4,25 +4,13 @@
  */
 import { once } from 'node:events';
 import http from 'node:http';
-import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from '../domain/config.js';
+import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { buildApp } from './app.js';
 import { createApiContainer } from './dependencies.js';
 import { createLogger } from './logger.js';
 import { attachRealtime } from '../realtime/attach.js';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
-}
+const config = configFromEnvironmentOrExit();
 
 const logger = createLogger(config, 'api');
 const container = await createApiContainer(config, logger);
@@ -40,7 +28,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   await realtime.close();
-  const forced = setTimeout(() => server.closeAllConnections(), config!.shutdownGraceMs);
+  const forced = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
   server.close();
   server.closeIdleConnections();
   await once(server, 'close');

@@ -1,11 +1,9 @@
 /** Entry point: `node dist/db/migrate.js` (containers) or `tsx db/migrate.ts` (development). */
-import { existsSync } from 'node:fs';
-import { loadConfig } from '../domain/config.js';
+import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { createKnex } from './knex.js';
 import { migrateToLatest } from './migrator.js';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-const config = loadConfig(process.env);
+const config = configFromEnvironmentOrExit();
 const db = createKnex(config.database);
 try {
   const applied = await migrateToLatest(db);

@@ -6,12 +6,11 @@
  * On SIGTERM/SIGINT it closes every connection with 1001 (clients reconnect to another instance)
  * and leaves the presence registry, so its users do not wait for the presence TTL.
  */
-import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import http from 'node:http';
 import { createLogger } from '../api/logger.js';
 import { createKnex } from '../db/knex.js';
-import { ConfigError, loadConfig } from '../domain/config.js';
+import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { createRedis } from '../integrations/redis.js';
 import { AccessTokens } from '../services/auth/access-tokens.js';
 import { SessionStore } from '../services/auth/session-store.js';
@@ -19,18 +18,7 @@ import { LastSeenService } from '../services/messaging/last-seen.js';
 import { MessagingService } from '../services/messaging/messaging-service.js';
 import { createRealtimeServer } from './realtime-server.js';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
-}
+const config = configFromEnvironmentOrExit();
 
 const logger = createLogger(config, 'realtime');
 const db = createKnex(config.database);

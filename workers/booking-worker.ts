@@ -3,28 +3,16 @@
  * activities. On SIGINT/SIGTERM the SDK stops polling and lets running activities finish; then the
  * pools close.
  */
-import { existsSync } from 'node:fs';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { createBookingActivities } from '../activities/booking/activities.js';
 import { createLogger } from '../api/logger.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis } from '../integrations/redis.js';
 import { createEmailSender } from '../services/email/create-email-sender.js';
-import { ConfigError, loadConfig } from '../domain/config.js';
+import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { workflowSource } from './workflow-source.js';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
-}
+const config = configFromEnvironmentOrExit();
 
 const logger = createLogger(config, 'worker');
 Runtime.install({
