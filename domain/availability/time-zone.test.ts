@@ -23,7 +23,7 @@ describe('canonicalTimeZone', () => {
 
   it('refuses unknown names, offsets and junk', () => {
     for (const zone of ['Mars/Olympus_Mons', '+01:00', '-0500', '', 'Europe/Paris; drop table', '../etc/passwd']) {
-      expect(canonicalTimeZone(zone), zone).toBeNull();
+      expect(canonicalTimeZone(zone), zone).toBeUndefined();
     }
   });
 });

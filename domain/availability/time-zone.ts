@@ -40,20 +40,20 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 
 /**
- * The zone's IANA name as the runtime's ICU spells it ("europe/paris" → "Europe/Paris"), or null
+ * The zone's IANA name as the runtime's ICU spells it ("europe/paris" → "Europe/Paris"), or undefined
  * when it names no zone this runtime knows.
  */
-export function canonicalTimeZone(zone: string): string | null {
-  if (!ZONE_NAME.test(zone)) return null;
+export function canonicalTimeZone(zone: string): string | undefined {
+  if (!ZONE_NAME.test(zone) || zone.length > 64) return undefined;
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
 export function isTimeZone(zone: string): boolean {
-  return canonicalTimeZone(zone) !== null;
+  return canonicalTimeZone(zone) !== undefined;
 }
 
 /**

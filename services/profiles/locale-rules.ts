@@ -3,18 +3,8 @@
  * ships with Node (Intl), so the lists stay current without a table of our own.
  */
 
-// Intl also accepts UTC offsets ("+01:00"); a profile needs a real IANA zone, whose rules follow DST.
-const IANA_ZONE_SHAPE = /^[A-Za-z][A-Za-z0-9_]*(?:[/+-][A-Za-z0-9_]+)*$/;
-
-/** The zone's canonical IANA name ("europe/paris" → "Europe/Paris"), or undefined when it is none. */
-export function canonicalTimeZone(zone: string): string | undefined {
-  if (!IANA_ZONE_SHAPE.test(zone)) return undefined;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
+// Time zones are a domain rule shared with availability and accounts.
+export { canonicalTimeZone } from '../../domain/availability/time-zone.js';
 
 // language, then an optional script and an optional region: nothing else (no variants, no private use).
 const LANGUAGE_TAG_SHAPE = /^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$/;

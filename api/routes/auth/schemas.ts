@@ -1,21 +1,13 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, passwordProblems } from '../../../services/auth/password-policy.js';
-import { canonicalTimeZone } from '../../../services/auth/time-zone.js';
+import { TimeZoneSchema } from '../../schemas/time-zone.js';
 
 const email = z.string().trim().max(254).pipe(z.email()).describe('Case does not matter: Ada@example.com and ada@example.com are one account');
 const opaqueToken = z.string().min(16).max(200);
 
 export const SelfServiceRoleSchema = z.enum(['student', 'tutor']).describe('Admins are never created through the API');
 
-export const TimeZoneSchema = z
-  .string()
-  .transform((name, ctx) => {
-    const canonical = canonicalTimeZone(name);
-    if (canonical) return canonical;
-    ctx.addIssue({ code: 'custom', message: 'is not an IANA time zone such as "Europe/Paris"' });
-    return z.NEVER;
-  })
-  .describe('IANA time zone, e.g. "Europe/Paris"');
+export { TimeZoneSchema };
 
 /** The length rules apply to the field alone; "not your email" needs the whole body (below). */
 const newPassword = z

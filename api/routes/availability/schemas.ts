@@ -2,21 +2,11 @@ import { z } from 'zod';
 import { OVERRIDE_KINDS } from '../../../domain/availability/date-overrides.js';
 import { isLocalDate } from '../../../domain/availability/local-date.js';
 import { SCHEDULING_LIMITS, SLOT_STEPS } from '../../../domain/availability/scheduling.js';
-import { canonicalTimeZone } from '../../../domain/availability/time-zone.js';
+import { TimeZoneSchema } from '../../schemas/time-zone.js';
 import { parseClockTime } from '../../../domain/availability/weekly-rules.js';
 import { MAX_SLOT_RANGE_DAYS } from '../../../services/availability/slot-service.js';
 
-/** An IANA zone, carried on in the runtime's spelling. */
-export const TimeZoneSchema = z
-  .string()
-  .max(64)
-  .transform((zone, ctx) => {
-    const canonical = canonicalTimeZone(zone);
-    if (canonical) return canonical;
-    ctx.addIssue({ code: 'custom', message: 'not an IANA time zone such as "Europe/Paris" (UTC offsets are not zones)' });
-    return z.NEVER;
-  })
-  .describe('IANA time zone, e.g. "Europe/Paris"');
+export { TimeZoneSchema };
 
 const LocalDateSchema = z.string().refine(isLocalDate, 'expected a calendar date, YYYY-MM-DD').describe('A calendar date, YYYY-MM-DD');
 

@@ -1,20 +1,11 @@
 import { z } from 'zod';
 import { CANCELLATION_POLICIES, VERIFICATION_STATUSES } from '../../../db/models/tutor-profile.js';
-import { canonicalLanguageTag, canonicalTimeZone, isKnownCurrency } from '../../../services/profiles/locale-rules.js';
+import { canonicalLanguageTag, isKnownCurrency } from '../../../services/profiles/locale-rules.js';
+import { TimeZoneSchema } from '../../schemas/time-zone.js';
 
 export const TutorIdParamsSchema = z.object({ id: z.uuid().describe("The tutor's user id") });
 
-/** An IANA zone, answered in its canonical spelling. */
-export const TimeZoneSchema = z
-  .string()
-  .max(64)
-  .transform((zone, ctx) => {
-    const canonical = canonicalTimeZone(zone);
-    if (canonical) return canonical;
-    ctx.addIssue({ code: 'custom', message: 'Not an IANA time zone such as "Europe/Paris" (UTC offsets are not zones)' });
-    return z.NEVER;
-  })
-  .describe('IANA time zone, e.g. "Europe/Paris"');
+export { TimeZoneSchema };
 
 const LanguageTagSchema = z
   .string()
