@@ -92,7 +92,9 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
 }
 
 export function buildApp(deps: AppDependencies): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: deps.config.environment !== 'development' });
+  // Behind one trusted proxy outside development: only the address it appended counts, so a client
+  // cannot pick its own rate-limit identity with a forged X-Forwarded-For.
+  const app = new Koa<AppState>({ proxy: deps.config.environment !== 'development', maxIpsCount: 1 });
   const router = new Router<AppState>();
   const routes = collectRoutes(deps);
   mountRoutes(router, routes, accessGuard(deps.tokens, deps.sessions));
