@@ -39,6 +39,8 @@ import { realtimeDocsRoutes } from './routes/realtime-docs/routes.js';
 import type { MessagingService } from '../services/messaging/messaging-service.js';
 import { bookingRoutes } from './routes/bookings/routes.js';
 import type { BookingService } from '../services/bookings/booking-service.js';
+import { calendarRoutes } from './routes/calendar/routes.js';
+import type { CalendarLinkService } from '../services/calendar-links/calendar-link-service.js';
 import { mountRoutes, type RouteSpec } from './routing.js';
 import { accessGuard, type SessionCheck } from './middleware/access-guard.js';
 import type { AccessTokens } from '../services/auth/access-tokens.js';
@@ -60,6 +62,7 @@ export interface AppDependencies {
   tutorSearch: TutorSearchService;
   messaging: MessagingService;
   bookings: BookingService;
+  calendarLinks: CalendarLinkService;
   sessions?: SessionCheck;
 }
 
@@ -78,6 +81,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   resourceRoutes.push(...conversationRoutes(deps.messaging), ...realtimeDocsRoutes(deps.config.http.publicBaseUrl));
   resourceRoutes.push(...availabilityRoutes(deps.availability), ...tutorSearchRoutes(deps.tutorSearch));
   resourceRoutes.push(...bookingRoutes(deps.bookings));
+  resourceRoutes.push(...calendarRoutes(deps.calendarLinks));
   let document: Record<string, unknown> | undefined;
   const describe = () =>
     (document ??= buildOpenApiDocument([...resourceRoutes, ...docs], {

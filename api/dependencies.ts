@@ -25,6 +25,7 @@ import { createAvailabilityServices } from '../services/availability/availabilit
 import { createTutorSearchService } from '../services/search/search-services.js';
 import { MessagingService } from '../services/messaging/messaging-service.js';
 import { BookingService } from '../services/bookings/booking-service.js';
+import { createCalendarLinkService } from '../services/calendar-links/create-calendar-link-service.js';
 import { registerBookingStripeEvents } from '../services/bookings/stripe-booking-events.js';
 import { BookingRepository } from '../db/repositories/booking-repository.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
@@ -77,6 +78,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
         (await availability.schedules.load([tutorId], { from: startMs - 86_400_000, to: startMs + 86_400_000 })).get(tutorId),
     },
   });
+  const calendarLinks = createCalendarLinkService({ config, db, redis, logger });
   // Both participants of a conversation may download what was sent in it.
   files.addReadRule('message_attachment', (file, userId) => messaging.canReadAttachment(file.id, userId));
 
@@ -100,7 +102,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, calendarLinks },
     async close() {
       await emailRelay.stop();
       await emails.idle();

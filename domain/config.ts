@@ -100,6 +100,8 @@ const schema = z
     GOOGLE_CLIENT_ID: z.string().default('google-development-client.apps.googleusercontent.com'),
     GOOGLE_CLIENT_SECRET: z.string().default('google-development-secret'),
     GOOGLE_REDIRECT_URI: url.default('http://127.0.0.1:3000/api/auth/google/callback'),
+    /** Where Google sends the browser back after a user connects their calendar (offline access). */
+    GOOGLE_CALENDAR_REDIRECT_URI: url.default('http://127.0.0.1:3000/api/me/calendar/google/callback'),
     /** Empty means Google itself; development and tests point it at the local fake. */
     GOOGLE_API_BASE: z.union([z.literal(''), url]).default('http://127.0.0.1:4510/google'),
 
@@ -189,7 +191,7 @@ export interface Config {
   files: { uploadUrlTtlMs: number; downloadUrlTtlMs: number };
   brevo: { apiKey: string; apiBase: string; from: string };
   zoom: { accountId: string; clientId: string; clientSecret: string; apiBase: string; oauthBase: string };
-  google: { clientId: string; clientSecret: string; redirectUri: string; apiBase: string };
+  google: { clientId: string; clientSecret: string; redirectUri: string; calendarRedirectUri: string; apiBase: string };
   auth: {
     accessTokenTtlMs: number;
     refreshTokenTtlMs: number;
@@ -258,7 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     files: { uploadUrlTtlMs: e.FILE_UPLOAD_URL_TTL, downloadUrlTtlMs: e.FILE_DOWNLOAD_URL_TTL },
     brevo: { apiKey: e.BREVO_API_KEY, apiBase: e.BREVO_API_BASE, from: e.EMAIL_FROM },
     zoom: { accountId: e.ZOOM_ACCOUNT_ID, clientId: e.ZOOM_CLIENT_ID, clientSecret: e.ZOOM_CLIENT_SECRET, apiBase: e.ZOOM_API_BASE, oauthBase: e.ZOOM_OAUTH_BASE },
-    google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, redirectUri: e.GOOGLE_REDIRECT_URI, apiBase: e.GOOGLE_API_BASE },
+    google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, redirectUri: e.GOOGLE_REDIRECT_URI, calendarRedirectUri: e.GOOGLE_CALENDAR_REDIRECT_URI, apiBase: e.GOOGLE_API_BASE },
     auth: {
       accessTokenTtlMs: e.ACCESS_TOKEN_TTL,
       refreshTokenTtlMs: e.REFRESH_TOKEN_TTL,

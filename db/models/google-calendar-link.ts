@@ -3,7 +3,7 @@ import { BaseModel } from './base-model.js';
 /** A user's connected Google Calendar (see migration 0350). */
 export class GoogleCalendarLink extends BaseModel {
   static override tableName = 'google_calendar_links';
-  static override idColumn = 'userId';
+  static override idColumn = 'user_id';
 
   userId!: string;
   /** Sealed by services/crypto/secret-box.ts; open it only to call Google. */

@@ -23,4 +23,10 @@ export class GoogleCalendarLinkRepository {
   async delete(userId: string, trx?: Knex.Transaction): Promise<void> {
     await GoogleCalendarLink.query(trx ?? this.db).deleteById(userId);
   }
+
+  /** Deletes the link and returns what it held (to revoke its grant), in one statement; undefined when there was none. */
+  async remove(userId: string, trx?: Knex.Transaction): Promise<GoogleCalendarLink | undefined> {
+    const rows = await GoogleCalendarLink.query(trx ?? this.db).delete().where('user_id', userId).returning('*');
+    return (rows as unknown as GoogleCalendarLink[])[0];
+  }
 }

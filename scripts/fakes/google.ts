@@ -3,15 +3,18 @@
  * (the same paths as on Google, after the host):
  *   GET  /google/o/oauth2/v2/auth     the consent page: consents at once as the next queued identity
  *                                     and redirects to redirect_uri with a code (or error=access_denied)
- *   POST /google/token                code (+ PKCE verifier) → access token and an RS256 ID token
+ *   POST /google/token                code (+ PKCE verifier) → access token and an RS256 ID token, plus
+ *                                     a refresh token when the consent asked for access_type=offline
  *   GET  /google/oauth2/v1/certs      the signing key, PEM by key id (Google serves X.509
  *                                     certificates here; a public-key PEM verifies the same way)
  *   GET  /google/oauth2/v3/certs      the signing key as a JWKS
  *   GET  /google/oauth2/v3/userinfo   the identity behind an access token
- *   POST /google/revoke, GET|POST /google/tokeninfo
+ *   POST /google/revoke               ends an access or refresh token it issued (400 invalid_token for
+ *                                     any other); a revoked refresh token is also refused by Calendar
+ *   GET|POST /google/tokeninfo
  * The RSA key is made when the fake starts and never leaves it.
  *
- * Inspection: POST /_fake/google/users { email, email_verified?, sub?, name?, decline?, tamper? } queues the
+ * Inspection: POST /_fake/google/users { email, email_verified?, sub?, name?, decline?, tamper?, withholdRefreshToken? } queues the
  * identity the next sign-in returns (without one queued, a fixed verified developer identity);
  * GET /_fake/google/users lists the queue; DELETE /_fake/google/users empties it.
  */
@@ -29,6 +32,16 @@ export interface GoogleIdentity {
   decline?: boolean;
   /** The ID token comes back wrong in this one way, to see that the client checks it. */
   tamper?: 'signature' | 'audience' | 'issuer';
+  /**
+   * An offline grant comes back without a refresh token, as Google answers someone who granted
+   * offline access before and was not asked to consent again.
+   */
+  withholdRefreshToken?: boolean;
+}
+
+export interface GoogleFakeOptions {
+  /** Told of every refresh token revoked through /revoke (the Calendar fake stops honouring it). */
+  onRevoke?: (refreshToken: string) => void;
 }
 
 export interface GoogleFake extends FakeService {
@@ -52,6 +65,8 @@ interface IssuedCode {
   codeChallenge?: string;
   codeChallengeMethod?: string;
   nonce?: string;
+  /** access_type=offline: the token answer carries a refresh token. */
+  offline: boolean;
   expiresAt: number;
 }
 
@@ -66,6 +81,7 @@ function completeIdentity(input: Partial<GoogleIdentity> & { email: string }): G
     name: input.name ?? input.email.split('@')[0]!,
     ...(input.decline ? { decline: true } : {}),
     ...(input.tamper ? { tamper: input.tamper } : {}),
+    ...(input.withholdRefreshToken ? { withholdRefreshToken: true } : {}),
   };
 }
 
@@ -79,7 +95,7 @@ function clientCredentials(request: FakeRequest, fields: Record<string, unknown>
   return { clientId: fields.client_id as string | undefined, clientSecret: fields.client_secret as string | undefined };
 }
 
-export function createGoogleFake(): GoogleFake {
+export function createGoogleFake(options: GoogleFakeOptions = {}): GoogleFake {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyId = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 40);
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -87,6 +103,8 @@ export function createGoogleFake(): GoogleFake {
   let queue: GoogleIdentity[] = [];
   const codes = new Map<string, IssuedCode>();
   const accessTokens = new Map<string, { identity: GoogleIdentity; clientId: string; scope: string; expiresAt: number }>();
+  /** Refresh tokens issued and not revoked, with the access tokens issued beside them (revoked with them). */
+  const refreshTokens = new Map<string, { accessTokens: Set<string> }>();
 
   // Signs tampered tokens: same key id, another key, as a forger would.
   const strangerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
@@ -122,6 +140,7 @@ export function createGoogleFake(): GoogleFake {
       queue = [];
       codes.clear();
       accessTokens.clear();
+      refreshTokens.clear();
     },
     routes: [
       {
@@ -152,6 +171,7 @@ export function createGoogleFake(): GoogleFake {
               scope,
               ...(q.get('code_challenge') ? { codeChallenge: q.get('code_challenge')!, codeChallengeMethod: method ?? 'plain' } : {}),
               ...(q.get('nonce') ? { nonce: q.get('nonce')! } : {}),
+              offline: q.get('access_type') === 'offline',
               expiresAt: Date.now() + CODE_TTL_MS,
             });
             target.searchParams.set('code', code);
@@ -181,8 +201,11 @@ export function createGoogleFake(): GoogleFake {
           }
           const accessToken = newSecret('ya29.fake-');
           accessTokens.set(accessToken, { identity: code.identity, clientId: code.clientId, scope: code.scope, expiresAt: Date.now() + TOKEN_TTL_S * 1000 });
+          const refreshToken = code.offline && !code.identity.withholdRefreshToken ? newSecret('1//fake-') : undefined;
+          if (refreshToken) refreshTokens.set(refreshToken, { accessTokens: new Set([accessToken]) });
           sendJson(response, 200, {
             access_token: accessToken,
+            ...(refreshToken ? { refresh_token: refreshToken } : {}),
             expires_in: TOKEN_TTL_S,
             scope: code.scope,
             token_type: 'Bearer',
@@ -236,7 +259,15 @@ export function createGoogleFake(): GoogleFake {
         path: `${PREFIX}/revoke`,
         handler: (request, response) => {
           const token = request.query.get('token') ?? (bodyFields(request).token as string | undefined);
-          if (token) accessTokens.delete(token);
+          const refresh = token ? refreshTokens.get(token) : undefined;
+          if (!token || (!refresh && !accessTokens.has(token))) return oauthError(response, 400, 'invalid_token', 'Token expired or revoked');
+          accessTokens.delete(token);
+          if (refresh) {
+            // Like Google: revoking a refresh token ends the access tokens of the same grant.
+            for (const accessToken of refresh.accessTokens) accessTokens.delete(accessToken);
+            refreshTokens.delete(token);
+            options.onRevoke?.(token);
+          }
           sendJson(response, 200, {});
         },
       },

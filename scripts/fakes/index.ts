@@ -42,7 +42,8 @@ export interface RunningFakes {
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 function createServices() {
-  const google = createGoogleFake();
+  // A refresh token revoked at Google's /revoke no longer works for Calendar either.
+  const google = createGoogleFake({ onRevoke: (refreshToken) => googleCalendar.revoke(refreshToken) });
   // Both answer POST /google/token: the calendar fake comes first (the first route added wins), takes
   // refresh-token grants and hands every other grant to the sign-in fake.
   const signInToken = google.routes.find((route) => route.method === 'POST' && route.path === '/google/token')!.handler;
