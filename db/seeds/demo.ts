@@ -1,0 +1,161 @@
+/**
+ * The development demo data (see demo-people.ts), written through the same services the API uses,
+ * so it obeys every rule a real sign-up and profile edit would.
+ *
+ * Idempotent: each piece (account, profile, weekly rules, settings, Stripe customer, Connect account)
+ * is created only when it is missing, so a second run changes nothing, and whatever a developer
+ * changed by hand (a password, a profile, the rules) is never overwritten.
+ */
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Principal } from '../../api/context.js';
+import type { Config } from '../../domain/config.js';
+import type { StripeClient } from '../../integrations/stripe.js';
+import { createStorageClient } from '../../integrations/storage.js';
+import { PasswordHasher } from '../../services/auth/password-hasher.js';
+import { createAvailabilityServices } from '../../services/availability/availability-services.js';
+import { createFileService } from '../../services/files/create-file-service.js';
+import { createPaymentServices } from '../../services/payments/payment-services.js';
+import { createProfileServices } from '../../services/profiles/profile-services.js';
+import type { Role } from '../models/user.js';
+import { AvailabilityRepository } from '../repositories/availability-repository.js';
+import { StudentProfileRepository } from '../repositories/student-profile-repository.js';
+import { TutorProfileRepository } from '../repositories/tutor-profile-repository.js';
+import { UserRepository } from '../repositories/user-repository.js';
+import { DEMO_ADMIN, DEMO_CARD, DEMO_STUDENT, DEMO_TUTORS, type DemoAccount, type DemoTutor } from './demo-people.js';
+
+export interface DemoSeedDependencies {
+  config: Config;
+  db: Knex;
+  /** Pointed at stripe-mock (through the dev proxy or not): customers and Connect accounts are created there. */
+  stripe: StripeClient;
+  logger: Logger;
+}
+
+export interface SeededAccount {
+  role: Role;
+  email: string;
+  password: string;
+  displayName: string;
+  userId: string;
+  /** False when the account existed already (its password may have been changed since). */
+  created: boolean;
+  note?: string;
+}
+
+export interface DemoSeedResult {
+  accounts: SeededAccount[];
+  /** What this run wrote, one line each; empty when everything was there already. */
+  changes: string[];
+  /** The payment method id to book with as the demo student. */
+  card: string;
+}
+
+export class DemoSeedRefused extends Error {
+  override name = 'DemoSeedRefused';
+}
+
+/** No one is listening before the API starts, and the API reads availability from Postgres anyway. */
+const quietAvailabilityEvents = { publish: async () => 0 };
+
+export async function seedDemo(deps: DemoSeedDependencies): Promise<DemoSeedResult> {
+  // Fixed, printed passwords must never reach a real deployment.
+  if (deps.config.environment !== 'development') {
+    throw new DemoSeedRefused(`the demo seed only runs with ENVIRONMENT=development (this is ${deps.config.environment})`);
+  }
+  const { db, config } = deps;
+  const users = new UserRepository(db);
+  const tutorProfiles = new TutorProfileRepository(db);
+  const studentProfiles = new StudentProfileRepository(db);
+  const availabilityRows = new AvailabilityRepository(db);
+  const hasher = new PasswordHasher();
+  const files = createFileService(db, createStorageClient(config.storage), config);
+  const profiles = createProfileServices(db, files);
+  const availability = createAvailabilityServices(db, quietAvailabilityEvents, deps.logger).availability;
+  const payments = createPaymentServices(db, deps.stripe, config);
+
+  const changes: string[] = [];
+  const accounts: SeededAccount[] = [];
+
+  async function account(person: DemoAccount, role: Role): Promise<{ principal: Principal; created: boolean }> {
+    const existing = await users.findByEmail(person.email);
+    if (existing) {
+      if (existing.role !== role) throw new DemoSeedRefused(`${person.email} exists as a ${existing.role}, not a ${role}; rename or remove that account`);
+      return { principal: principalOf(existing.id, role), created: false };
+    }
+    const passwordHash = await hasher.hash(person.password);
+    const user = await users.insert({
+      email: person.email,
+      role,
+      displayName: person.displayName,
+      timeZone: person.timeZone,
+      passwordHash,
+      emailVerifiedAt: new Date(),
+    });
+    changes.push(`${role} ${person.email} created`);
+    return { principal: principalOf(user.id, role), created: true };
+  }
+
+  const admin = await account(DEMO_ADMIN, 'admin');
+  accounts.push({ role: 'admin', ...pick(DEMO_ADMIN), userId: admin.principal.userId, created: admin.created });
+
+  const student = await account(DEMO_STUDENT, 'student');
+  await seedStudent(student.principal);
+  accounts.push({ role: 'student', ...pick(DEMO_STUDENT), userId: student.principal.userId, created: student.created, note: `book with paymentMethodId ${DEMO_CARD}` });
+
+  for (const tutor of DEMO_TUTORS) {
+    const seeded = await account(tutor, 'tutor');
+    await seedTutor(seeded.principal, tutor);
+    accounts.push({ role: 'tutor', ...pick(tutor), userId: seeded.principal.userId, created: seeded.created, note: tutor.shows });
+  }
+  return { accounts, changes, card: DEMO_CARD };
+
+  async function seedStudent(principal: Principal): Promise<void> {
+    const existing = await studentProfiles.findByUserId(principal.userId);
+    if (!existing) {
+      await profiles.students.update(principal, { timeZone: DEMO_STUDENT.timeZone });
+      changes.push(`student profile of ${DEMO_STUDENT.email}`);
+    }
+    if (existing?.stripeCustomerId) return;
+    // The card set-up path makes the student a Stripe customer (and remembers it on the profile);
+    // the card itself would come from Stripe Elements, so the test card is attached directly.
+    const { customerId } = await payments.paymentMethods.createSetupIntent(principal);
+    await deps.stripe.paymentMethods.attach(DEMO_CARD, { customer: customerId }, { idempotencyKey: `demo-card:${principal.userId}` });
+    await deps.stripe.customers.update(
+      customerId,
+      { invoice_settings: { default_payment_method: DEMO_CARD } },
+      { idempotencyKey: `demo-card-default:${principal.userId}` },
+    );
+    changes.push(`Stripe customer ${customerId} with card ${DEMO_CARD} for ${DEMO_STUDENT.email}`);
+  }
+
+  async function seedTutor(principal: Principal, tutor: DemoTutor): Promise<void> {
+    if (!(await tutorProfiles.findByUserId(principal.userId))) {
+      await profiles.tutors.save(principal, { ...tutor.profile, timeZone: tutor.timeZone, published: true }, 'replace');
+      if (tutor.verified) await tutorProfiles.setVerificationStatus(principal.userId, 'verified');
+      changes.push(`published profile of ${tutor.email}`);
+    }
+    if ((await availabilityRows.rulesFor([principal.userId])).length === 0) {
+      await availability.replaceWeek(principal, { rules: tutor.rules });
+      changes.push(`weekly availability of ${tutor.email} (${tutor.rules.length} spans)`);
+    }
+    if ((await availabilityRows.settingsFor([principal.userId])).length === 0) {
+      await availability.saveSettings(principal, tutor.settings);
+      changes.push(`scheduling settings of ${tutor.email}`);
+    }
+    if (tutor.payouts === 'none' || (await tutorProfiles.findByUserId(principal.userId))?.stripeAccountId) return;
+    const { accountId } = await payments.payouts.startOnboarding(principal, {});
+    // Onboarding happens on Stripe's pages, which stripe-mock has not; its result, an
+    // account.updated webhook, is what this stands in for.
+    if (tutor.payouts === 'enabled') await tutorProfiles.setPayoutsEnabledByAccount(accountId, true, new Date());
+    changes.push(`Connect account ${accountId} for ${tutor.email} (payouts ${tutor.payouts})`);
+  }
+}
+
+function principalOf(userId: string, role: Role): Principal {
+  return { userId, role, sessionId: 'demo-seed' };
+}
+
+function pick(person: DemoAccount): Pick<SeededAccount, 'email' | 'password' | 'displayName'> {
+  return { email: person.email, password: person.password, displayName: person.displayName };
+}
