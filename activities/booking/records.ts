@@ -21,7 +21,7 @@ export interface RecordActivityDependencies {
 
 type RecordActivities = Pick<
   BookingActivities,
-  'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordReschedule' | 'publishAvailabilityChanged' | 'notify'
+  'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordReschedule' | 'recordMeeting' | 'publishAvailabilityChanged' | 'notify'
 >;
 
 const FINAL = new Set(['ENDED', 'DECLINED', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED']);
@@ -101,6 +101,10 @@ export function createRecordActivities({ db, redis, emails }: RecordActivityDepe
 
     async recordReschedule(input) {
       return bookings.moveTimes(input.bookingId, new Date(input.sessionStart), new Date(input.sessionEnd));
+    },
+
+    async recordMeeting({ bookingId, meetingId, joinUrl }) {
+      await bookings.setMeeting(bookingId, { meetingId, meetingJoinUrl: joinUrl });
     },
 
     async publishAvailabilityChanged({ tutorId }) {

@@ -190,6 +190,8 @@ export interface BookingActivities {
   recordPayment(input: PaymentRecord): Promise<void>;
   /** Moves the booking's times in the read model (reschedule), keeping its buffer; 'slot_taken' when the new time overlaps a live booking. */
   recordReschedule(input: { bookingId: string; sessionStart: string; sessionEnd: string }): Promise<'moved' | 'slot_taken'>;
+  /** Keeps the read model's meeting id and join link current (null when the meeting is gone). */
+  recordMeeting(input: { bookingId: string; meetingId: string | null; joinUrl: string | null }): Promise<void>;
   /** Tells clients watching the tutor that booked time changed. */
   publishAvailabilityChanged(input: { tutorId: string }): Promise<void>;
 

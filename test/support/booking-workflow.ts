@@ -87,6 +87,9 @@ export function recordingActivities(options: RecordingOptions = {}): RecordingAc
       record('recordReschedule', input);
       return options.rescheduleResult ?? 'moved';
     },
+    async recordMeeting(input) {
+      record('recordMeeting', input);
+    },
     async publishAvailabilityChanged(input) {
       record('publishAvailabilityChanged', input);
     },

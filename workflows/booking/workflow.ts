@@ -411,6 +411,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     // An instant booking answers its student now; the meeting, calendars and emails follow.
     submissionSettled = true;
     meeting = await run('createMeeting', 'Create the Zoom meeting', { bookingId, topic: 'Tutorflow lesson', start: sessionStart, end: sessionEnd, timeZone: input.timeZone });
+    await run('recordMeeting', 'Keep the meeting link with the booking', { bookingId, meetingId: meeting.meetingId, joinUrl: meeting.joinUrl });
     await event('meeting.created', 'meeting.created', 'system', { meetingId: meeting.meetingId });
     await run('syncCalendars', 'Put the lesson in connected Google calendars', lessonCalendarEntry());
     await notify('scheduled', 'booking-scheduled', bothParties(), { joinUrl: meeting.joinUrl });

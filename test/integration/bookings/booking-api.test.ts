@@ -105,7 +105,7 @@ describe('a requested booking', () => {
     expect((await call(stack.api, 'GET', `/api/bookings/${id}`, undefined)).status).toBe(401);
     expect((await call(stack.api, 'GET', `/api/bookings/${id}`, admin)).status).toBe(200);
     const mine = await call(stack.api, 'GET', `/api/bookings/${id}`, alice);
-    expect(mine.body).toMatchObject({ status: 'SCHEDULED', capturedMinor: 6_000, priceMinor: 6_000, currency: 'EUR' });
+    expect(mine.body).toMatchObject({ status: 'SCHEDULED', capturedMinor: 6_000, priceMinor: 6_000, currency: 'EUR', meetingJoinUrl: accepted.body.meetingJoinUrl });
 
     const timeline = await eventually(
       () => call(stack.api, 'GET', `/api/bookings/${id}/timeline`, tutor),
