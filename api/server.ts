@@ -9,6 +9,7 @@ import { buildApp } from './app.js';
 import { createApiContainer } from './dependencies.js';
 import { createLogger } from './logger.js';
 import { attachRealtime } from '../realtime/attach.js';
+import { exitAfterShutdownOnSignal } from './shutdown-signals.js';
 
 const config = configFromEnvironmentOrExit();
 
@@ -37,14 +38,4 @@ async function shutdown(signal: string): Promise<void> {
   logger.info('stopped');
 }
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    shutdown(signal).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+exitAfterShutdownOnSignal(logger, shutdown);

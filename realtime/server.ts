@@ -13,10 +13,11 @@ import { createKnex } from '../db/knex.js';
 import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { createRedis } from '../integrations/redis.js';
 import { AccessTokens } from '../services/auth/access-tokens.js';
-import { SessionStore } from '../services/auth/session-store.js';
+import { createSessionStore } from '../services/auth/session-store.js';
 import { LastSeenService } from '../services/messaging/last-seen.js';
 import { MessagingService } from '../services/messaging/messaging-service.js';
 import { createRealtimeServer } from './realtime-server.js';
+import { exitAfterShutdownOnSignal } from '../api/shutdown-signals.js';
 
 const config = configFromEnvironmentOrExit();
 
@@ -25,14 +26,7 @@ const db = createKnex(config.database);
 const redis = createRedis(config.redis.url, 'realtime-sessions');
 redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
 const tokens = new AccessTokens(config.secretKey, config.auth.accessTokenTtlMs);
-const sessions = new SessionStore({
-  db,
-  redis,
-  tokens,
-  logger: logger.child({ component: 'sessions' }),
-  accessTokenTtlMs: config.auth.accessTokenTtlMs,
-  refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
-});
+const sessions = createSessionStore({ config, db, redis, tokens, logger });
 
 const realtime = await createRealtimeServer({ config, logger, tokens, sessions, messaging: new MessagingService(db), lastSeen: new LastSeenService(db) });
 const server = http.createServer((request, response) => {
@@ -56,14 +50,4 @@ async function shutdown(signal: string): Promise<void> {
   await db.destroy();
 }
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    shutdown(signal).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+exitAfterShutdownOnSignal(logger, shutdown);

@@ -10,7 +10,7 @@ import { EmailVerification } from './email-verification.js';
 import { GoogleSignIn } from './google-sign-in.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordReset } from './password-reset.js';
-import { SessionStore } from './session-store.js';
+import { createSessionStore, type SessionStore } from './session-store.js';
 
 /** Everything sign-in needs, built once per process. */
 export interface AuthServices {
@@ -33,14 +33,7 @@ export interface AuthServiceDependencies {
 
 export function createAuthServices({ config, db, redis, logger, tokens, emails }: AuthServiceDependencies): AuthServices {
   const hasher = new PasswordHasher();
-  const sessions = new SessionStore({
-    db,
-    redis,
-    tokens,
-    logger: logger.child({ component: 'sessions' }),
-    accessTokenTtlMs: config.auth.accessTokenTtlMs,
-    refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
-  });
+  const sessions = createSessionStore({ config, db, redis, tokens, logger });
   const verification = new EmailVerification({ db, emails, ttlMs: config.auth.emailVerificationTtlMs, frontendBaseUrl: config.email.frontendBaseUrl });
   return {
     sessions,

@@ -19,6 +19,7 @@ import { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
 import { CHANNELS, type SessionRevoked } from '../../domain/events.js';
 import type { AccessTokens } from './access-tokens.js';
+import type { Config } from '../../domain/config.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
 
 export interface TokenPair {
@@ -161,4 +162,16 @@ export class SessionStore {
       }
     }
   }
+}
+
+/** The session store every process builds the same way (API, realtime server). */
+export function createSessionStore(deps: { config: Pick<Config, 'auth'>; db: Knex; redis: Redis; tokens: AccessTokens; logger: Logger }): SessionStore {
+  return new SessionStore({
+    db: deps.db,
+    redis: deps.redis,
+    tokens: deps.tokens,
+    logger: deps.logger.child({ component: 'sessions' }),
+    accessTokenTtlMs: deps.config.auth.accessTokenTtlMs,
+    refreshTokenTtlMs: deps.config.auth.refreshTokenTtlMs,
+  });
 }
