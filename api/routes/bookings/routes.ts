@@ -111,18 +111,18 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       responses: { 200: { description: 'A page of bookings', schema: BookingListSchema } },
       errors: [403],
       handler: async (ctx, { query }) => {
-        const before = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
+        const before = query.cursor ? decodeCursor(query.cursor) : undefined;
         const items = await bookings.list(ctx.state.principal!, {
           ...(query.status ? { statuses: query.status } : {}),
           ...(query.from ? { from: new Date(query.from) } : {}),
           ...(query.to ? { to: new Date(query.to) } : {}),
-          ...(before ? { before: { sessionStart: new Date(before[0]!), id: String(before[1]) } } : {}),
+          ...(before ? { before: { sessionStart: before.at, id: before.id } } : {}),
           limit: query.limit,
         });
         const last = items.at(-1);
         ctx.body = {
           items: items.map(toView),
-          nextCursor: last && items.length === query.limit ? encodeCursor([last.sessionStart.toISOString(), last.id]) : null,
+          nextCursor: last && items.length === query.limit ? encodeCursor({ at: last.sessionStart, id: last.id }) : null,
         };
       },
     }),
@@ -260,12 +260,12 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       query: AuditLogQuery,
       responses: { 200: { description: 'A page of admin actions', schema: AuditLogSchema } },
       handler: async (ctx, { query }) => {
-        const before = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
-        const events = await bookings.auditLog(query.limit, before ? { at: new Date(before[0]!), id: String(before[1]) } : undefined);
+        const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+        const events = await bookings.auditLog(query.limit, before);
         const last = events.at(-1);
         ctx.body = {
           items: events.map((event) => ({ bookingId: event.bookingId, adminId: event.actorId, type: event.type, at: event.at.toISOString(), data: event.data })),
-          nextCursor: last && events.length === query.limit ? encodeCursor([last.at.toISOString(), last.id]) : null,
+          nextCursor: last && events.length === query.limit ? encodeCursor({ at: last.at, id: String(last.id) }) : null,
         };
       },
     }),

@@ -253,3 +253,14 @@ describe('a request nobody answers', () => {
     expect((await call(quick.api, 'POST', `/api/bookings/${id}/accept`, someTutor, {})).status).toBe(409);
   });
 });
+
+describe('keyset cursors', () => {
+  it('refuses a cursor this API did not give out with a 400, even when it decodes', async () => {
+    const forged = Buffer.from(JSON.stringify(['not-a-time', 'not-an-id'])).toString('base64url');
+    for (const path of [`/api/bookings?cursor=${forged}`, `/api/admin/audit-log?cursor=${forged}`]) {
+      const answer = await call(stack.api, 'GET', path, path.includes('admin') ? admin : alice);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.errors).toEqual([expect.objectContaining({ path: 'query.cursor' })]);
+    }
+  });
+});
