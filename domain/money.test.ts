@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commissionOf, lessonPrice, tutorPayout } from './money.js';
+import { commissionOf, formatMoney, lessonPrice, tutorPayout } from './money.js';
 
 describe('money', () => {
   it('takes the commission in whole minor units, rounding half up', () => {
@@ -30,5 +30,14 @@ describe('money', () => {
     expect(() => commissionOf(10.5, 1_500)).toThrow(RangeError);
     expect(() => commissionOf(-1, 1_500)).toThrow(RangeError);
     expect(() => commissionOf(100, 10_001)).toThrow(RangeError);
+  });
+});
+
+describe('formatMoney', () => {
+  it('writes the amount in major units with as many decimals as the currency has', () => {
+    expect(formatMoney(5_000, 'EUR')).toBe('50.00 EUR');
+    expect(formatMoney(4_250, 'USD')).toBe('42.50 USD');
+    expect(formatMoney(5_000, 'JPY')).toBe('5000 JPY');
+    expect(formatMoney(1_500, 'KWD')).toBe('1.500 KWD');
   });
 });

@@ -28,6 +28,13 @@ export function lessonPrice(hourlyRateMinor: number, lengthMinutes: number): num
   return Math.floor((hourlyRateMinor * lengthMinutes + 30) / 60);
 }
 
+/** How many minor units a currency has: 2 for EUR, 0 for JPY, 3 for KWD (ISO 4217, from Intl). */
+export function minorDigitsOf(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** "50.00 EUR", "5000 JPY": the amount in major units with the code, for emails and ops. */
 export function formatMoney(amountMinor: number, currency: string): string {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(amountMinor / 100);
+  const digits = minorDigitsOf(currency);
+  return `${(amountMinor / 10 ** digits).toFixed(digits)} ${currency}`;
 }

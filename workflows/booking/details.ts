@@ -3,15 +3,15 @@
  * read where a booking stands without decoding its history.
  */
 import type { BookingSnapshot, BookingWorkflowInput } from './definitions.js';
+import { formatMoney } from '../../domain/money.js';
 
-const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
 
 export function describeState(state: BookingSnapshot, input: BookingWorkflowInput): string {
   const lines = [
     `**${state.status}** · payment ${state.paymentStatus}`,
     `Lesson ${state.sessionStart} → ${state.sessionEnd} (${input.timeZone})`,
     `Student ${input.studentId} · tutor ${input.tutorId}`,
-    `Price ${money(input.priceMinor, input.currency)} · captured ${money(state.capturedMinor, input.currency)} · refunded ${money(state.refundedMinor, input.currency)} · paid out ${money(state.paidOutMinor, input.currency)}`,
+    `Price ${formatMoney(input.priceMinor, input.currency)} · captured ${formatMoney(state.capturedMinor, input.currency)} · refunded ${formatMoney(state.refundedMinor, input.currency)} · paid out ${formatMoney(state.paidOutMinor, input.currency)}`,
   ];
   if (state.status === 'REQUESTED') lines.push(`Waiting for the tutor until ${state.requestExpiresAt}`);
   if (state.pendingReschedule) lines.push(`The ${state.pendingReschedule.proposedBy} proposed ${state.pendingReschedule.sessionStart}; waiting for the other party`);
@@ -22,5 +22,5 @@ export function describeState(state: BookingSnapshot, input: BookingWorkflowInpu
 
 /** The fixed summary shown in the workflow list: who, when, how much. */
 export function staticSummary(input: Pick<BookingWorkflowInput, 'sessionStart' | 'priceMinor' | 'currency' | 'instant'>, names: { student: string; tutor: string }): string {
-  return `Lesson ${names.student} with ${names.tutor} at ${input.sessionStart}, ${money(input.priceMinor, input.currency)}${input.instant ? ' (instant booking)' : ''}`;
+  return `Lesson ${names.student} with ${names.tutor} at ${input.sessionStart}, ${formatMoney(input.priceMinor, input.currency)}${input.instant ? ' (instant booking)' : ''}`;
 }

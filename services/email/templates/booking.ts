@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { defineTemplate, escapeHtml, formatInstant, type EmailTemplate } from './template.js';
+import { formatMoney } from '../../../domain/money.js';
 
 const bookingParams = z
   .object({
@@ -21,7 +22,7 @@ const bookingParams = z
 
 type BookingParams = z.output<typeof bookingParams>;
 
-const money = (minor: unknown, currency: string) => `${(Number(minor) / 100).toFixed(2)} ${currency}`;
+const money = (minor: unknown, currency: string) => formatMoney(Number(minor), currency);
 
 function bookingTemplate(name: string, subject: (p: BookingParams) => string, lines: (p: BookingParams, when: string) => string[]): EmailTemplate<typeof bookingParams> {
   return defineTemplate({
