@@ -116,10 +116,6 @@ export class BookingRepository {
     return Booking.query(this.db).findOne('payment_intent_id', paymentIntentId);
   }
 
-  async findByIdempotencyKey(studentId: string, idempotencyKey: string): Promise<Booking | undefined> {
-    return Booking.query(this.db).findOne({ student_id: studentId, idempotency_key: idempotencyKey });
-  }
-
   async list(filter: BookingListFilter): Promise<Booking[]> {
     const query = Booking.query(this.db)
       .where(filter.role === 'student' ? 'student_id' : 'tutor_id', filter.userId)
