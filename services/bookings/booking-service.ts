@@ -9,7 +9,7 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Principal } from '../../api/context.js';
 import type { Booking, BookingEvent } from '../../db/models/booking.js';
 import type { BookingRepository } from '../../db/repositories/booking-repository.js';
@@ -39,7 +39,6 @@ import {
   submitUpdate,
 } from '../../workflows/booking/definitions.js';
 import { staticSummary } from '../../workflows/booking/details.js';
-import type { UpdateDefinition } from '@temporalio/common';
 
 export interface ScheduleSource {
   /** The tutor's rules, overrides, settings and live bookings around `startMs`; undefined when there is no such tutor. */

@@ -448,10 +448,9 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       const { command } = entry;
       if (command.kind === 'accept') await schedule('tutor', command.tutorId);
       else if (command.kind === 'decline') await closeBeforeLesson('DECLINED', 'tutor', command.tutorId, command.reason ?? 'The tutor declined');
-      else if (command.kind === 'cancel') {
-        const actor = command.actor === 'tutor' ? 'tutor' : command.actor;
-        await closeBeforeLesson(command.actor === 'tutor' ? 'DECLINED' : 'CANCELLED', actor, command.actorId, command.reason);
-      } else entry.refusal = { message: `Not possible while the booking is ${status}`, type: REFUSALS.invalidState };
+      // A tutor who cancels a request they have not answered is declining it.
+      else if (command.kind === 'cancel') await closeBeforeLesson(command.actor === 'tutor' ? 'DECLINED' : 'CANCELLED', command.actor, command.actorId, command.reason);
+      else entry.refusal = { message: `Not possible while the booking is ${status}`, type: REFUSALS.invalidState };
       entry.done = true;
     }
   }
