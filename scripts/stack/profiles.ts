@@ -1,8 +1,8 @@
 /**
- * The two local stacks. Ports and data directories never collide, so a developer can keep the dev
- * stack up while the test suite runs its own.
+ * The local stacks. Ports and data directories never collide, so a developer can keep the dev
+ * stack up while the test suite runs its own, and `npm run bench` measures on a third.
  */
-export const PROFILE_NAMES = ['dev', 'test'] as const;
+export const PROFILE_NAMES = ['dev', 'test', 'bench'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export const SERVICE_NAMES = ['postgres', 'redis', 'minio', 'temporal', 'stripe-mock'] as const;
@@ -92,6 +92,17 @@ export const STACK_PROFILES: Readonly<Record<ProfileName, StackProfile>> = {
     minio: { ...shared.minio, port: 9200, consolePort: 9201, bucket: 'tutorflow-test' },
     temporal: { ...shared.temporal, port: 7243, uiPort: null, persistent: false },
     stripeMock: { httpPort: 12121, httpsPort: 12122 },
+  }),
+  // `npm run bench`: its own servers, so figures are not disturbed by (and do not disturb) the
+  // tests; nothing worth keeping, no fsync, history in memory, no Web UI.
+  bench: withPorts({
+    name: 'bench',
+    keepsData: false,
+    postgres: { ...shared.postgres, port: 56549, database: 'tutorflow_bench', fsync: false },
+    redis: { port: 6419, snapshots: false },
+    minio: { ...shared.minio, port: 9300, consolePort: 9301, bucket: 'tutorflow-bench' },
+    temporal: { ...shared.temporal, port: 7263, uiPort: null, persistent: false },
+    stripeMock: { httpPort: 12131, httpsPort: 12132 },
   }),
 };
 
