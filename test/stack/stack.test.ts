@@ -76,6 +76,6 @@ describe('profiles', () => {
   });
 
   test('the booking search attributes are the five the workflows set', () => {
-    expect(Object.keys(BOOKING_SEARCH_ATTRIBUTES).sort()).toEqual(['BookingStatus', 'PaymentStatus', 'SessionStart', 'StudentId', 'TutorId']);
+    expect(Object.keys(BOOKING_SEARCH_ATTRIBUTES).sort()).toEqual(['Attention', 'BookingStatus', 'PaymentStatus', 'SessionStart', 'StudentId', 'TutorId']);
   });
 });

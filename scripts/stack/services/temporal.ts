@@ -48,6 +48,25 @@ export const temporalService: ServiceDefinition = {
     ], { timeoutMs: 10_000 });
     return describe.code === 0;
   },
+  // A server started by an older checkout (the dev profile keeps its database) lacks attributes added
+  // since: register whatever is missing, so a new attribute never fails a workflow task.
+  afterReady: async (ctx) => {
+    const address = `${LOOPBACK}:${ctx.profile.temporal.port}`;
+    const listed = await runCommand(temporalCliPath(), ['operator', 'search-attribute', 'list', '--namespace', ctx.profile.temporal.namespace, '--address', address], { timeoutMs: 10_000 });
+    for (const [name, type] of Object.entries(BOOKING_SEARCH_ATTRIBUTES)) {
+      if (new RegExp(`\\b${name}\\b`).test(listed.output)) continue;
+      const created = await runCommand(temporalCliPath(), [
+        'operator', 'search-attribute', 'create',
+        '--namespace', ctx.profile.temporal.namespace,
+        '--address', address,
+        '--name', name,
+        '--type', type,
+      ], { timeoutMs: 10_000 });
+      if (created.code !== 0 && !/already exists/i.test(created.output)) {
+        throw new Error(`temporal: could not register the search attribute ${name}: ${created.output}`);
+      }
+    }
+  },
   stopSignal: 'SIGTERM',
   readyTimeoutMs: 90_000,
 };
