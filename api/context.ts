@@ -1,12 +1,5 @@
 import type { Logger } from 'pino';
-
-/** The identity a verified access token carries. */
-export interface Principal {
-  userId: string;
-  role: 'student' | 'tutor' | 'admin';
-  /** The sign-in session (refresh-token family) the access token belongs to. */
-  sessionId: string;
-}
+import type { Principal } from '../domain/principal.js';
 
 /** What the middleware chain puts on `ctx.state` for the handlers after it. */
 export interface AppState {

@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { Config } from '../../domain/config.js';
 import type { StripeClient } from '../../integrations/stripe.js';
 import { createStorageClient } from '../../integrations/storage.js';

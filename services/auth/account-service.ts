@@ -2,7 +2,7 @@
  * Accounts with a password: registration, login, refresh, logout, and the signed-in account.
  */
 import type { Knex } from 'knex';
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { User } from '../../db/models/user.js';
 import { UserCredentialsRepository } from '../../db/repositories/user-credentials-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';

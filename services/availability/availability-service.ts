@@ -5,7 +5,7 @@
  * it has committed.
  */
 import type { Knex } from 'knex';
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { AvailabilityOverride } from '../../db/models/availability-override.js';
 import type { AvailabilityRepository } from '../../db/repositories/availability-repository.js';
 import { type DateOverride, overrideProblem } from '../../domain/availability/date-overrides.js';

@@ -2,7 +2,7 @@
  * Bookable lesson times, read by anyone for a listed tutor (a tutor also sees their own while
  * unlisted), and the same rules as a yes/no check for a booking request.
  */
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import { daysBetween, type LocalDate } from '../../domain/availability/local-date.js';
 import { bookableStarts, isSlotBookable, type SlotVerdict } from '../../domain/availability/slots.js';
 import { datesToWindow, formatInZone } from '../../domain/availability/time-zone.js';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../domain/errors.js';
 
 /** Availability belongs to tutors; anyone else acting on "their" availability is refused. */

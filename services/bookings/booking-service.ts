@@ -10,7 +10,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { Booking, BookingEvent } from '../../db/models/booking.js';
 import type { BookingRepository } from '../../db/repositories/booking-repository.js';
 import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
@@ -59,6 +59,8 @@ export interface BookingServiceDependencies {
   tutors: TutorProfileRepository;
   users: UserRepository;
   schedules: ScheduleSource;
+  /** Refuses a card that is not one of the student's saved cards. */
+  paymentMethods: { assertOwnedBy(studentId: string, paymentMethodId: string): Promise<void> };
 }
 
 const SLOT_REFUSALS: Record<Exclude<SlotVerdict, { bookable: true }>['reason'], string> = {
@@ -119,6 +121,7 @@ export class BookingService {
    */
   async request(principal: Principal, request: BookingRequest, idempotencyKey: string): Promise<RequestOutcome> {
     if (principal.role !== 'student') throw AppError.forbidden('Only students book lessons');
+    await this.deps.paymentMethods.assertOwnedBy(principal.userId, request.paymentMethodId);
     const bookingId = bookingIdFor(principal.userId, idempotencyKey);
     const requestHash = requestHashOf(request);
 

@@ -7,7 +7,7 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import { GoogleCalendarLinkRepository } from '../../db/repositories/google-calendar-link-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client as StorageClient } from 'minio';
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { FilePurpose, StoredFile } from '../../db/models/stored-file.js';
 import type { FileRepository } from '../../db/repositories/file-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';

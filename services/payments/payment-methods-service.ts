@@ -4,7 +4,8 @@
  * (the booking's PaymentIntent charges it without the student present).
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../../api/context.js';
+import Stripe from 'stripe';
+import type { Principal } from '../../domain/principal.js';
 import type { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
@@ -48,6 +49,31 @@ export class PaymentMethodsService {
     return methods.data.flatMap((method) =>
       method.card ? [{ id: method.id, brand: method.card.brand, last4: method.card.last4, expMonth: method.card.exp_month, expYear: method.card.exp_year }] : [],
     );
+  }
+
+  /**
+   * Refuses a card the student has not saved: it must be attached to the student's own Stripe
+   * customer. Stripe alone would accept a test card or another customer's card id, so ownership is
+   * checked here before any money moves. A student who never saved a card owns none (no Stripe call).
+   */
+  async assertOwnedBy(studentId: string, paymentMethodId: string): Promise<void> {
+    const customerId = (await this.studentProfiles.findByUserId(studentId))?.stripeCustomerId;
+    if (customerId && (await this.attachedCustomerOf(paymentMethodId)) === customerId) return;
+    const message = 'is not one of your saved cards; save it first (POST /api/me/payment-methods/setup-intent)';
+    throw new AppError('unprocessable', `The payment method ${message}`, { issues: [{ path: 'body.paymentMethodId', message }] });
+  }
+
+  /** The customer a PaymentMethod is attached to; undefined for none, or for an id Stripe does not know. */
+  private async attachedCustomerOf(paymentMethodId: string): Promise<string | undefined> {
+    return callStripe('payment method', async () => {
+      try {
+        const method = await this.stripe.paymentMethods.retrieve(paymentMethodId);
+        return typeof method.customer === 'string' ? method.customer : (method.customer?.id ?? undefined);
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return undefined;
+        throw error;
+      }
+    });
   }
 
   private async ensureCustomer(userId: string): Promise<string> {

@@ -4,7 +4,7 @@
  * payouts are enabled is learned from account.updated webhooks.
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';

@@ -1,5 +1,5 @@
 /** Puts a user's uploaded, confirmed image on their tutor or student profile. */
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
 import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';

@@ -2,7 +2,7 @@
  * Students' profiles. A student who never wrote one still has a view (their account's zone, no
  * avatar); the row is created by the first write, or when it first needs to hold something.
  */
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { StudentProfile } from '../../db/models/student-profile.js';
 import type { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';

@@ -4,7 +4,7 @@
  * bio, a rate, at least one subject and one language.
  */
 import type { Knex } from 'knex';
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { CancellationPolicy, TutorProfile } from '../../db/models/tutor-profile.js';
 import type { SubjectRepository } from '../../db/repositories/subject-repository.js';
 import type { TutorProfileRepository, TutorProfileWrite } from '../../db/repositories/tutor-profile-repository.js';

@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { UniqueViolationError } from 'objection';
-import type { Principal } from '../../api/context.js';
+import type { Principal } from '../../domain/principal.js';
 import type { VerificationDocument, VerificationDocumentKind, VerificationDocumentStatus } from '../../db/models/verification-document.js';
 import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';
