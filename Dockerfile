@@ -62,7 +62,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 
+# ENVIRONMENT=production: the image never runs on the development keys by accident; it refuses to
+# start (exit 78, naming each key) until SECRET_KEY, the outside services and CORS are really set.
 ENV NODE_ENV=production \
+    ENVIRONMENT=production \
     NODE_OPTIONS=--enable-source-maps \
     PORT=3000
 

@@ -3,6 +3,36 @@ import { CONFIG_KEYS, ConfigError, loadConfig } from './config.js';
 
 const STRONG_SECRET = 'a-production-secret-that-is-long-enough-0123';
 
+/** What a real production deployment sets: its own secrets, the real services, its own origin. */
+const SAFE_PRODUCTION = {
+  ENVIRONMENT: 'production',
+  SECRET_KEY: STRONG_SECRET,
+  S3_ACCESS_KEY: 'AKIAEXAMPLEPROD',
+  S3_SECRET_KEY: 'a-real-storage-secret',
+  STRIPE_SECRET_KEY: 'sk_live_realkey',
+  STRIPE_WEBHOOK_SECRET: 'whsec_realsecret',
+  STRIPE_API_BASE: '',
+  BREVO_API_KEY: 'xkeysib-real',
+  BREVO_API_BASE: '',
+  ZOOM_CLIENT_SECRET: 'real-zoom-secret',
+  ZOOM_API_BASE: '',
+  ZOOM_OAUTH_BASE: '',
+  GOOGLE_CLIENT_SECRET: 'real-google-secret',
+  GOOGLE_API_BASE: '',
+  CORS_ORIGINS: 'https://app.tutorflow.example',
+};
+
+/** The message of the ConfigError loadConfig throws for `env`. */
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
 describe('loadConfig', () => {
   it('runs a development process with no environment at all', () => {
     const config = loadConfig({});
@@ -24,12 +54,58 @@ describe('loadConfig', () => {
     for (const environment of ['staging', 'production']) {
       expect(() => loadConfig({ ENVIRONMENT: environment })).toThrow(new RegExp(`SECRET_KEY: is required when ENVIRONMENT=${environment}`));
     }
-    expect(loadConfig({ ENVIRONMENT: 'production', SECRET_KEY: STRONG_SECRET }).secretKey).toBe(STRONG_SECRET);
+    expect(loadConfig(SAFE_PRODUCTION).secretKey).toBe(STRONG_SECRET);
   });
 
   it('refuses the development key outside development', () => {
     const developmentKey = loadConfig({}).secretKey;
     expect(() => loadConfig({ ENVIRONMENT: 'staging', SECRET_KEY: developmentKey })).toThrow(/must not be the development key/);
+  });
+
+  for (const environment of ['staging', 'production']) {
+    it(`refuses to start ${environment} with any development default, naming each key`, () => {
+      const message = refusal({ ENVIRONMENT: environment, SECRET_KEY: STRONG_SECRET });
+      for (const key of [
+        'STRIPE_WEBHOOK_SECRET', 'STRIPE_SECRET_KEY', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'BREVO_API_KEY', 'ZOOM_CLIENT_SECRET', 'GOOGLE_CLIENT_SECRET',
+        'STRIPE_API_BASE', 'BREVO_API_BASE', 'ZOOM_API_BASE', 'ZOOM_OAUTH_BASE', 'GOOGLE_API_BASE', 'CORS_ORIGINS',
+      ]) {
+        expect(message).toMatch(new RegExp(`^  ${key}: `, 'm'));
+      }
+    });
+  }
+
+  it('refuses each unsafe production setting on its own', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ STRIPE_WEBHOOK_SECRET: 'whsec_development_only' }, /STRIPE_WEBHOOK_SECRET: must not be the development default/],
+      [{ STRIPE_API_BASE: 'http://127.0.0.1:12111' }, /STRIPE_API_BASE: points at 127.0.0.1/],
+      [{ BREVO_API_BASE: 'http://localhost:4510/brevo/v3' }, /BREVO_API_BASE: points at localhost/],
+      [{ ZOOM_API_BASE: 'http://[::1]:4510/zoom/v2' }, /ZOOM_API_BASE: points at \[::1\]/],
+      [{ GOOGLE_API_BASE: 'http://fake.localhost/google' }, /GOOGLE_API_BASE: points at fake.localhost/],
+      [{ S3_ACCESS_KEY: 'minioadmin', S3_SECRET_KEY: 'minioadmin' }, /S3_SECRET_KEY: must not be MinIO's default/],
+      [{ S3_SECRET_KEY: 'tutorflow-secret' }, /S3_SECRET_KEY: must not be the development default/],
+      [{ CORS_ORIGINS: '*' }, /CORS_ORIGINS: "\*" is not one exact origin/],
+      [{ CORS_ORIGINS: 'https://*.tutorflow.example' }, /CORS_ORIGINS: .* is not one exact origin/],
+      [{ CORS_ORIGINS: 'https://app.tutorflow.example,http://localhost:5173' }, /CORS_ORIGINS: "http:\/\/localhost:5173" is a local origin/],
+      [{ SECRET_KEY: loadConfig({}).secretKey }, /SECRET_KEY: must not be the development key/],
+    ];
+    for (const [unsafe, expected] of cases) {
+      const message = refusal({ ...SAFE_PRODUCTION, ...unsafe });
+      expect(message).toMatch(expected);
+      expect(message.split('\n').length, JSON.stringify(unsafe)).toBe(1 + new Set(Object.keys(unsafe)).size);
+    }
+  });
+
+  it('reads an empty Zoom base as the real Zoom', () => {
+    const config = loadConfig(SAFE_PRODUCTION);
+    expect(config.zoom.apiBase).toBe('https://api.zoom.us/v2');
+    expect(config.zoom.oauthBase).toBe('https://zoom.us/oauth');
+    expect(config.stripe.apiBase).toBe('');
+    expect(loadConfig({}).zoom.apiBase).toBe('http://127.0.0.1:4510/zoom/v2');
+  });
+
+  it('refuses NODE_ENV=production without an explicit ENVIRONMENT', () => {
+    expect(refusal({ NODE_ENV: 'production' })).toMatch(/ENVIRONMENT: must be set when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', ENVIRONMENT: 'development' }).environment).toBe('development');
   });
 
   it('names every bad key at once', () => {

@@ -14,6 +14,27 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 /** Only ever used when ENVIRONMENT=development; staging and production refuse to start without their own. */
 const DEVELOPMENT_SECRET_KEY = 'development-only-secret-key-change-me-0123456789';
 
+/**
+ * Credentials that only make sense against the local stack: each is a default below, and a
+ * staging or production process refuses to start with any of them (anyone who read this file
+ * would know it).
+ */
+const DEVELOPMENT_CREDENTIALS = {
+  S3_ACCESS_KEY: 'tutorflow',
+  S3_SECRET_KEY: 'tutorflow-secret',
+  STRIPE_SECRET_KEY: 'sk_test_123',
+  STRIPE_WEBHOOK_SECRET: 'whsec_development_only',
+  BREVO_API_KEY: 'brevo-development-key',
+  ZOOM_CLIENT_SECRET: 'zoom-development-secret',
+  GOOGLE_CLIENT_SECRET: 'google-development-secret',
+} as const;
+/** MinIO's own out-of-the-box root credentials, as unsafe as ours. */
+const MINIO_DEFAULT_CREDENTIALS = new Set(['minioadmin']);
+
+/** Zoom's own endpoints, which an empty ZOOM_API_BASE / ZOOM_OAUTH_BASE stands for. */
+const ZOOM_API = 'https://api.zoom.us/v2';
+const ZOOM_OAUTH = 'https://zoom.us/oauth';
+
 const RATE_WINDOWS_MS = { second: 1_000, minute: 60_000, hour: 3_600_000 } as const;
 
 export interface RateLimit {
@@ -70,12 +91,12 @@ const schema = z
 
     S3_ENDPOINT: url.default('http://127.0.0.1:9100'),
     S3_REGION: z.string().default('us-east-1'),
-    S3_ACCESS_KEY: z.string().min(3).default('tutorflow'),
-    S3_SECRET_KEY: z.string().min(8).default('tutorflow-secret'),
+    S3_ACCESS_KEY: z.string().min(3).default(DEVELOPMENT_CREDENTIALS.S3_ACCESS_KEY),
+    S3_SECRET_KEY: z.string().min(8).default(DEVELOPMENT_CREDENTIALS.S3_SECRET_KEY),
     S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not a valid bucket name').default('tutorflow'),
 
-    STRIPE_SECRET_KEY: z.string().startsWith('sk_', 'a Stripe secret key starts with sk_').default('sk_test_123'),
-    STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'a Stripe webhook secret starts with whsec_').default('whsec_development_only'),
+    STRIPE_SECRET_KEY: z.string().startsWith('sk_', 'a Stripe secret key starts with sk_').default(DEVELOPMENT_CREDENTIALS.STRIPE_SECRET_KEY),
+    STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'a Stripe webhook secret starts with whsec_').default(DEVELOPMENT_CREDENTIALS.STRIPE_WEBHOOK_SECRET),
     /** Empty means Stripe itself; development and tests point it at stripe-mock. */
     STRIPE_API_BASE: z.union([z.literal(''), url]).default('http://127.0.0.1:12111'),
     /** Country of a tutor's Stripe Connect Express account when the tutor names none (ISO 3166-1 alpha-2). */
@@ -86,19 +107,20 @@ const schema = z
     /** How long a presigned download (GET) URL stays valid. */
     FILE_DOWNLOAD_URL_TTL: duration.prefault('5m'),
 
-    BREVO_API_KEY: z.string().default('brevo-development-key'),
+    BREVO_API_KEY: z.string().default(DEVELOPMENT_CREDENTIALS.BREVO_API_KEY),
     /** Empty means Brevo itself; development and tests point it at the local fake. */
     BREVO_API_BASE: z.union([z.literal(''), url]).default('http://127.0.0.1:4510/brevo/v3'),
     EMAIL_FROM: z.email().default('hello@tutorflow.test'),
 
     ZOOM_ACCOUNT_ID: z.string().default('zoom-development-account'),
     ZOOM_CLIENT_ID: z.string().default('zoom-development-client'),
-    ZOOM_CLIENT_SECRET: z.string().default('zoom-development-secret'),
-    ZOOM_API_BASE: url.default('http://127.0.0.1:4510/zoom/v2'),
-    ZOOM_OAUTH_BASE: url.default('http://127.0.0.1:4510/zoom/oauth'),
+    ZOOM_CLIENT_SECRET: z.string().default(DEVELOPMENT_CREDENTIALS.ZOOM_CLIENT_SECRET),
+    /** Empty means Zoom itself; development and tests point both bases at the local fake. */
+    ZOOM_API_BASE: z.union([z.literal(''), url]).default('http://127.0.0.1:4510/zoom/v2').transform((base) => base || ZOOM_API),
+    ZOOM_OAUTH_BASE: z.union([z.literal(''), url]).default('http://127.0.0.1:4510/zoom/oauth').transform((base) => base || ZOOM_OAUTH),
 
     GOOGLE_CLIENT_ID: z.string().default('google-development-client.apps.googleusercontent.com'),
-    GOOGLE_CLIENT_SECRET: z.string().default('google-development-secret'),
+    GOOGLE_CLIENT_SECRET: z.string().default(DEVELOPMENT_CREDENTIALS.GOOGLE_CLIENT_SECRET),
     GOOGLE_REDIRECT_URI: url.default('http://127.0.0.1:3000/api/auth/google/callback'),
     /** Where Google sends the browser back after a user connects their calendar (offline access). */
     GOOGLE_CALENDAR_REDIRECT_URI: url.default('http://127.0.0.1:3000/api/me/calendar/google/callback'),
@@ -121,6 +143,17 @@ const schema = z
     LOGIN_RATE_LIMIT: rateLimit.prefault('10/minute'),
 
     SHUTDOWN_GRACE: duration.prefault('10s'),
+
+    /** Where the API's /metrics, the worker's health endpoint and its metrics listen; keep it private. */
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    /** The API's Prometheus /metrics listener (not the public PORT); 0 turns it off. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+    /** The worker's /healthz (event loop), /readyz (polling Temporal) and /metrics (activity outcomes); 0 = off. */
+    WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
+    /** The Temporal SDK's own Prometheus metrics of the worker (slots, pollers, latencies); 0 = off. */
+    WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9466),
+    /** OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); empty = tracing off. */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.union([z.literal(''), url]).default(''),
 
     /** The standalone realtime server's port (realtime/server.ts); the API also serves ws at /ws on PORT. */
     REALTIME_PORT: port.default(3001),
@@ -159,9 +192,8 @@ const schema = z
     if (env.ENVIRONMENT === 'development') return;
     if (!env.SECRET_KEY) {
       ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: `is required when ENVIRONMENT=${env.ENVIRONMENT}` });
-    } else if (env.SECRET_KEY === DEVELOPMENT_SECRET_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'must not be the development key outside development' });
     }
+    for (const { key, message } of unsafeOutsideDevelopment(env)) ctx.addIssue({ code: 'custom', path: [key], message });
   })
   .refine((env) => env.SECRET_KEY === undefined || env.SECRET_KEY.length >= 32, {
     path: ['SECRET_KEY'],
@@ -173,6 +205,57 @@ const schema = z
   });
 
 type ParsedEnv = z.output<typeof schema>;
+
+type SafetyRelevantSettings = { SECRET_KEY?: string | undefined; CORS_ORIGINS: string[] } & Record<keyof typeof DEVELOPMENT_CREDENTIALS | (typeof API_BASE_KEYS)[number], string>;
+
+/** Base URLs of outside services; each must be the real service (empty, or a public host) outside development. */
+const API_BASE_KEYS = ['STRIPE_API_BASE', 'BREVO_API_BASE', 'ZOOM_API_BASE', 'ZOOM_OAUTH_BASE', 'GOOGLE_API_BASE'] as const;
+
+/** localhost, *.localhost, 0.0.0.0, 127.0.0.0/8 and ::1: this machine, so a fake or nothing. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '0.0.0.0' || host === '::1' || host === '::' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Settings with which a staging or production process would be open to anyone who has read this
+ * repository, or would quietly talk to a local fake: one entry per key, each named.
+ */
+export function unsafeOutsideDevelopment(env: SafetyRelevantSettings): { key: string; message: string }[] {
+  const unsafe: { key: string; message: string }[] = [];
+  if (env.SECRET_KEY === DEVELOPMENT_SECRET_KEY) {
+    unsafe.push({ key: 'SECRET_KEY', message: 'must not be the development key outside development (every key derived from it would be public)' });
+  }
+  for (const [key, value] of Object.entries(DEVELOPMENT_CREDENTIALS) as [keyof typeof DEVELOPMENT_CREDENTIALS, string][]) {
+    if (env[key] === value) unsafe.push({ key, message: 'must not be the development default outside development' });
+  }
+  for (const key of ['S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const) {
+    if (MINIO_DEFAULT_CREDENTIALS.has(env[key])) unsafe.push({ key, message: "must not be MinIO's default credential outside development" });
+  }
+  for (const key of API_BASE_KEYS) {
+    const host = env[key] ? hostOf(env[key]) : undefined;
+    if (host && isLoopbackHost(host)) {
+      unsafe.push({ key, message: `points at ${host}, a local fake; leave it empty for the real service outside development` });
+    }
+  }
+  for (const origin of env.CORS_ORIGINS) {
+    const host = hostOf(origin);
+    if (origin.includes('*') || origin === 'null' || !host) {
+      unsafe.push({ key: 'CORS_ORIGINS', message: `"${origin}" is not one exact origin (no wildcards outside development)` });
+    } else if (isLoopbackHost(host)) {
+      unsafe.push({ key: 'CORS_ORIGINS', message: `"${origin}" is a local origin; a page on any visitor's own machine could call the API` });
+    }
+  }
+  return unsafe;
+}
 
 /** Every environment variable the configuration reads; .env.example must list each of them. */
 export const CONFIG_KEYS = Object.keys(schema.shape) as (keyof ParsedEnv)[];
@@ -202,8 +285,19 @@ export interface Config {
   email: { frontendBaseUrl: string; retryIntervalMs: number };
   rateLimits: { general: RateLimit; registration: RateLimit; login: RateLimit };
   shutdownGraceMs: number;
+  observability: ObservabilityConfig;
   realtime: RealtimeConfig;
   booking: BookingTimings & { commissionBps: number; defaultMinimumNoticeMs: number };
+}
+
+export interface ObservabilityConfig {
+  metricsHost: string;
+  /** 0 = no listener. */
+  metricsPort: number;
+  workerHealthPort: number;
+  workerSdkMetricsPort: number;
+  /** Empty = tracing off. */
+  otlpTracesEndpoint: string;
 }
 
 /** Every duration of a booking's life, from configuration, so a demo or a test runs it in seconds. */
@@ -237,8 +331,12 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty variable (KEY= in a .env file) means "not set", so the default applies.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  for (const keepEmpty of ['STRIPE_API_BASE', 'BREVO_API_BASE', 'GOOGLE_API_BASE']) {
+  for (const keepEmpty of API_BASE_KEYS) {
     if (env[keepEmpty] === '') present[keepEmpty] = '';
+  }
+  // A built image sets NODE_ENV=production; without ENVIRONMENT it would run on the development keys.
+  if (env.NODE_ENV === 'production' && !env.ENVIRONMENT) {
+    throw new ConfigError('Invalid configuration:\n  ENVIRONMENT: must be set when NODE_ENV=production (development | staging | production)');
   }
   const result = schema.safeParse(present);
   if (!result.success) {
@@ -275,6 +373,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       login: e.LOGIN_RATE_LIMIT,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE,
+    observability: {
+      metricsHost: e.METRICS_HOST,
+      metricsPort: e.METRICS_PORT,
+      workerHealthPort: e.WORKER_HEALTH_PORT,
+      workerSdkMetricsPort: e.WORKER_SDK_METRICS_PORT,
+      otlpTracesEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    },
     realtime: {
       port: e.REALTIME_PORT,
       heartbeatIntervalMs: e.REALTIME_HEARTBEAT_INTERVAL,

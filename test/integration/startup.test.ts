@@ -27,4 +27,22 @@ describe('start-up configuration', () => {
       expect(stderr).toContain('SECRET_KEY: must be at least 32 characters');
     });
   }
+
+  it('api/server.ts refuses production with development defaults, naming each key', async () => {
+    const { code, stderr } = await runProcess('api/server.ts', {
+      ENVIRONMENT: 'production',
+      SECRET_KEY: 'a-production-secret-that-is-long-enough-0123',
+      CORS_ORIGINS: '*',
+    });
+    expect(code).toBe(78);
+    for (const key of ['STRIPE_WEBHOOK_SECRET', 'STRIPE_API_BASE', 'BREVO_API_BASE', 'ZOOM_API_BASE', 'ZOOM_OAUTH_BASE', 'GOOGLE_API_BASE', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'CORS_ORIGINS']) {
+      expect(stderr).toMatch(new RegExp(`^  ${key}: `, 'm'));
+    }
+  });
+
+  it('api/server.ts refuses NODE_ENV=production without ENVIRONMENT (a built image started bare)', async () => {
+    const { code, stderr } = await runProcess('api/server.ts', { NODE_ENV: 'production' });
+    expect(code).toBe(78);
+    expect(stderr).toContain('ENVIRONMENT: must be set when NODE_ENV=production');
+  });
 });
