@@ -1,0 +1,106 @@
+/**
+ * The money of one booking as a ledger, and the rules every movement obeys. The booking workflow
+ * keeps one ledger and asks these functions how much may move; nothing else decides an amount.
+ *
+ * - Every refund is bounded by what remains: captured − refunded. Policy tiers apply to what
+ *   remains, not to the price, so a goodwill refund before a cancellation is never paid twice.
+ * - A refund after the payout takes back from the tutor at most what the tutor still holds.
+ * - The tutor is paid what the student finally paid minus the commission on it, once.
+ * Amounts are integer minor units; no function here returns a negative amount.
+ */
+import { type CancelledBy, type CancellationPolicy, refundForCancellation } from './cancellation-policy.js';
+import { commissionOf, tutorPayout } from './money.js';
+
+export interface MoneyLedger {
+  capturedMinor: number;
+  refundedMinor: number;
+  paidOutMinor: number;
+  reversedMinor: number;
+}
+
+export const EMPTY_LEDGER: MoneyLedger = Object.freeze({ capturedMinor: 0, refundedMinor: 0, paidOutMinor: 0, reversedMinor: 0 });
+
+/** What can still go back to the student: captured and not yet refunded. */
+export function refundable(ledger: MoneyLedger): number {
+  return Math.max(0, ledger.capturedMinor - ledger.refundedMinor);
+}
+
+/** What the tutor holds of this booking: paid out and not taken back. */
+export function heldByTutor(ledger: MoneyLedger): number {
+  return Math.max(0, ledger.paidOutMinor - ledger.reversedMinor);
+}
+
+/** A requested refund cut to what remains (never negative, never a fraction of a minor unit). */
+export function boundedRefund(ledger: MoneyLedger, requestedMinor: number): number {
+  if (!Number.isFinite(requestedMinor) || requestedMinor <= 0) return 0;
+  return Math.min(Math.floor(requestedMinor), refundable(ledger));
+}
+
+/**
+ * The refund a cancellation of a captured lesson owes: the policy's tier (or a full refund for a
+ * tutor or admin) applied to what remains after earlier refunds. An admin may name the amount,
+ * which is still bounded by what remains.
+ */
+export function cancellationRefund(
+  ledger: MoneyLedger,
+  args: { policy: CancellationPolicy; cancelledBy: CancelledBy; cancelledAt: Date; sessionStart: Date; adminAmountMinor?: number },
+): number {
+  if (args.cancelledBy === 'admin' && args.adminAmountMinor !== undefined) return boundedRefund(ledger, args.adminAmountMinor);
+  const decision = refundForCancellation({ ...args, capturedMinor: refundable(ledger) });
+  return boundedRefund(ledger, decision.amountMinor);
+}
+
+/** The ledger after a refund Stripe confirmed; refuses one above what remains (a bug upstream). */
+export function afterRefund(ledger: MoneyLedger, amountMinor: number): MoneyLedger {
+  if (!Number.isInteger(amountMinor) || amountMinor < 0 || amountMinor > refundable(ledger)) {
+    throw new RangeError(`A refund of ${amountMinor} is more than the ${refundable(ledger)} that remains`);
+  }
+  return { ...ledger, refundedMinor: ledger.refundedMinor + amountMinor };
+}
+
+/** How much of the payout to take back when `refundMinor` goes to the student after the payout. */
+export function reversalFor(ledger: MoneyLedger, refundMinor: number): number {
+  return Math.max(0, Math.min(refundMinor, heldByTutor(ledger)));
+}
+
+export function afterReversal(ledger: MoneyLedger, amountMinor: number): MoneyLedger {
+  if (!Number.isInteger(amountMinor) || amountMinor < 0 || amountMinor > heldByTutor(ledger)) {
+    throw new RangeError(`A reversal of ${amountMinor} is more than the ${heldByTutor(ledger)} the tutor holds`);
+  }
+  return { ...ledger, reversedMinor: ledger.reversedMinor + amountMinor };
+}
+
+/** The tutor's share now: what the student finally paid minus the commission; 0 once paid. */
+export function payoutDue(ledger: MoneyLedger, commissionBps: number): number {
+  if (ledger.paidOutMinor > 0) return 0;
+  return tutorPayout({ capturedMinor: ledger.capturedMinor, refundedMinor: ledger.refundedMinor, commissionBps });
+}
+
+export function afterPayout(ledger: MoneyLedger, amountMinor: number, commissionBps: number): MoneyLedger {
+  const due = payoutDue(ledger, commissionBps);
+  if (!Number.isInteger(amountMinor) || amountMinor <= 0 || amountMinor > due) {
+    throw new RangeError(`A payout of ${amountMinor} is not the ${due} due`);
+  }
+  return { ...ledger, paidOutMinor: amountMinor };
+}
+
+/**
+ * The invariants of a booking's money, as sentences; empty when all hold. Checked by the property
+ * tests here and by the model-based tests after every generated sequence.
+ */
+export function ledgerViolations(ledger: MoneyLedger, args: { priceMinor: number; commissionBps: number }): string[] {
+  const problems: string[] = [];
+  const { capturedMinor, refundedMinor, paidOutMinor, reversedMinor } = ledger;
+  for (const [name, value] of Object.entries(ledger)) {
+    if (!Number.isInteger(value) || value < 0) problems.push(`${name} is ${value}, not a non-negative integer`);
+  }
+  if (capturedMinor > args.priceMinor) problems.push(`captured ${capturedMinor} is more than the price ${args.priceMinor}`);
+  if (refundedMinor > capturedMinor) problems.push(`refunded ${refundedMinor} is more than captured ${capturedMinor}`);
+  if (reversedMinor > paidOutMinor) problems.push(`reversed ${reversedMinor} is more than paid out ${paidOutMinor}`);
+  const retained = Math.max(0, capturedMinor - refundedMinor);
+  const tutorMayHold = retained - commissionOf(retained, args.commissionBps);
+  if (paidOutMinor - reversedMinor > tutorMayHold) {
+    problems.push(`the tutor holds ${paidOutMinor - reversedMinor}, more than the ${tutorMayHold} of what the student finally paid less commission`);
+  }
+  return problems;
+}
