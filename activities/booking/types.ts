@@ -8,6 +8,10 @@
  * Google calls are keyed by what the booking already stored.
  */
 import type { BookingStatus } from '../../domain/booking-status.js';
+import type { PaymentStatus } from '../../domain/payment-status.js';
+
+/** Defined in domain; re-exported for the workflow code that imports it from here. */
+export type { PaymentStatus } from '../../domain/payment-status.js';
 
 export type Actor = 'student' | 'tutor' | 'admin' | 'system';
 
@@ -34,17 +38,6 @@ export interface BookingEventRecord {
   dedupeKey: string;
   data?: Record<string, unknown>;
 }
-
-export type PaymentStatus =
-  | 'pending'
-  | 'requires_action'
-  | 'authorized'
-  | 'failed'
-  | 'released'
-  | 'captured'
-  | 'partially_refunded'
-  | 'refunded'
-  | 'paid_out';
 
 export interface PaymentRecord {
   bookingId: string;

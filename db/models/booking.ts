@@ -1,5 +1,6 @@
 import { BaseModel } from './base-model.js';
 import type { BookingStatus } from '../../domain/booking-status.js';
+import type { PaymentStatus } from '../../domain/payment-status.js';
 
 export class Booking extends BaseModel {
   static override tableName = 'bookings';
@@ -20,7 +21,7 @@ export class Booking extends BaseModel {
   requestExpiresAt!: Date;
   idempotencyKey!: string;
   requestHash!: string;
-  paymentStatus!: string;
+  paymentStatus!: PaymentStatus;
   paymentIntentId!: string | null;
   chargeId!: string | null;
   transferId!: string | null;

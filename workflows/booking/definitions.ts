@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { PaymentStatus } from '../../activities/booking/types.js';
+import type { PaymentStatus } from '../../domain/payment-status.js';
 import type { BookingStatus } from '../../domain/booking-status.js';
 import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
 import type { BookingTimings } from '../../domain/config.js';
