@@ -13,6 +13,7 @@ import { problemDetails } from './middleware/problem-details.js';
 import { requestContext } from './middleware/request-context.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { findWebAssets, serveWebApp } from './web-assets.js';
 import { docsRoutes } from './routes/docs/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { authRoutes } from './routes/auth/routes.js';
@@ -41,7 +42,7 @@ import { bookingRoutes } from './routes/bookings/routes.js';
 import type { BookingService } from '../services/bookings/booking-service.js';
 import { calendarRoutes } from './routes/calendar/routes.js';
 import type { CalendarLinkService } from '../services/calendar-links/calendar-link-service.js';
-import { mountRoutes, type RouteSpec } from './routing.js';
+import { mountRoutes, ROUTER_OPTIONS, type RouteSpec } from './routing.js';
 import { accessGuard, type SessionCheck } from './middleware/access-guard.js';
 import type { AccessTokens } from '../services/auth/access-tokens.js';
 import type { HealthService } from '../services/health-service.js';
@@ -64,6 +65,8 @@ export interface AppDependencies {
   bookings: BookingService;
   calendarLinks: CalendarLinkService;
   sessions?: SessionCheck;
+  /** The built web app to serve outside the API's paths; default: web/dist outside development. */
+  webAssets?: string;
 }
 
 /** Every route of the API, each resource's routes built from the services they call. */
@@ -99,7 +102,7 @@ export function buildApp(deps: AppDependencies): Koa<AppState> {
   // Behind one trusted proxy outside development: only the address it appended counts, so a client
   // cannot pick its own rate-limit identity with a forged X-Forwarded-For.
   const app = new Koa<AppState>({ proxy: deps.config.environment !== 'development', maxIpsCount: 1 });
-  const router = new Router<AppState>();
+  const router = new Router<AppState>(ROUTER_OPTIONS);
   const routes = collectRoutes(deps);
   mountRoutes(router, routes, accessGuard(deps.tokens, deps.sessions));
 
@@ -107,6 +110,8 @@ export function buildApp(deps: AppDependencies): Koa<AppState> {
   app.silent = true;
   app.use(requestContext(deps.logger));
   app.use(problemDetails());
+  const webAssets = deps.webAssets ?? (deps.config.environment === 'development' ? undefined : findWebAssets());
+  if (webAssets) app.use(serveWebApp(webAssets));
   app.use(securityHeaders());
   app.use(
     cors({

@@ -174,7 +174,8 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, `WebSockets are served at ${WS_PATH}`);
     if (stopping) return refuseUpgrade(socket, 503, 'This server is shutting down; connect again');
-    if (!originAllowed(request, config.http.corsOrigins)) return refuseUpgrade(socket, 403, 'This origin may not connect');
+    // The web app served by the API itself (PUBLIC_BASE_URL) connects from its own origin.
+    if (!originAllowed(request, [...config.http.corsOrigins, new URL(config.http.publicBaseUrl).origin])) return refuseUpgrade(socket, 403, 'This origin may not connect');
     const token = extractToken(request, url);
     if (!token) return refuseUpgrade(socket, 401, 'Send the access token as the subprotocol "bearer.<token>"');
     let claims: AccessClaims;
