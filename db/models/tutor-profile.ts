@@ -1,7 +1,5 @@
 import { BaseModel } from './base-model.js';
-
-export const CANCELLATION_POLICIES = ['flexible', 'moderate', 'strict'] as const;
-export type CancellationPolicy = (typeof CANCELLATION_POLICIES)[number];
+import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
 
 export const VERIFICATION_STATUSES = ['unverified', 'pending', 'verified', 'rejected'] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];

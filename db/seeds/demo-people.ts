@@ -4,7 +4,7 @@
  * all be tried at once. Passwords are fixed and readable on purpose: `npm run dev` prints them, and
  * the seed refuses to run outside ENVIRONMENT=development.
  */
-import type { CancellationPolicy } from '../models/tutor-profile.js';
+import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
 import type { SchedulingSettings } from '../../domain/availability/scheduling.js';
 import type { WeeklyRule } from '../../domain/availability/weekly-rules.js';
 

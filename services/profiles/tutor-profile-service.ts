@@ -5,7 +5,8 @@
  */
 import type { Knex } from 'knex';
 import type { Principal } from '../../domain/principal.js';
-import type { CancellationPolicy, TutorProfile } from '../../db/models/tutor-profile.js';
+import type { TutorProfile } from '../../db/models/tutor-profile.js';
+import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
 import type { SubjectRepository } from '../../db/repositories/subject-repository.js';
 import type { TutorProfileRepository, TutorProfileWrite } from '../../db/repositories/tutor-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';

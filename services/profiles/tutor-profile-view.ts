@@ -3,7 +3,8 @@
  * table for the whole batch, never one per tutor.
  */
 import type { Knex } from 'knex';
-import type { CancellationPolicy, TutorProfile, VerificationStatus } from '../../db/models/tutor-profile.js';
+import type { TutorProfile, VerificationStatus } from '../../db/models/tutor-profile.js';
+import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
 import type { SubjectRepository } from '../../db/repositories/subject-repository.js';
 import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';
