@@ -14,8 +14,8 @@ import { connectTemporal, pingTemporal, type TemporalClient } from '../integrati
 import { HealthService } from '../services/health-service.js';
 import { AccessTokens } from '../services/auth/access-tokens.js';
 import { createAuthServices } from '../services/auth/create-auth-services.js';
-import { createEmailSender } from '../services/email/create-email-sender.js';
-import { OutboxRelay } from '../services/email/outbox-relay.js';
+import { createEmailSender } from '../platform/email/create-email-sender.js';
+import { OutboxRelay } from '../platform/email/outbox-relay.js';
 import { RateLimiter } from './middleware/rate-limit-store.js';
 import { createStripeClient } from '../integrations/stripe.js';
 import { createFileService } from '../services/files/create-file-service.js';
@@ -73,6 +73,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
     bookings: bookingRepository,
     tutors: new TutorProfileRepository(db),
     users: new UserRepository(db),
+    paymentMethods: payments.paymentMethods,
     schedules: {
       scheduleAround: async (tutorId, startMs) =>
         (await availability.schedules.load([tutorId], { from: startMs - 86_400_000, to: startMs + 86_400_000 })).get(tutorId),

@@ -8,7 +8,7 @@ import { createBookingActivities } from '../activities/booking/activities.js';
 import { createLogger } from '../api/logger.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis } from '../integrations/redis.js';
-import { createEmailSender } from '../services/email/create-email-sender.js';
+import { createEmailSender } from '../platform/email/create-email-sender.js';
 import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { workflowSource } from './workflow-source.js';
 

@@ -11,7 +11,7 @@ import { Context, log } from '@temporalio/activity';
 import type { GoogleCalendarLink } from '../../db/models/google-calendar-link.js';
 import type { GoogleCalendarLinkRepository } from '../../db/repositories/google-calendar-link-repository.js';
 import { calendarEventId, GoogleCalendarError, type GoogleCalendar } from '../../integrations/google-calendar.js';
-import type { SecretBox } from '../../services/crypto/secret-box.js';
+import type { SecretBox } from '../../platform/crypto/secret-box.js';
 import type { BookingActivities, CalendarSyncInput } from './types.js';
 
 export interface CalendarActivityDependencies {

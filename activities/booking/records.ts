@@ -9,8 +9,8 @@ import type { Redis } from 'ioredis';
 import { BookingRepository } from '../../db/repositories/booking-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import { CHANNELS, type AvailabilityChanged } from '../../domain/events.js';
-import type { EmailSender } from '../../services/email/email-sender.js';
-import { isTemplateName } from '../../services/email/templates/index.js';
+import type { EmailSender } from '../../platform/email/email-sender.js';
+import { isTemplateName } from '../../platform/email/templates/index.js';
 import type { BookingActivities } from './types.js';
 
 export interface RecordActivityDependencies {

@@ -116,10 +116,16 @@ export async function seedDemo(deps: DemoSeedDependencies): Promise<DemoSeedResu
       await profiles.students.update(principal, { timeZone: DEMO_STUDENT.timeZone });
       changes.push(`student profile of ${DEMO_STUDENT.email}`);
     }
-    if (existing?.stripeCustomerId) return;
     // The card set-up path makes the student a Stripe customer (and remembers it on the profile);
     // the card itself would come from Stripe Elements, so the test card is attached directly.
-    const { customerId } = await payments.paymentMethods.createSetupIntent(principal);
+    const customerId = existing?.stripeCustomerId ?? (await payments.paymentMethods.createSetupIntent(principal)).customerId;
+    // Bookings take only a saved card. The dev stack's Stripe proxy forgets attachments when it
+    // stops, so every seed checks the card is still the student's and attaches it again if not.
+    const saved = await deps.stripe.customers.retrievePaymentMethod(customerId, DEMO_CARD).then(
+      () => true,
+      (error: { statusCode?: number }) => (error.statusCode === 404 ? false : Promise.reject(error)),
+    );
+    if (saved) return;
     await deps.stripe.paymentMethods.attach(DEMO_CARD, { customer: customerId }, { idempotencyKey: `demo-card:${principal.userId}` });
     await deps.stripe.customers.update(
       customerId,

@@ -1,29 +1,49 @@
 /**
- * A proxy in front of stripe-mock that plays the Stripe state a booking depends on. `npm run dev`
- * puts it between the API/worker and the dev stack's stripe-mock; the tests' recording proxy
- * (test/support/stripe-recorder.ts) wraps it to record calls and inject failures.
+ * A proxy in front of stripe-mock that plays Stripe: its state, its refusals, its test cards and its
+ * idempotency. `npm run dev` puts it between the API/worker and the dev stack's stripe-mock; the
+ * tests' recording proxy (test/support/stripe-recorder.ts) wraps it to record calls.
  *
  * stripe-mock validates every request against Stripe's OpenAPI spec but keeps no state: a
  * PaymentIntent it returns is always `requires_payment_method`, metadata is never echoed, lists
- * are fixtures. So that a booking can run its whole life against it, the proxy (with
- * `stateful: true`, the default) also plays:
+ * are fixtures, and nothing is ever refused for what happened before. Every request still goes
+ * through stripe-mock first (an invalid one is refused as Stripe would); then, with
+ * `stateful: true` (the default), the model in ./stripe-state.ts answers what Stripe would have:
  * - idempotency: a POST with a key seen before gets the first answer again (header
- *   `Idempotent-Replayed: true`) without reaching stripe-mock; the same key with other parameters is
- *   refused with an idempotency_error; a key in flight answers 409, as Stripe does;
- * - PaymentIntents: a confirmed manual-capture intent is `requires_capture`, capture makes it
- *   `succeeded` with a charge, cancel makes it `canceled`; capturing or cancelling an intent in the
- *   wrong state is refused with `payment_intent_unexpected_state`;
- * - refunds, transfers and reversals echo what was sent (metadata, amounts, groups), and listing
- *   refunds by payment_intent or transfers by transfer_group returns the ones created here.
- * Every request still goes through stripe-mock first, so an invalid one is refused as Stripe would.
+ *   `Idempotent-Replayed: true`) without reaching stripe-mock; the same key with other parameters
+ *   is refused (400, idempotency_error); a key still in flight answers 409 idempotency_key_in_use;
+ * - PaymentIntents through their lifecycle, test cards that decline (402 card_error) or ask for
+ *   3-D Secure (requires_action), captures, cancels, refunds, transfers and reversals, each refused
+ *   with Stripe's type, code and status where Stripe refuses it (over-refunds, captures of
+ *   cancelled, captured or expired holds, transfers above their source charge, …).
+ * scripts/fakes/stripe-proxy.md lists every modelled behaviour with the Stripe page it follows.
+ *
+ * Observable and controllable, for invariant checks and fault tests, from this process (the
+ * returned object) or another one (HTTP on the proxy's own port, loopback clients only):
+ * - `state()` / `GET /_fake/stripe/state`: per PaymentIntent amount, status, amount_capturable,
+ *   amount_received, refunds (amounts, idempotency keys), charge id; per transfer amount,
+ *   amount_reversed, source_transaction, transfer_group, destination, reversals; and every
+ *   mutating request as (method, path, idempotency key, status, replayed, injected);
+ * - `failNext()` / `POST /_fake/stripe/faults` `{"failNext": {"count": 2, "status": 503 | "drop" |
+ *   "lose-response", "body"?: {...}, "path"?: "/v1/refunds", "method"?: "POST"}, "latencyMs": 800}`:
+ *   the next matching requests fail (an answer without reaching stripe-mock; 'drop' closes the
+ *   connection before Stripe acts; 'lose-response' lets Stripe act and then closes the connection),
+ *   and every request waits latencyMs first; `GET` shows what is pending, `DELETE` clears it all.
+ *   Bounded: latency ≤ 30 s, count ≤ 100 per call, 1000 pending faults;
+ * - `expireAuthorization(id)` / `POST /_fake/stripe/payment_intents/{id}/expire`: the card network
+ *   lets a hold lapse (the intent becomes canceled, cancellation_reason automatic);
+ * - `authenticate(id, succeed)` / `POST /_fake/stripe/payment_intents/{id}/authenticate`
+ *   `{"succeed": true}`: the cardholder finishes (or fails) 3-D Secure;
+ * - `forgetIdempotencyKeys()` / `POST /_fake/stripe/forget-idempotency-keys`: Stripe's ~24 hours
+ *   passing. Objects stay.
  * The state lives in memory: it is gone when the proxy stops.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StripeModel, stripeError, type Answer, type FormValue, type StripeFakeState } from './stripe-state.js';
 
-/** A parsed Stripe form body: nested keys (`metadata[bookingId]`) as objects, indexed keys as arrays. */
-export type FormValue = string | FormValue[] | { [key: string]: FormValue };
+export type { FakeMutation, FakePaymentIntent, FakeRefund, FakeReversal, FakeTransfer, FormValue, StripeFakeState } from './stripe-state.js';
 
 /** One request through the proxy; filled in as it is answered. */
 export interface StripeExchange {
@@ -49,6 +69,23 @@ export interface StripeExchange {
  */
 export type StripeFault = { status: number; body: unknown } | 'drop' | 'lose-response';
 
+/** Which requests a queued fault applies to: all when empty. */
+export interface FaultMatch {
+  method?: string;
+  /** A path prefix, e.g. /v1/refunds or /v1/payment_intents/. */
+  path?: string;
+}
+
+export interface PendingFault {
+  fault: StripeFault;
+  match: FaultMatch;
+}
+
+export interface FaultSettings {
+  latencyMs: number;
+  pending: PendingFault[];
+}
+
 export interface StripeProxyOptions {
   /** Where to forward, e.g. the stripe-mock at http://127.0.0.1:12111. */
   upstream: string;
@@ -61,20 +98,53 @@ export interface StripeProxyOptions {
   onRequest?(exchange: StripeExchange): void;
   /** Called once each request has been answered or dropped. */
   onSettled?(exchange: StripeExchange): void;
-  /** Asked once per request: a fault to play for it, or undefined to answer normally. */
-  nextFault?(): StripeFault | undefined;
 }
 
 export interface StripeProxy {
   url: string;
   port: number;
+  /** A copy of everything the fake holds (see the file comment). */
+  state(): StripeFakeState;
+  /** Queues `count` faults for the next requests that match (all requests by default). */
+  failNext(count: number, fault: StripeFault, match?: FaultMatch): void;
+  /** Every Stripe request waits this long before it is answered; 0 to stop. */
+  setLatency(ms: number): void;
+  faults(): FaultSettings;
+  clearFaults(): void;
+  /** The hold of an authorized (requires_capture) PaymentIntent lapses; throws when it cannot. */
+  expireAuthorization(paymentIntentId: string): void;
+  /** The cardholder finishes 3-D Secure (or fails it) on a requires_action PaymentIntent. */
+  authenticate(paymentIntentId: string, succeed?: boolean): void;
   /** Stripe keeps idempotency keys for about 24 hours: this is the day passing. Objects stay. */
   forgetIdempotencyKeys(): void;
   close(): Promise<void>;
 }
 
-function stripeError(status: number, code: string, message: string): { status: number; body: unknown } {
-  return { status, body: { error: { type: status === 409 || code === 'idempotency_error' ? 'idempotency_error' : 'invalid_request_error', code, message } } };
+export const LATENCY_MAX_MS = 30_000;
+export const FAULTS_PER_CALL_MAX = 100;
+export const FAULTS_PENDING_MAX = 1_000;
+const CONTROL_BODY_MAX_BYTES = 64 * 1024;
+const CONTROL_PREFIX = '/_fake/stripe/';
+
+/** Stripe's answer to a declined card, as the SDK turns into a StripeCardError. */
+export function cardDeclinedBody(paymentIntentId = `pi_declined_${randomBytes(6).toString('hex')}`, message = 'Your card was declined.'): unknown {
+  return {
+    error: {
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+      message,
+      payment_intent: { id: paymentIntentId, object: 'payment_intent', status: 'requires_payment_method' },
+    },
+  };
+}
+
+/** The body Stripe sends with a status, for a fault given only as a status. */
+export function defaultErrorBody(status: number): unknown {
+  if (status === 402) return cardDeclinedBody();
+  if (status === 429) return { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly.' } };
+  if (status >= 500) return { error: { type: 'api_error', message: 'An unknown error occurred.' } };
+  return { error: { type: 'invalid_request_error', message: `Injected ${status}` } };
 }
 
 /** Parses `a[b][0]=x&a[b][1]=y&c=z` into { a: { b: ['x', 'y'] }, c: 'z' }. */
@@ -104,37 +174,37 @@ function arraysFromIndices(value: FormValue): FormValue {
   return converted;
 }
 
-type Json = Record<string, unknown>;
-
-interface Answer {
-  status: number;
-  body: unknown;
-  replayed?: boolean;
-}
-
-/** The Stripe state stripe-mock does not keep. */
-class StripeState {
-  private readonly idempotent = new Map<string, { fingerprint: string; answer: Answer }>();
+/** Stripe's idempotency layer (docs.stripe.com/api/idempotent_requests). */
+class IdempotencyMemory {
+  private readonly saved = new Map<string, { fingerprint: string; answer: Answer }>();
   private readonly inFlight = new Set<string>();
-  private readonly paymentIntents = new Map<string, Json>();
-  private readonly refunds: Json[] = [];
-  private readonly transfers: Json[] = [];
 
-  forgetKeys(): void {
-    this.idempotent.clear();
+  forget(): void {
+    this.saved.clear();
   }
 
   /** Answers a repeated key from memory, or refuses it; undefined means "go ahead". */
   before(key: string | null, fingerprint: string): Answer | undefined {
     if (!key) return undefined;
-    const seen = this.idempotent.get(key);
+    const seen = this.saved.get(key);
     if (seen) {
       if (seen.fingerprint !== fingerprint) {
-        return stripeError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`);
+        return stripeError(
+          400,
+          'idempotency_error',
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+        );
       }
       return { ...seen.answer, replayed: true };
     }
-    if (this.inFlight.has(key)) return stripeError(409, 'idempotency_error', 'There is currently another in-progress request using this Stripe-Idempotency-Key.');
+    if (this.inFlight.has(key)) {
+      return stripeError(
+        409,
+        'invalid_request_error',
+        'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through). Please try again later.',
+        { code: 'idempotency_key_in_use' },
+      );
+    }
     this.inFlight.add(key);
     return undefined;
   }
@@ -142,119 +212,68 @@ class StripeState {
   after(key: string | null, fingerprint: string, answer: Answer): void {
     if (!key) return;
     this.inFlight.delete(key);
-    // Stripe saves no result for a request refused by validation; a 2xx is what must not run twice.
-    if (answer.status >= 200 && answer.status < 300) this.idempotent.set(key, { fingerprint, answer });
-  }
-
-  /** Rewrites stripe-mock's fixture answer into what Stripe would have answered. */
-  shape(method: string, path: string, query: Record<string, FormValue>, body: Record<string, FormValue>, fixture: Json): Answer {
-    const ok = (json: Json): Answer => ({ status: 200, body: json });
-    const metadata = (body.metadata as Json | undefined) ?? {};
-    let match: RegExpMatchArray | null;
-
-    if (method === 'POST' && path === '/v1/payment_intents') {
-      const confirmed = body.confirm === 'true';
-      const manual = body.capture_method === 'manual';
-      const amount = Number(body.amount);
-      const intent: Json = {
-        ...fixture,
-        amount,
-        metadata,
-        transfer_group: body.transfer_group ?? null,
-        last_payment_error: null,
-        next_action: null,
-        canceled_at: null,
-        status: confirmed ? (manual ? 'requires_capture' : 'succeeded') : body.payment_method ? 'requires_confirmation' : 'requires_payment_method',
-        amount_capturable: confirmed && manual ? amount : 0,
-        amount_received: confirmed && !manual ? amount : 0,
-        latest_charge: confirmed ? `ch_${randomBytes(8).toString('hex')}` : null,
-      };
-      this.paymentIntents.set(String(intent.id), intent);
-      return ok(intent);
-    }
-    if ((match = path.match(/^\/v1\/payment_intents\/([^/]+)\/(capture|cancel)$/)) && method === 'POST') {
-      const [, id, action] = match as [string, string, 'capture' | 'cancel'];
-      const known = this.paymentIntents.get(id);
-      const intent: Json = known ?? { ...fixture, status: 'requires_capture', amount_capturable: fixture.amount, latest_charge: `ch_${randomBytes(8).toString('hex')}` };
-      if (action === 'capture') {
-        if (intent.status !== 'requires_capture') {
-          return stripeError(400, 'payment_intent_unexpected_state', `This PaymentIntent could not be captured because it has a status of ${String(intent.status)}.`);
-        }
-        const captured = body.amount_to_capture ? Number(body.amount_to_capture) : Number(intent.amount);
-        Object.assign(intent, { status: 'succeeded', amount_received: captured, amount_capturable: 0 });
-      } else {
-        if (intent.status === 'succeeded' || intent.status === 'canceled') {
-          return stripeError(400, 'payment_intent_unexpected_state', `You cannot cancel this PaymentIntent because it has a status of ${String(intent.status)}.`);
-        }
-        Object.assign(intent, { status: 'canceled', amount_capturable: 0, canceled_at: Math.floor(Date.now() / 1000), cancellation_reason: body.cancellation_reason ?? null });
-      }
-      this.paymentIntents.set(id, intent);
-      return ok(intent);
-    }
-    if ((match = path.match(/^\/v1\/payment_intents\/([^/]+)$/)) && method === 'GET') {
-      const known = this.paymentIntents.get(match[1]!);
-      return ok(known ?? fixture);
-    }
-    if (method === 'POST' && path === '/v1/refunds') {
-      const intent = this.paymentIntents.get(String(body.payment_intent));
-      const refund: Json = {
-        ...fixture,
-        amount: body.amount ? Number(body.amount) : Number(intent?.amount_received ?? fixture.amount),
-        payment_intent: body.payment_intent ?? null,
-        charge: intent?.latest_charge ?? fixture.charge,
-        metadata,
-        reason: body.reason ?? null,
-      };
-      this.refunds.unshift(refund);
-      return ok(refund);
-    }
-    if (method === 'GET' && path === '/v1/refunds') {
-      const data = this.refunds.filter((refund) => !query.payment_intent || refund.payment_intent === query.payment_intent);
-      return ok({ ...fixture, data, has_more: false });
-    }
-    if (method === 'POST' && path === '/v1/transfers') {
-      const transfer: Json = {
-        ...fixture,
-        amount: Number(body.amount),
-        currency: body.currency,
-        destination: body.destination,
-        source_transaction: body.source_transaction ?? null,
-        transfer_group: body.transfer_group ?? null,
-        metadata,
-        amount_reversed: 0,
-        reversed: false,
-      };
-      this.transfers.unshift(transfer);
-      return ok(transfer);
-    }
-    if (method === 'GET' && path === '/v1/transfers') {
-      const data = this.transfers.filter((transfer) => !query.transfer_group || transfer.transfer_group === query.transfer_group);
-      return ok({ ...fixture, data, has_more: false });
-    }
-    if ((match = path.match(/^\/v1\/transfers\/([^/]+)\/reversals$/)) && method === 'POST') {
-      return ok({ ...fixture, transfer: match[1], amount: Number(body.amount), metadata });
-    }
-    if (method === 'POST' && path === '/v1/customers') {
-      return ok({ ...fixture, metadata, email: body.email ?? null });
-    }
-    return ok(fixture);
+    // What Stripe executed is saved: a success, and a card decline (the intent exists, declined).
+    // The fake saves no state refusal, so a retry after the state changed is judged anew.
+    if ((answer.status >= 200 && answer.status < 300) || answer.status === 402) this.saved.set(key, { fingerprint, answer });
   }
 }
 
 const FORWARDED_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'stripe-version', 'stripe-account', 'accept'];
+const MUTATING = new Set(['POST', 'DELETE']);
 
 export async function startStripeProxy(options: StripeProxyOptions): Promise<StripeProxy> {
   const upstream = options.upstream.replace(/\/+$/, '');
-  const state = options.stateful === false ? null : new StripeState();
+  const stateful = options.stateful !== false;
+  const model = new StripeModel();
+  const idempotency = new IdempotencyMemory();
+  let pending: PendingFault[] = [];
+  let latencyMs = 0;
+
+  const control = {
+    failNext(count: number, fault: StripeFault, match: FaultMatch = {}): void {
+      if (!Number.isSafeInteger(count) || count < 1 || count > FAULTS_PER_CALL_MAX) throw new RangeError(`count must be an integer from 1 to ${FAULTS_PER_CALL_MAX}`);
+      if (pending.length + count > FAULTS_PENDING_MAX) throw new RangeError(`at most ${FAULTS_PENDING_MAX} faults may be pending`);
+      for (let i = 0; i < count; i++) pending.push({ fault, match });
+    },
+    setLatency(ms: number): void {
+      if (!Number.isSafeInteger(ms) || ms < 0 || ms > LATENCY_MAX_MS) throw new RangeError(`latencyMs must be an integer from 0 to ${LATENCY_MAX_MS}`);
+      latencyMs = ms;
+    },
+    faults: (): FaultSettings => structuredClone({ latencyMs, pending }),
+    clearFaults(): void {
+      pending = [];
+      latencyMs = 0;
+    },
+  };
+
+  function takeFault(exchange: StripeExchange): StripeFault | undefined {
+    const index = pending.findIndex(
+      ({ match }) => (!match.method || match.method.toUpperCase() === exchange.method) && (!match.path || exchange.path.startsWith(match.path)),
+    );
+    return index === -1 ? undefined : pending.splice(index, 1)[0]!.fault;
+  }
 
   const server = http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://proxy').pathname;
+    if (path.startsWith(CONTROL_PREFIX)) {
+      void handleControl(req, res, path).catch((error: unknown) => sendJson(res, 500, { error: { type: 'api_error', message: (error as Error).message } }));
+      return;
+    }
     let exchange: StripeExchange | undefined;
     void handle(req, res, (created) => (exchange = created)).catch((error: unknown) => {
       res.statusCode = 502;
       res.end(JSON.stringify({ error: { type: 'api_error', message: `stripe proxy: ${(error as Error).message}` } }));
-      if (exchange) options.onSettled?.(exchange);
+      if (exchange) settle(exchange);
     });
   });
+
+  function settle(exchange: StripeExchange): void {
+    if (MUTATING.has(exchange.method)) {
+      const { method, path, idempotencyKey, status, replayed, injected } = exchange;
+      model.recordMutation({ method, path, idempotencyKey, status, replayed, injected });
+    }
+    options.onSettled?.(exchange);
+  }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, created: (exchange: StripeExchange) => void): Promise<void> {
     const chunks: Buffer[] = [];
@@ -276,13 +295,14 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     };
     created(exchange);
     options.onRequest?.(exchange);
+    if (latencyMs > 0) await sleep(latencyMs);
 
     const drop = (): void => {
       req.socket.destroy();
-      options.onSettled?.(exchange);
+      settle(exchange);
     };
 
-    const fault = options.nextFault?.();
+    const fault = takeFault(exchange);
     if (fault === 'drop') {
       exchange.injected = true;
       return drop();
@@ -294,7 +314,7 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     const loseResponse = fault === 'lose-response';
 
     const fingerprint = `${method} ${url.pathname} ${rawBody}`;
-    const early = state?.before(idempotencyKey, fingerprint);
+    const early = stateful ? idempotency.before(idempotencyKey, fingerprint) : undefined;
     if (early) {
       exchange.replayed = early.replayed === true;
       if (loseResponse) {
@@ -308,14 +328,14 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     let result: Answer;
     try {
       result = await forward(req, method, url, rawBody);
-      if (state && result.status >= 200 && result.status < 300 && isObject(result.body)) {
-        result = state.shape(method, url.pathname, exchange.query, exchange.body, result.body);
+      if (stateful && result.status >= 200 && result.status < 300 && isObject(result.body)) {
+        result = model.answer({ method, path: url.pathname, query: exchange.query, body: exchange.body, idempotencyKey, fixture: result.body });
       }
     } catch (error) {
-      state?.after(idempotencyKey, fingerprint, { status: 502, body: null });
+      if (stateful) idempotency.after(idempotencyKey, fingerprint, { status: 502, body: null });
       throw error;
     }
-    state?.after(idempotencyKey, fingerprint, result);
+    if (stateful) idempotency.after(idempotencyKey, fingerprint, result);
     if (loseResponse) {
       exchange.injected = true;
       exchange.responseBody = result.body;
@@ -352,7 +372,68 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     if (result.replayed) headers['idempotent-replayed'] = 'true';
     res.writeHead(result.status, headers);
     res.end(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
-    options.onSettled?.(exchange);
+    settle(exchange);
+  }
+
+  /** The control surface: loopback clients only, JSON in and out. */
+  async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { error: { message: 'The fake Stripe control surface answers loopback clients only' } });
+    let body: Record<string, unknown>;
+    try {
+      body = await readControlBody(req);
+    } catch (error) {
+      return sendJson(res, 400, { error: { message: (error as Error).message } });
+    }
+    const route = `${req.method ?? 'GET'} ${path.slice(CONTROL_PREFIX.length)}`;
+    let match: RegExpMatchArray | null;
+    try {
+      if (route === 'GET state') return sendJson(res, 200, model.state());
+      if (route === 'GET faults') return sendJson(res, 200, control.faults());
+      if (route === 'DELETE faults') {
+        control.clearFaults();
+        return sendJson(res, 200, control.faults());
+      }
+      if (route === 'POST faults') {
+        applyFaults(body);
+        return sendJson(res, 200, control.faults());
+      }
+      if (route === 'POST forget-idempotency-keys') {
+        idempotency.forget();
+        return sendJson(res, 200, { forgotten: true });
+      }
+      if ((match = route.match(/^POST payment_intents\/([^/]+)\/(expire|authenticate)$/))) {
+        const [, id, action] = match as [string, string, string];
+        const result = action === 'expire' ? model.expireAuthorization(id) : model.authenticate(id, body.succeed !== false);
+        return sendJson(res, result.status, result.body);
+      }
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof TypeError) return sendJson(res, 400, { error: { message: error.message } });
+      throw error;
+    }
+    sendJson(res, 404, { error: { message: `No fake Stripe control at ${route}` } });
+  }
+
+  /** Validates all of a POST /_fake/stripe/faults body before applying any of it. */
+  function applyFaults(body: Record<string, unknown>): void {
+    const { latencyMs: latency, failNext } = body;
+    if (latency !== undefined && (typeof latency !== 'number' || !Number.isSafeInteger(latency) || latency < 0 || latency > LATENCY_MAX_MS)) {
+      throw new RangeError(`latencyMs must be an integer from 0 to ${LATENCY_MAX_MS}`);
+    }
+    let queued: { count: number; fault: StripeFault; match: FaultMatch } | undefined;
+    if (failNext !== undefined) {
+      if (!isObject(failNext)) throw new TypeError('failNext must be an object {count, status, body?, path?, method?}');
+      const { count, status, body: errorBody, path, method } = failNext;
+      if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > FAULTS_PER_CALL_MAX) throw new RangeError(`failNext.count must be an integer from 1 to ${FAULTS_PER_CALL_MAX}`);
+      let fault: StripeFault;
+      if (status === 'drop' || status === 'lose-response') fault = status;
+      else if (typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599) fault = { status, body: errorBody ?? defaultErrorBody(status) };
+      else throw new TypeError("failNext.status must be an HTTP status (200-599), 'drop' or 'lose-response'");
+      if (path !== undefined && typeof path !== 'string') throw new TypeError('failNext.path must be a path prefix');
+      if (method !== undefined && typeof method !== 'string') throw new TypeError('failNext.method must be an HTTP method');
+      queued = { count, fault, match: { ...(path ? { path } : {}), ...(method ? { method } : {}) } };
+    }
+    if (queued) control.failNext(queued.count, queued.fault, queued.match);
+    if (latency !== undefined) control.setLatency(latency);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -368,8 +449,18 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
   return {
     url: `http://${address}:${port}`,
     port,
+    state: () => model.state(),
+    ...control,
+    expireAuthorization(paymentIntentId) {
+      const result = model.expireAuthorization(paymentIntentId);
+      if (result.status !== 200) throw new Error(`cannot expire ${paymentIntentId}: ${JSON.stringify(result.body)}`);
+    },
+    authenticate(paymentIntentId, succeed = true) {
+      const result = model.authenticate(paymentIntentId, succeed);
+      if (result.status !== 200) throw new Error(`cannot authenticate ${paymentIntentId}: ${JSON.stringify(result.body)}`);
+    },
     forgetIdempotencyKeys() {
-      state?.forgetKeys();
+      idempotency.forget();
     },
     async close() {
       server.closeAllConnections();
@@ -378,6 +469,35 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
   };
 }
 
-function isObject(value: unknown): value is Json {
+async function readControlBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > CONTROL_BODY_MAX_BYTES) throw new Error(`The body may be at most ${CONTROL_BODY_MAX_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('The body must be JSON');
+  }
+  if (!isObject(parsed)) throw new Error('The body must be a JSON object');
+  return parsed;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

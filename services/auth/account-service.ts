@@ -7,7 +7,7 @@ import type { User } from '../../db/models/user.js';
 import { UserCredentialsRepository } from '../../db/repositories/user-credentials-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
-import type { EmailSender } from '../email/email-sender.js';
+import type { EmailSender } from '../../platform/email/email-sender.js';
 import { type Account, isUniqueViolation, toAccount } from './account.js';
 import type { EmailVerification } from './email-verification.js';
 import type { PasswordHasher } from './password-hasher.js';

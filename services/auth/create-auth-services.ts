@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../../domain/config.js';
 import { createGoogleSignInClient } from '../../integrations/google.js';
-import type { EmailSender } from '../email/email-sender.js';
+import type { EmailSender } from '../../platform/email/email-sender.js';
 import type { AccessTokens } from './access-tokens.js';
 import { AccountService } from './account-service.js';
 import { EmailVerification } from './email-verification.js';

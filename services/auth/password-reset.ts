@@ -9,7 +9,7 @@ import { EmailTokenRepository } from '../../db/repositories/email-token-reposito
 import { UserCredentialsRepository } from '../../db/repositories/user-credentials-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
-import type { EmailSender } from '../email/email-sender.js';
+import type { EmailSender } from '../../platform/email/email-sender.js';
 import { INVALID_LINK } from './email-verification.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
 import type { PasswordHasher } from './password-hasher.js';

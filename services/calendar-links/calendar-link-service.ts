@@ -11,7 +11,7 @@ import type { Principal } from '../../domain/principal.js';
 import { GoogleCalendarLinkRepository } from '../../db/repositories/google-calendar-link-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
-import type { SecretBox } from '../crypto/secret-box.js';
+import type { SecretBox } from '../../platform/crypto/secret-box.js';
 import type { ConnectStates } from './connect-states.js';
 import { CALENDAR_EVENTS_SCOPE, GoogleConsentError, type GoogleCalendarConsent, type GoogleCalendarGrant } from './google-calendar-consent.js';
 

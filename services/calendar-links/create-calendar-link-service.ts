@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../../domain/config.js';
-import { SEAL_PURPOSES, SecretBox } from '../crypto/secret-box.js';
+import { SEAL_PURPOSES, SecretBox } from '../../platform/crypto/secret-box.js';
 import { CalendarLinkService } from './calendar-link-service.js';
 import { ConnectStates } from './connect-states.js';
 import { createGoogleCalendarConsent } from './google-calendar-consent.js';

@@ -58,19 +58,19 @@ export class PaymentMethodsService {
    */
   async assertOwnedBy(studentId: string, paymentMethodId: string): Promise<void> {
     const customerId = (await this.studentProfiles.findByUserId(studentId))?.stripeCustomerId;
-    if (customerId && (await this.attachedCustomerOf(paymentMethodId)) === customerId) return;
+    if (customerId && (await this.isAttached(customerId, paymentMethodId))) return;
     const message = 'is not one of your saved cards; save it first (POST /api/me/payment-methods/setup-intent)';
     throw new AppError('unprocessable', `The payment method ${message}`, { issues: [{ path: 'body.paymentMethodId', message }] });
   }
 
-  /** The customer a PaymentMethod is attached to; undefined for none, or for an id Stripe does not know. */
-  private async attachedCustomerOf(paymentMethodId: string): Promise<string | undefined> {
+  /** Whether Stripe has the PaymentMethod attached to this customer (a 404 when not, or when there is no such card). */
+  private async isAttached(customerId: string, paymentMethodId: string): Promise<boolean> {
     return callStripe('payment method', async () => {
       try {
-        const method = await this.stripe.paymentMethods.retrieve(paymentMethodId);
-        return typeof method.customer === 'string' ? method.customer : (method.customer?.id ?? undefined);
+        await this.stripe.customers.retrievePaymentMethod(customerId, paymentMethodId);
+        return true;
       } catch (error) {
-        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return undefined;
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return false;
         throw error;
       }
     });

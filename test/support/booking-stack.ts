@@ -8,7 +8,11 @@ import type { Knex } from 'knex';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createBookingActivities } from '../../activities/booking/activities.js';
 import type { Config } from '../../domain/config.js';
-import { createEmailSender } from '../../services/email/create-email-sender.js';
+import { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
+import { UserRepository } from '../../db/repositories/user-repository.js';
+import { createStripeClient } from '../../integrations/stripe.js';
+import { createEmailSender } from '../../platform/email/create-email-sender.js';
+import { PaymentMethodsService } from '../../services/payments/payment-methods-service.js';
 import { createTestTutor } from '../integration/availability/fixtures.js';
 import { createTestUser, type TestUser } from './fixtures.js';
 import { startTestFakes, type TestFakes } from './fakes.js';
@@ -102,7 +106,22 @@ export async function bookableTutor(db: Knex, config: Config, options: { instant
   return tutor;
 }
 
-export const student = (db: Knex, config: Config) => createTestUser(db, config, 'student');
+/** The card the booking tests pay with. */
+export const TEST_CARD = 'pm_card_visa';
+
+/**
+ * A student who has saved TEST_CARD, as the web app would: the card set-up makes them a Stripe
+ * customer, and the card is attached to that customer (Stripe Elements does it in a browser).
+ * Bookings refuse a card that is not one of the student's saved cards.
+ */
+export async function student(db: Knex, config: Config): Promise<TestUser> {
+  const user = await createTestUser(db, config, 'student');
+  const stripe = createStripeClient(config.stripe);
+  const cards = new PaymentMethodsService(stripe, new StudentProfileRepository(db), new UserRepository(db));
+  const { customerId } = await cards.createSetupIntent({ userId: user.id, role: 'student', sessionId: user.sessionId });
+  await stripe.paymentMethods.attach(TEST_CARD, { customer: customerId });
+  return user;
+}
 
 /** A slot start on the tutors' 30-minute grid, `days` from now. */
 export function slotInDays(days: number, hourUtc = 10): string {

@@ -1,17 +1,25 @@
 /**
  * A recording proxy in front of the test stack's stripe-mock: tests point STRIPE_API_BASE at it and
- * then assert which calls, amounts and idempotency keys were sent, and simulate outages.
+ * then assert which calls, amounts and idempotency keys were sent, simulate outages, and check
+ * invariants against what the fake Stripe holds.
  *
- * It wraps the stateful Stripe proxy of scripts/fakes/stripe-proxy.ts (the one `npm run dev` runs),
- * which plays the Stripe state stripe-mock does not keep (idempotency-key replay, PaymentIntent
- * statuses, refunds and transfers echoed and listed); see that file for what exactly. This adds
- * the recording and the failure injection.
+ * It wraps the Stripe proxy of scripts/fakes/stripe-proxy.ts (the one `npm run dev` runs), which
+ * plays Stripe's state and refusals in front of stripe-mock (see that file and
+ * scripts/fakes/stripe-proxy.md for exactly what). This adds the recording; faults, latency,
+ * expired holds, 3-D Secure and `state()` are the proxy's, reachable from other processes too at
+ * `${url}/_fake/stripe/…`.
  */
-import { randomBytes } from 'node:crypto';
 import { stackEnv } from '../../scripts/stack/env.js';
-import { startStripeProxy, type StripeExchange } from '../../scripts/fakes/stripe-proxy.js';
+import {
+  defaultErrorBody,
+  startStripeProxy,
+  type FaultMatch,
+  type FaultSettings,
+  type StripeExchange,
+  type StripeFakeState,
+} from '../../scripts/fakes/stripe-proxy.js';
 
-export { parseStripeForm, type FormValue } from '../../scripts/fakes/stripe-proxy.js';
+export { cardDeclinedBody, parseStripeForm, type FormValue, type StripeFakeState } from '../../scripts/fakes/stripe-proxy.js';
 
 export type RecordedRequest = StripeExchange;
 
@@ -26,7 +34,19 @@ export interface StripeRecorder {
   url: string;
   requests(filter?: { method?: string; path?: string | RegExp }): RecordedRequest[];
   clear(): void;
-  failNext(count: number, failure: InjectedFailure, body?: unknown): void;
+  /** The next `count` requests (matching `match`, if given) fail this way. */
+  failNext(count: number, failure: InjectedFailure, body?: unknown, match?: FaultMatch): void;
+  /** Every request waits this long first; 0 to stop. */
+  setLatency(ms: number): void;
+  faults(): FaultSettings;
+  /** Drops pending failures and the latency. */
+  clearFaults(): void;
+  /** What the fake Stripe holds: PaymentIntents, refunds, transfers, reversals, every mutation. */
+  state(): StripeFakeState;
+  /** The card network lets an authorized PaymentIntent's hold lapse (it becomes canceled). */
+  expireAuthorization(paymentIntentId: string): void;
+  /** The student finishes (or fails) 3-D Secure on a requires_action PaymentIntent. */
+  authenticate(paymentIntentId: string, succeed?: boolean): void;
   /** Stripe keeps idempotency keys for about 24 hours: this is the day passing. Objects stay. */
   forgetIdempotencyKeys(): void;
   close(): Promise<void>;
@@ -39,40 +59,13 @@ export interface StripeRecorderOptions {
   stateful?: boolean;
 }
 
-/** Stripe's answer to a declined card, as the SDK turns into a StripeCardError. */
-export function cardDeclinedBody(paymentIntentId = `pi_declined_${randomBytes(6).toString('hex')}`, message = 'Your card was declined.'): unknown {
-  return {
-    error: {
-      type: 'card_error',
-      code: 'card_declined',
-      decline_code: 'generic_decline',
-      message,
-      payment_intent: { id: paymentIntentId, object: 'payment_intent', status: 'requires_payment_method' },
-    },
-  };
-}
-
-function defaultErrorBody(status: number): unknown {
-  if (status === 402) return cardDeclinedBody();
-  if (status === 429) return { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly.' } };
-  if (status >= 500) return { error: { type: 'api_error', message: 'An unknown error occurred.' } };
-  return { error: { type: 'invalid_request_error', message: `Injected ${status}` } };
-}
-
 export async function startStripeRecorder(options: StripeRecorderOptions = {}): Promise<StripeRecorder> {
   let recorded: RecordedRequest[] = [];
-  const failures: { failure: InjectedFailure; body?: unknown }[] = [];
 
   const proxy = await startStripeProxy({
     upstream: options.target ?? stackEnv('test').STRIPE_API_BASE!,
     ...(options.stateful === undefined ? {} : { stateful: options.stateful }),
     onRequest: (exchange) => recorded.push(exchange),
-    nextFault: () => {
-      const next = failures.shift();
-      if (next === undefined) return undefined;
-      const { failure, body } = next;
-      return typeof failure === 'number' ? { status: failure, body: body ?? defaultErrorBody(failure) } : failure;
-    },
   });
 
   return {
@@ -87,12 +80,16 @@ export async function startStripeRecorder(options: StripeRecorderOptions = {}): 
     clear() {
       recorded = [];
     },
-    failNext(count, failure, body) {
-      for (let i = 0; i < count; i++) failures.push({ failure, ...(body === undefined ? {} : { body }) });
+    failNext(count, failure, body, match) {
+      proxy.failNext(count, typeof failure === 'number' ? { status: failure, body: body ?? defaultErrorBody(failure) } : failure, match);
     },
-    forgetIdempotencyKeys() {
-      proxy.forgetIdempotencyKeys();
-    },
+    setLatency: (ms) => proxy.setLatency(ms),
+    faults: () => proxy.faults(),
+    clearFaults: () => proxy.clearFaults(),
+    state: () => proxy.state(),
+    expireAuthorization: (id) => proxy.expireAuthorization(id),
+    authenticate: (id, succeed) => proxy.authenticate(id, succeed),
+    forgetIdempotencyKeys: () => proxy.forgetIdempotencyKeys(),
     close: () => proxy.close(),
   };
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBrevoTransport } from '../../../integrations/brevo.js';
-import { EmailSender, type EmailMessage } from '../../../services/email/email-sender.js';
+import { EmailSender, type EmailMessage } from '../../../platform/email/email-sender.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testConfig } from '../../support/harness.js';
 import { startTestFakes, type TestFakes } from '../../support/fakes.js';

@@ -10,7 +10,7 @@ import { GoogleCalendarLinkRepository } from '../../../db/repositories/google-ca
 import { calendarEventId, GoogleCalendar, GoogleCalendarError } from '../../../integrations/google-calendar.js';
 import type { GoogleCalendarFake } from '../../../scripts/fakes/google-calendar.js';
 import { startFakes, type RunningFakes } from '../../../scripts/fakes/index.js';
-import { SEAL_PURPOSES, SecretBox } from '../../../services/crypto/secret-box.js';
+import { SEAL_PURPOSES, SecretBox } from '../../../platform/crypto/secret-box.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
 import { testConfig } from '../../support/harness.js';

@@ -186,16 +186,22 @@ describe('Stripe webhooks for bookings', () => {
   it('turns a 3-D Secure payment’s capturable event into the request, once, however often it is delivered', async () => {
     const bookingId = randomUUID();
     // The card needs the student's action: Stripe answers requires_action with a client secret.
-    stack.stripe.failNext(1, 200, {
-      id: `pi_3ds_${bookingId.slice(0, 8)}`,
-      object: 'payment_intent',
-      status: 'requires_action',
-      client_secret: 'pi_3ds_secret_abc',
-      amount: 6_000,
-      currency: 'eur',
-      capture_method: 'manual',
-      metadata: {},
-    });
+    stack.stripe.failNext(
+      1,
+      200,
+      {
+        id: `pi_3ds_${bookingId.slice(0, 8)}`,
+        object: 'payment_intent',
+        status: 'requires_action',
+        client_secret: 'pi_3ds_secret_abc',
+        amount: 6_000,
+        currency: 'eur',
+        capture_method: 'manual',
+        metadata: {},
+      },
+      // The authorization, not the saved-card check before it.
+      { method: 'POST', path: '/v1/payment_intents' },
+    );
     const requested = await requestBooking(stack.api, alice, lesson(slotInDays(12)));
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     expect(requested.body).toMatchObject({ status: 'PENDING_PAYMENT', paymentStatus: 'requires_action', paymentClientSecret: 'pi_3ds_secret_abc' });

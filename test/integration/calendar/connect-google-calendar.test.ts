@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCalendarActivities, type CalendarActivities } from '../../../activities/booking/calendar.js';
 import { GoogleCalendarLinkRepository } from '../../../db/repositories/google-calendar-link-repository.js';
 import { calendarEventId, GoogleCalendar, GoogleCalendarError } from '../../../integrations/google-calendar.js';
-import { SEAL_PURPOSES, SecretBox } from '../../../services/crypto/secret-box.js';
+import { SEAL_PURPOSES, SecretBox } from '../../../platform/crypto/secret-box.js';
 import { runActivity } from '../booking-activities/support.js';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
 import { startTestFakes, type TestFakes } from '../../support/fakes.js';
