@@ -16,7 +16,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['{api,services,realtime,workflows,activities,workers,db,domain,integrations}/**/*.test.ts'] },
+        test: { name: 'unit', include: ['{api,services,platform,realtime,workflows,activities,workers,db,domain,integrations}/**/*.test.ts'] },
       },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/stack/**/*.test.ts'] } },
       { extends: true, test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], testTimeout: 120_000 } },

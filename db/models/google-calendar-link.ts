@@ -6,7 +6,7 @@ export class GoogleCalendarLink extends BaseModel {
   static override idColumn = 'user_id';
 
   userId!: string;
-  /** Sealed by services/crypto/secret-box.ts; open it only to call Google. */
+  /** Sealed by platform/crypto/secret-box.ts; open it only to call Google. */
   refreshTokenEncrypted!: string;
   calendarId!: string;
   connectedAt!: Date;
