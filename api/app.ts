@@ -4,7 +4,6 @@
  */
 import Router from '@koa/router';
 import cors from '@koa/cors';
-import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../domain/config.js';
@@ -12,9 +11,10 @@ import type { AppState } from './context.js';
 import { problemDetails } from './middleware/problem-details.js';
 import { requestContext } from './middleware/request-context.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { jsonBody } from './middleware/json-body.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { findWebAssets, serveWebApp } from './web-assets.js';
-import { docsRoutes } from './routes/docs/routes.js';
+import { docsRoutes, docsTrailingSlash } from './routes/docs/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { authRoutes } from './routes/auth/routes.js';
 import { authRateLimits } from './routes/auth/rate-limits.js';
@@ -113,6 +113,7 @@ export function buildApp(deps: AppDependencies): Koa<AppState> {
   const webAssets = deps.webAssets ?? (deps.config.environment === 'development' ? undefined : findWebAssets());
   if (webAssets) app.use(serveWebApp(webAssets));
   app.use(securityHeaders());
+  app.use(docsTrailingSlash());
   app.use(
     cors({
       origin: (ctx) => (deps.config.http.corsOrigins.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''),
@@ -121,10 +122,8 @@ export function buildApp(deps: AppDependencies): Koa<AppState> {
     }),
   );
   app.use(rateLimits({ limiter: deps.rateLimiter, tokens: deps.tokens, general: deps.config.rateLimits.general, routes: authRateLimits(deps.config.rateLimits) }));
-  const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: deps.config.http.bodyLimit, encoding: 'utf-8' });
-  // Routes that verify a signature over the exact bytes (Stripe webhooks) read the body themselves.
   const rawBodyPaths = new Set(routes.filter((route) => route.rawBody).map((route) => route.path));
-  app.use((ctx, next) => (rawBodyPaths.has(ctx.path) ? next() : parseJson(ctx, next)));
+  app.use(jsonBody({ limit: deps.config.http.bodyLimit, rawBodyPaths }));
   app.use(router.routes());
   // Not thrown: the router then sets the Allow header, and problem-details turns the 405 into a problem.
   app.use(router.allowedMethods());

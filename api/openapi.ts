@@ -81,6 +81,11 @@ function problemResponse(status: number) {
   };
 }
 
+function contentOf(contentType: string | string[] | undefined, schema: JsonSchema): Record<string, { schema: JsonSchema }> {
+  const types = Array.isArray(contentType) ? contentType : [contentType ?? 'application/json'];
+  return Object.fromEntries(types.map((type) => [type, { schema }]));
+}
+
 export interface DocumentInfo {
   title: string;
   version: string;
@@ -99,7 +104,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: DocumentInfo): R
       responses[status] = {
         description: response.description,
         ...(response.schema
-          ? { content: { [response.contentType ?? 'application/json']: { schema: toSchema(response.schema, 'output', components) } } }
+          ? { content: contentOf(response.contentType, toSchema(response.schema, 'output', components)) }
           : {}),
       };
     }

@@ -7,6 +7,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { AppError, type FieldIssue } from '../domain/errors.js';
+import { NUL_MESSAGE, nulPaths } from '../domain/safe-input.js';
 import type { AppState } from './context.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -18,8 +19,8 @@ export interface ResponseSpec {
   description: string;
   /** Omitted for responses without a body (204). */
   schema?: z.ZodType;
-  /** Defaults to application/json. */
-  contentType?: string;
+  /** Defaults to application/json; several when the body's type depends on what is asked for. */
+  contentType?: string | string[];
 }
 
 export interface RouteInput<P, Q, B> {
@@ -73,6 +74,12 @@ function toIssues(error: z.ZodError, where: string): FieldIssue[] {
 
 function parsePart(schema: z.ZodType | undefined, value: unknown, where: string, issues: FieldIssue[]): unknown {
   if (!schema) return undefined;
+  // PostgreSQL cannot store NUL in text: refused here, for every string of every route, present and future.
+  const withNul = nulPaths(value, [where]);
+  if (withNul.length > 0) {
+    issues.push(...withNul.map((path) => ({ path, message: NUL_MESSAGE })));
+    return undefined;
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   issues.push(...toIssues(result.error, where));
@@ -80,6 +87,12 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string,
 }
 
 export type AccessGuard = (ctx: Context & { state: AppState }, access: Access) => Promise<void>;
+
+/**
+ * Routes match one spelling only: case-sensitive, no trailing slash. /API/auth/login or
+ * /api/auth/login/ is a 404, not a second door around what is keyed on the path (rate limits).
+ */
+export const ROUTER_OPTIONS = { sensitive: true, strict: true } as const;
 
 /** Mounts each route: access check, then input validation, then the handler. */
 export function mountRoutes(router: Router<AppState>, routes: RouteSpec[], guard: AccessGuard): void {

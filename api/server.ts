@@ -8,6 +8,7 @@ import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { buildApp } from './app.js';
 import { createApiContainer } from './dependencies.js';
 import { createLogger } from './logger.js';
+import { answerParserErrors } from './middleware/client-errors.js';
 import { attachRealtime } from '../realtime/attach.js';
 import { exitAfterShutdownOnSignal } from './shutdown-signals.js';
 
@@ -16,6 +17,7 @@ const config = configFromEnvironmentOrExit();
 const logger = createLogger(config, 'api');
 const container = await createApiContainer(config, logger);
 const server = http.createServer(buildApp(container.app).callback());
+answerParserErrors(server);
 // WebSockets at /ws on the same port (realtime/server.ts runs the same code as its own process).
 const realtime = await attachRealtime(server, container, logger);
 server.keepAliveTimeout = 65_000;

@@ -101,7 +101,8 @@ export function problemDetails(): Middleware<AppState> {
       if (ctx.body === undefined && ctx.status === 404) {
         throw new AppError('not_found', `No route answers ${ctx.method} ${ctx.path}`);
       }
-      if (ctx.body === undefined && ctx.status === 405) {
+      // The router says 501 for a method it knows nothing of (TRACE, QUERY): to a client that is a 405 too.
+      if (ctx.body === undefined && (ctx.status === 405 || ctx.status === 501)) {
         throw Object.assign(new Error(`${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}`), { status: 405, expose: true });
       }
     } catch (error) {

@@ -8,6 +8,7 @@
 import type { Context, Middleware } from 'koa';
 import type { RateLimit } from '../../domain/config.js';
 import { AppError } from '../../domain/errors.js';
+import { rateLimitRefusals } from '../../integrations/telemetry/metrics.js';
 import type { AccessTokens } from '../../services/auth/access-tokens.js';
 import type { AppState } from '../context.js';
 import type { HttpMethod } from '../routing.js';
@@ -34,6 +35,15 @@ export interface RateLimitOptions {
  */
 const EXEMPT = /^\/api\/(health|webhooks)(\/|$)/;
 
+/**
+ * The path as the limits see it: lower case, no trailing slashes, no empty segments. The router
+ * answers only the canonical spelling, but the limits must not depend on that: /API/auth/login/
+ * and //api//auth/login count against the same budgets as /api/auth/login.
+ */
+export function limitPath(path: string): string {
+  return path.toLowerCase().replace(/\/{2,}/g, '/').replace(/(.)\/+$/, '$1');
+}
+
 async function clientKey(ctx: Context, tokens: AccessTokens): Promise<string> {
   const bearer = /^Bearer (\S+)$/.exec(ctx.get('Authorization'))?.[1];
   if (bearer) {
@@ -54,17 +64,24 @@ function refuse(policy: RateLimit, retryAfterMs: number): AppError {
 }
 
 export function rateLimits(options: RateLimitOptions): Middleware<AppState> {
-  const byRoute = new Map(options.routes.map((route) => [`${route.method.toUpperCase()} ${route.path}`, route]));
+  const byRoute = new Map(options.routes.map((route) => [`${route.method.toUpperCase()} ${limitPath(route.path)}`, route]));
   return async (ctx, next) => {
-    if (!ctx.path.startsWith('/api/') || EXEMPT.test(ctx.path)) return next();
+    const path = limitPath(ctx.path);
+    if (!(path === '/api' || path.startsWith('/api/')) || EXEMPT.test(path)) return next();
     const client = await clientKey(ctx, options.tokens);
 
     const general = await options.limiter.hit('general', client, options.general);
-    if (!general.allowed) throw refuse(options.general, general.retryAfterMs);
-    const route = byRoute.get(`${ctx.method} ${ctx.path}`);
+    if (!general.allowed) {
+      rateLimitRefusals.inc({ limit: 'general' });
+      throw refuse(options.general, general.retryAfterMs);
+    }
+    const route = byRoute.get(`${ctx.method} ${path}`);
     if (route) {
       const decision = await options.limiter.hit(route.name, client, route.policy);
-      if (!decision.allowed) throw refuse(route.policy, decision.retryAfterMs);
+      if (!decision.allowed) {
+        rateLimitRefusals.inc({ limit: route.name });
+        throw refuse(route.policy, decision.retryAfterMs);
+      }
       ctx.set('RateLimit-Limit', String(decision.limit));
       ctx.set('RateLimit-Remaining', String(decision.remaining));
     } else {

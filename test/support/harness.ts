@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildApp } from '../../api/app.js';
+import { answerParserErrors } from '../../api/middleware/client-errors.js';
 import { createApiContainer, type ApiContainer } from '../../api/dependencies.js';
 import { type Config, loadConfig } from '../../domain/config.js';
 import { ensureBucket } from '../../integrations/storage.js';
@@ -44,6 +45,7 @@ export async function startTestApi(overrides: Record<string, string> = {}): Prom
   const container = await createApiContainer(config, pino({ level: config.logLevel }));
   await ensureBucket(container.resources.storage, config.storage);
   const server = http.createServer(buildApp(container.app).callback());
+  answerParserErrors(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

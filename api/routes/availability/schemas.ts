@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OVERRIDE_KINDS } from '../../../domain/availability/date-overrides.js';
 import { isLocalDate } from '../../../domain/availability/local-date.js';
+import { CALENDAR_MESSAGE, isWithinCalendar } from '../../../domain/safe-input.js';
 import { SCHEDULING_LIMITS, SLOT_STEPS } from '../../../domain/availability/scheduling.js';
 import { TimeZoneSchema } from '../../schemas/time-zone.js';
 import { parseClockTime } from '../../../domain/availability/weekly-rules.js';
@@ -8,7 +9,11 @@ import { MAX_SLOT_RANGE_DAYS } from '../../../services/availability/slot-service
 
 export { TimeZoneSchema };
 
-const LocalDateSchema = z.string().refine(isLocalDate, 'expected a calendar date, YYYY-MM-DD').describe('A calendar date, YYYY-MM-DD');
+const LocalDateSchema = z
+  .string()
+  .refine(isLocalDate, 'expected a calendar date, YYYY-MM-DD')
+  .refine((date) => isWithinCalendar(`${date}T00:00:00Z`), CALENDAR_MESSAGE)
+  .describe('A calendar date, YYYY-MM-DD');
 
 /** "09:30" in, minutes from midnight on. */
 const ClockTimeSchema = z

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { BOOKING_STATUSES } from '../../../domain/booking-status.js';
+import { CALENDAR_MESSAGE, isWithinCalendar } from '../../../domain/safe-input.js';
+import { cursorQuery } from '../../cursor.js';
 
 const instant = z.iso.datetime({ offset: true }).describe('An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z');
+/** An instant a client sends: inside the calendar the product works in (year 0000 or 9999 is a probe). */
+const clientInstant = instant.refine(isWithinCalendar, CALENDAR_MESSAGE);
 const uuid = z.uuid();
 
 export const BookingIdParams = z.object({ id: uuid.describe('The booking id') });
@@ -16,9 +20,9 @@ export const IdempotencyHeaders = z.object({
 });
 
 export const CreateBookingBody = z
-  .object({
+  .strictObject({
     tutorId: uuid,
-    start: instant,
+    start: clientInstant,
     lengthMinutes: z.number().int().min(15).max(240),
     paymentMethodId: z.string().min(3).max(255).describe('A saved card (Stripe PaymentMethod id) of the student'),
   })
@@ -76,9 +80,9 @@ export const BookingListQuery = z.object({
     .transform((text) => (text ? text.split(',') : undefined))
     .pipe(z.array(z.enum(BOOKING_STATUSES)).optional())
     .describe('Comma-separated statuses'),
-  from: instant.optional().describe('Lessons starting at or after'),
-  to: instant.optional().describe('Lessons starting before'),
-  cursor: z.string().max(200).optional(),
+  from: clientInstant.optional().describe('Lessons starting at or after'),
+  to: clientInstant.optional().describe('Lessons starting before'),
+  cursor: cursorQuery('uuid').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
@@ -99,19 +103,19 @@ export const TimelineSchema = z
   })
   .meta({ id: 'BookingTimeline' });
 
-export const ReasonBody = z.object({ reason: z.string().trim().min(1).max(500) });
-export const OptionalReasonBody = z.object({ reason: z.string().trim().min(1).max(500).optional() });
-export const RescheduleBody = z.object({ start: instant, lengthMinutes: z.number().int().min(15).max(240) });
-export const AnswerRescheduleBody = z.object({ accept: z.boolean() });
-export const NoShowBody = z.object({ note: z.string().trim().max(1000).optional() });
+export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const OptionalReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const RescheduleBody = z.strictObject({ start: clientInstant, lengthMinutes: z.number().int().min(15).max(240) });
+export const AnswerRescheduleBody = z.strictObject({ accept: z.boolean() });
+export const NoShowBody = z.strictObject({ note: z.string().trim().max(1000).optional() });
 
-export const AdminCancelBody = z.object({
+export const AdminCancelBody = z.strictObject({
   reason: z.string().trim().min(1).max(500),
   refundAmountMinor: z.number().int().min(0).optional().describe('Default: everything captured and not yet refunded'),
 });
-export const AdminRefundBody = z.object({ amountMinor: z.number().int().positive(), reason: z.string().trim().min(1).max(500) });
-export const AdminResolveBody = z.object({ decision: z.enum(['pay_tutor', 'refund_student']), reason: z.string().trim().min(1).max(500) });
-export const AuditLogQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const AdminRefundBody = z.strictObject({ amountMinor: z.number().int().positive(), reason: z.string().trim().min(1).max(500) });
+export const AdminResolveBody = z.strictObject({ decision: z.enum(['pay_tutor', 'refund_student']), reason: z.string().trim().min(1).max(500) });
+export const AuditLogQuery = z.object({ cursor: cursorQuery('bigint').optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const AuditLogSchema = z
   .object({
     items: z.array(z.object({ bookingId: uuid, adminId: z.string().nullable(), type: z.string(), at: instant, data: z.record(z.string(), z.unknown()) })),

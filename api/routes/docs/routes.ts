@@ -3,6 +3,7 @@
  * assets are served from the swagger-ui-dist package, so the docs work offline too.
  */
 import { readFile } from 'node:fs/promises';
+import type { Middleware } from 'koa';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { defineRoute, type RouteSpec } from '../../routing.js';
@@ -33,6 +34,15 @@ const DOCS_PAGE = `<!doctype html>
 
 // Kept out of the page so the docs work under a Content-Security-Policy without 'unsafe-inline'.
 const INIT_SCRIPT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: true });`;
+
+/** The router matches one spelling only; people type /docs/ into a browser, so that one is sent on. */
+export function docsTrailingSlash(): Middleware {
+  return (ctx, next) => {
+    if (ctx.path !== '/docs/' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    ctx.status = 308;
+    ctx.redirect('/docs');
+  };
+}
 
 export function docsRoutes(document: () => Record<string, unknown>): RouteSpec[] {
   return [
@@ -82,7 +92,7 @@ export function docsRoutes(document: () => Record<string, unknown>): RouteSpec[]
       tags: ['docs'],
       access: 'public',
       params: z.object({ file: z.enum(Object.keys(ASSETS) as [keyof typeof ASSETS]) }),
-      responses: { 200: { description: 'The asset', schema: z.string(), contentType: 'application/octet-stream' } },
+      responses: { 200: { description: 'The asset', schema: z.string(), contentType: [...new Set(Object.values(ASSETS).map((type) => type.split(';')[0]!))] } },
       errors: [404],
       handler: async (ctx, { params }) => {
         ctx.type = ASSETS[params.file];

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { CALENDAR_MESSAGE, isWithinCalendar } from '../../../domain/safe-input.js';
 import { SEARCH_SORTS } from '../../../db/repositories/tutor-search-repository.js';
 import { MAX_FREE_WINDOW_DAYS } from '../../../services/search/tutor-search-service.js';
 
 const Instant = z.iso
   .datetime({ offset: true })
+  .refine(isWithinCalendar, CALENDAR_MESSAGE)
   .transform((text) => new Date(text))
   .describe('ISO 8601 instant with Z or an offset');
 
