@@ -1,0 +1,162 @@
+import { useEffect, type ReactNode } from 'react';
+import { AdminBooking, AdminBookings, AuditLog, VerificationQueue } from './pages/admin.js';
+import { SignIn, SignUp } from './pages/auth.js';
+import { BookingDetail, BookingList } from './pages/bookings.js';
+import { Conversation, Conversations } from './pages/messages.js';
+import { TutorSearch } from './pages/search.js';
+import { TutorPage } from './pages/tutor.js';
+import { Availability, Payouts } from './pages/tutor-settings.js';
+import { RealtimeProvider, useRealtime } from './realtime.js';
+import { Link, match, navigate, useLocation } from './router.js';
+import { homeOf, signOut, useSession, type Account } from './session.js';
+import { viewerZone } from './format.js';
+import { Page } from './ui.js';
+
+type Role = Account['role'];
+interface Route {
+  path: string;
+  roles?: Role[];
+  render: (params: Record<string, string>, query: URLSearchParams) => ReactNode;
+}
+
+const ROUTES: Route[] = [
+  { path: '/signin', render: () => <SignIn /> },
+  { path: '/signup', render: () => <SignUp /> },
+  { path: '/tutors', render: (_params, query) => <TutorSearch query={query} /> },
+  { path: '/tutors/:id', render: ({ id }) => <TutorPage tutorId={id!} /> },
+  { path: '/bookings', roles: ['student'], render: () => <BookingList /> },
+  { path: '/lessons', roles: ['tutor'], render: () => <BookingList /> },
+  { path: '/bookings/:id', roles: ['student', 'tutor'], render: ({ id }) => <BookingDetail bookingId={id!} /> },
+  { path: '/messages', roles: ['student', 'tutor'], render: (_params, query) => <Conversations withUser={query.get('with') ?? undefined} /> },
+  { path: '/messages/:id', roles: ['student', 'tutor'], render: ({ id }) => <Conversation conversationId={id!} /> },
+  { path: '/availability', roles: ['tutor'], render: () => <Availability /> },
+  { path: '/payouts', roles: ['tutor'], render: () => <Payouts /> },
+  { path: '/payouts/onboarding/return', roles: ['tutor'], render: () => <Payouts landing="return" /> },
+  { path: '/payouts/onboarding/refresh', roles: ['tutor'], render: () => <Payouts landing="refresh" /> },
+  { path: '/admin', roles: ['admin'], render: () => <AdminBookings /> },
+  { path: '/admin/bookings/:id', roles: ['admin'], render: ({ id }) => <AdminBooking bookingId={id!} /> },
+  { path: '/admin/verification', roles: ['admin'], render: () => <VerificationQueue /> },
+  { path: '/admin/audit-log', roles: ['admin'], render: () => <AuditLog /> },
+];
+
+const NAV: Record<Role | 'guest', { to: string; label: string }[]> = {
+  guest: [
+    { to: '/tutors', label: 'Find a tutor' },
+    { to: '/signin', label: 'Sign in' },
+    { to: '/signup', label: 'Sign up' },
+  ],
+  student: [
+    { to: '/tutors', label: 'Find a tutor' },
+    { to: '/bookings', label: 'My bookings' },
+    { to: '/messages', label: 'Messages' },
+  ],
+  tutor: [
+    { to: '/lessons', label: 'Requests & lessons' },
+    { to: '/messages', label: 'Messages' },
+    { to: '/availability', label: 'Availability' },
+    { to: '/payouts', label: 'Payouts' },
+  ],
+  admin: [
+    { to: '/admin', label: 'Bookings' },
+    { to: '/admin/verification', label: 'Verification' },
+    { to: '/admin/audit-log', label: 'Audit log' },
+  ],
+};
+
+function Header() {
+  const session = useSession();
+  const { path } = useLocation();
+  const { state } = useRealtime();
+  const links = NAV[session?.account.role ?? 'guest'];
+  return (
+    <header className="site-header">
+      <Link to={homeOf(session?.account)} className="brand">
+        Tutorflow
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          {links.map((link) => (
+            <li key={link.to}>
+              <Link to={link.to} aria-current={path === link.to ? 'page' : undefined}>
+                {link.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {session ? (
+        <div className="who">
+          <span>
+            {session.account.displayName} <span className="muted">({session.account.role})</span>
+          </span>
+          <span className={`live live-${state}`} title="Live updates">
+            {state === 'open' ? 'live' : state}
+          </span>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              void signOut();
+              navigate('/signin');
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      ) : null}
+    </header>
+  );
+}
+
+function Routes() {
+  const session = useSession();
+  const { path, query } = useLocation();
+  // Each new page moves focus to its heading, so keyboard and screen-reader users start there.
+  useEffect(() => {
+    document.getElementById('page-title')?.focus();
+    window.scrollTo(0, 0);
+  }, [path]);
+  if (path === '/') {
+    queueMicrotask(() => navigate(homeOf(session?.account), { replace: true }));
+    return null;
+  }
+  for (const route of ROUTES) {
+    const params = match(route.path, path);
+    if (!params) continue;
+    if (route.roles && !session) {
+      queueMicrotask(() => navigate(`/signin?next=${encodeURIComponent(path)}`, { replace: true }));
+      return null;
+    }
+    if (route.roles && session && !route.roles.includes(session.account.role)) {
+      return (
+        <Page title="Not for this account">
+          <p>This page is for {route.roles.join(' and ')} accounts.</p>
+          <Link to={homeOf(session.account)}>Go to your start page</Link>
+        </Page>
+      );
+    }
+    return <>{route.render(params, query)}</>;
+  }
+  return (
+    <Page title="Page not found">
+      <Link to="/">Go to the start page</Link>
+    </Page>
+  );
+}
+
+export function App() {
+  return (
+    <RealtimeProvider>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main">
+        <Routes />
+      </main>
+      <footer className="site-footer">
+        <p>Times are shown in your time zone, {viewerZone}, unless marked otherwise.</p>
+      </footer>
+    </RealtimeProvider>
+  );
+}

@@ -1,0 +1,268 @@
+import { useState, type FormEvent } from 'react';
+import { unwrap, type Schemas } from '../../../client/index.js';
+import { formatInstant, formatMoney, toMinor } from '../format.js';
+import { Link, navigate } from '../router.js';
+import { api } from '../session.js';
+import { ErrorMessage, Field, Notice, Page, SelectField, Show, StatusBadge, useAction, useLoad } from '../ui.js';
+
+const TEMPORAL_UI = import.meta.env.VITE_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
+const TEMPORAL_NAMESPACE = import.meta.env.VITE_TEMPORAL_NAMESPACE ?? 'default';
+
+export function workflowLink(bookingId: string): string {
+  return `${TEMPORAL_UI}/namespaces/${encodeURIComponent(TEMPORAL_NAMESPACE)}/workflows/booking-${bookingId}`;
+}
+
+/** Every admin action is retried safely: a fresh key per action, kept across retries of that action. */
+const idempotency = () => ({ 'Idempotency-Key': crypto.randomUUID() });
+
+export function AdminBookings() {
+  const [attention, setAttention] = useState(true);
+  const [lookup, setLookup] = useState('');
+  const list = useLoad(
+    async () => unwrap(await api.GET('/api/bookings', { params: { query: { limit: 50, ...(attention ? { attention: 'true' } : {}) } as never } })),
+    [attention],
+  );
+  const open = (event: FormEvent) => {
+    event.preventDefault();
+    if (lookup.trim()) navigate(`/admin/bookings/${lookup.trim()}`);
+  };
+  return (
+    <Page title="Bookings">
+      <form className="card toolbar" onSubmit={open} aria-label="Open a booking">
+        <Field label="Booking id" value={lookup} onChange={(event) => setLookup(event.target.value)} placeholder="e.g. 0b5e…" />
+        <button type="submit">Open</button>
+      </form>
+      <div className="field checkbox">
+        <input id="attention" type="checkbox" checked={attention} onChange={(event) => setAttention(event.target.checked)} />
+        <label htmlFor="attention">Only bookings that need attention</label>
+      </div>
+      <Show loaded={list}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <p>{attention ? 'Nothing needs attention.' : 'No bookings.'}</p>
+          ) : (
+            <table className="table">
+              <caption className="visually-hidden">Bookings</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Lesson</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Workflow</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((booking) => (
+                  <tr key={booking.id}>
+                    <td>
+                      <Link to={`/admin/bookings/${booking.id}`}>{formatInstant(booking.sessionStart)}</Link>
+                    </td>
+                    <td>
+                      <StatusBadge status={booking.status} />
+                    </td>
+                    <td>{formatMoney(booking.priceMinor, booking.currency)}</td>
+                    <td>
+                      <a href={workflowLink(booking.id)} target="_blank" rel="noreferrer">
+                        Temporal UI
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Show>
+    </Page>
+  );
+}
+
+export function AdminBooking({ bookingId }: { bookingId: string }) {
+  const timeline = useLoad(async () => unwrap(await api.GET('/api/bookings/{id}/timeline', { params: { path: { id: bookingId } } })), [bookingId]);
+  return (
+    <Show loaded={timeline}>
+      {({ booking, events }) => (
+        <Page title={`Booking ${booking.id.slice(0, 8)}`}>
+          <div className="card">
+            <p>
+              <StatusBadge status={booking.status} /> {formatInstant(booking.sessionStart)} ({booking.timeZone} is the tutor’s zone)
+            </p>
+            <p>
+              Price {formatMoney(booking.priceMinor, booking.currency)} · captured {formatMoney(booking.capturedMinor, booking.currency)} · refunded{' '}
+              <strong data-testid="admin-refunded">{formatMoney(booking.refundedMinor, booking.currency)}</strong> · paid out {formatMoney(booking.paidOutMinor, booking.currency)}
+            </p>
+            <p>
+              <a href={workflowLink(booking.id)} target="_blank" rel="noreferrer">
+                Open the workflow booking-{booking.id} in the Temporal UI
+              </a>
+            </p>
+          </div>
+          <AdminActions booking={booking} onChanged={timeline.reload} />
+          <h2>Timeline</h2>
+          <ol className="timeline">
+            {events.map((event, index) => (
+              <li key={index}>
+                <time dateTime={event.at}>{formatInstant(event.at)}</time> — {event.type.replaceAll('_', ' ')} <span className="muted">({event.actor})</span>
+              </li>
+            ))}
+          </ol>
+        </Page>
+      )}
+    </Show>
+  );
+}
+
+function AdminActions({ booking, onChanged }: { booking: Schemas['Booking']; onChanged: () => void }) {
+  const [refund, setRefund] = useState({ amount: '', reason: '' });
+  const [cancel, setCancel] = useState({ reason: '' });
+  const [resolve, setResolve] = useState({ decision: 'pay_tutor' as 'pay_tutor' | 'refund_student', reason: '' });
+  const [done, setDone] = useState<string | undefined>();
+  const action = useAction();
+  const remaining = booking.capturedMinor - booking.refundedMinor;
+
+  const submitRefund = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => {
+      const amountMinor = toMinor(refund.amount, booking.currency);
+      const result = unwrap(
+        await api.POST('/api/admin/bookings/{id}/refunds', { params: { path: { id: booking.id } }, body: { amountMinor, reason: refund.reason }, headers: idempotency() }),
+      );
+      setDone(`Refunded ${formatMoney(amountMinor, booking.currency)}; ${formatMoney((result as { refundedMinor: number }).refundedMinor, booking.currency)} refunded in all.`);
+      onChanged();
+    });
+  };
+  const submitCancel = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => {
+      unwrap(await api.POST('/api/admin/bookings/{id}/cancel', { params: { path: { id: booking.id } }, body: { reason: cancel.reason }, headers: idempotency() }));
+      setDone('Cancelled.');
+      onChanged();
+    });
+  };
+  const submitResolve = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => {
+      unwrap(await api.POST('/api/admin/bookings/{id}/payout-resolution', { params: { path: { id: booking.id } }, body: resolve, headers: idempotency() }));
+      setDone('Payout decided.');
+      onChanged();
+    });
+  };
+
+  return (
+    <section className="card" aria-labelledby="admin-actions">
+      <h2 id="admin-actions">Admin actions</h2>
+      <ErrorMessage message={action.error} />
+      {done ? <Notice>{done}</Notice> : null}
+      <form onSubmit={submitRefund} aria-label="Refund">
+        <h3>Refund</h3>
+        <p className="muted">Up to {formatMoney(remaining, booking.currency)} can be refunded.</p>
+        <Field label={`Amount (${booking.currency})`} type="number" min="0.01" step="0.01" required value={refund.amount} onChange={(event) => setRefund({ ...refund, amount: event.target.value })} />
+        <Field label="Reason for the refund" required value={refund.reason} onChange={(event) => setRefund({ ...refund, reason: event.target.value })} />
+        <button type="submit" disabled={action.busy}>
+          Refund
+        </button>
+      </form>
+      <form onSubmit={submitCancel} aria-label="Cancel as admin">
+        <h3>Cancel</h3>
+        <Field label="Reason for cancelling" required value={cancel.reason} onChange={(event) => setCancel({ reason: event.target.value })} />
+        <button type="submit" className="danger" disabled={action.busy}>
+          Cancel booking (full refund)
+        </button>
+      </form>
+      <form onSubmit={submitResolve} aria-label="Resolve a frozen payout">
+        <h3>Frozen payout</h3>
+        <SelectField label="Decision" value={resolve.decision} onChange={(event) => setResolve({ ...resolve, decision: event.target.value as 'pay_tutor' })}>
+          <option value="pay_tutor">Pay the tutor</option>
+          <option value="refund_student">Refund the student</option>
+        </SelectField>
+        <Field label="Reason for the decision" required value={resolve.reason} onChange={(event) => setResolve({ ...resolve, reason: event.target.value })} />
+        <button type="submit" className="secondary" disabled={action.busy}>
+          Decide payout
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function VerificationQueue() {
+  const queue = useLoad(async () => unwrap(await api.GET('/api/admin/verification-documents', { params: { query: {} as never } })), []);
+  const action = useAction();
+  const decide = (id: string, approve: boolean) =>
+    action.run(async () => {
+      if (approve) unwrap(await api.POST('/api/admin/verification-documents/{id}/approve', { params: { path: { id } } }));
+      else unwrap(await api.POST('/api/admin/verification-documents/{id}/reject', { params: { path: { id } }, body: { reason: 'The document could not be verified' } as never }));
+      queue.reload();
+    });
+  return (
+    <Page title="Verification queue">
+      <ErrorMessage message={action.error} />
+      <Show loaded={queue}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <p>No documents wait for review.</p>
+          ) : (
+            <ul>
+              {items.map((document) => (
+                <li key={document.id} className="card">
+                  <p>
+                    {JSON.stringify({ kind: (document as { kind?: string }).kind, status: (document as { status?: string }).status })} ·{' '}
+                    {(document as { createdAt?: string }).createdAt ? formatInstant((document as { createdAt: string }).createdAt) : ''}
+                  </p>
+                  <div className="actions">
+                    <button type="button" onClick={() => void decide(document.id, true)}>
+                      Approve
+                    </button>
+                    <button type="button" className="danger" onClick={() => void decide(document.id, false)}>
+                      Reject
+                    </button>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Show>
+    </Page>
+  );
+}
+
+export function AuditLog() {
+  const log = useLoad(async () => unwrap(await api.GET('/api/admin/audit-log', { params: { query: { limit: 100 } } })), []);
+  return (
+    <Page title="Audit log">
+      <Show loaded={log}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <p>No admin actions yet.</p>
+          ) : (
+            <table className="table">
+              <caption className="visually-hidden">Admin actions, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Booking</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((entry, index) => (
+                  <tr key={index}>
+                    <td>{formatInstant(entry.at)}</td>
+                    <td>{entry.type.replaceAll('_', ' ')}</td>
+                    <td>
+                      <Link to={`/admin/bookings/${entry.bookingId}`}>{entry.bookingId.slice(0, 8)}</Link>
+                    </td>
+                    <td>
+                      <code>{JSON.stringify(entry.data)}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Show>
+    </Page>
+  );
+}

@@ -1,0 +1,68 @@
+import { useState, type FormEvent } from 'react';
+import { viewerZone } from '../format.js';
+import { Link, navigate } from '../router.js';
+import { homeOf, signIn, signUp } from '../session.js';
+import { ErrorMessage, Field, Page, SelectField, useAction } from '../ui.js';
+
+function after(account: Parameters<typeof homeOf>[0]): void {
+  const next = new URLSearchParams(location.search).get('next');
+  navigate(next?.startsWith('/') ? next : homeOf(account), { replace: true });
+}
+
+export function SignIn() {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const action = useAction();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => after(await signIn(email, password)));
+  };
+  return (
+    <Page title="Sign in">
+      <form className="card narrow" onSubmit={submit} aria-describedby="signin-error">
+        <Field label="Email" type="email" autoComplete="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
+        <Field label="Password" type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+        <div id="signin-error">
+          <ErrorMessage message={action.error} />
+        </div>
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p>
+          New here? <Link to="/signup">Create an account</Link>
+        </p>
+      </form>
+    </Page>
+  );
+}
+
+export function SignUp() {
+  const [form, setForm] = useState({ displayName: '', email: '', password: '', role: 'student' as 'student' | 'tutor', timeZone: viewerZone });
+  const action = useAction();
+  const update = (key: keyof typeof form) => (event: { target: { value: string } }) => setForm({ ...form, [key]: event.target.value });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => after(await signUp(form)));
+  };
+  return (
+    <Page title="Create an account">
+      <form className="card narrow" onSubmit={submit}>
+        <Field label="Your name" autoComplete="name" required value={form.displayName} onChange={update('displayName')} />
+        <Field label="Email" type="email" autoComplete="email" required value={form.email} onChange={update('email')} />
+        <Field label="Password" type="password" autoComplete="new-password" required minLength={10} hint="At least 10 characters, and not your email address" value={form.password} onChange={update('password')} />
+        <SelectField label="I want to" value={form.role} onChange={update('role')}>
+          <option value="student">learn (student)</option>
+          <option value="tutor">teach (tutor)</option>
+        </SelectField>
+        <Field label="Time zone" required value={form.timeZone} onChange={update('timeZone')} hint="An IANA zone such as Europe/Berlin; every time is shown in it" />
+        <ErrorMessage message={action.error} />
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? 'Creating…' : 'Create account'}
+        </button>
+        <p>
+          Have an account? <Link to="/signin">Sign in</Link>
+        </p>
+      </form>
+    </Page>
+  );
+}

@@ -1,0 +1,280 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { unwrap, type Schemas } from '../../../client/index.js';
+import { refundForCancellation } from '../../../domain/cancellation-policy.js';
+import { formatInstant, formatMoney, STATUS_LABELS, viewerZone } from '../format.js';
+import { useRealtime, useRealtimeEvents } from '../realtime.js';
+import { Link } from '../router.js';
+import { api, useSession } from '../session.js';
+import { ErrorMessage, Field, Notice, Page, Show, StatusBadge, useAction, useLoad } from '../ui.js';
+
+type Booking = Schemas['Booking'];
+type BookingState = Schemas['BookingState'];
+
+const LIVE = ['PENDING_PAYMENT', 'REQUESTED', 'SCHEDULED', 'ACTIVE'];
+/** A new request first holds the time, then authorizes the card: look again shortly after the broadcast. */
+const FOLLOW_UP_MS = [1_000, 3_000, 8_000];
+
+/** Students' bookings, or a tutor's requests and lessons; a tutor's list follows new requests live. */
+export function BookingList() {
+  const session = useSession()!;
+  const tutor = session.account.role === 'tutor';
+  const list = useLoad(async () => unwrap(await api.GET('/api/bookings', { params: { query: { limit: 50 } } })), []);
+  const { send } = useRealtime();
+  useEffect(() => {
+    if (tutor) send({ type: 'availability.watch', tutorId: session.account.id });
+  }, [send, tutor, session.account.id]);
+  useRealtimeEvents((event) => {
+    if (event.type === 'ready' && tutor) send({ type: 'availability.watch', tutorId: session.account.id });
+    if (event.type === 'availability.changed' && event.tutorId === session.account.id) {
+      list.reload();
+      for (const delay of FOLLOW_UP_MS) setTimeout(list.reload, delay);
+    }
+  });
+
+  return (
+    <Page title={tutor ? 'Requests and lessons' : 'My bookings'}>
+      <Show loaded={list}>
+        {({ items }) => {
+          const requests = items.filter((booking) => booking.status === 'REQUESTED');
+          const upcoming = items.filter((booking) => LIVE.includes(booking.status) && booking.status !== 'REQUESTED');
+          const past = items.filter((booking) => !LIVE.includes(booking.status));
+          return (
+            <>
+              {tutor ? (
+                <section aria-labelledby="requests-title" aria-live="polite">
+                  <h2 id="requests-title">Requests waiting for you ({requests.length})</h2>
+                  {requests.length === 0 ? <p>No requests right now. New ones appear here as they arrive.</p> : <BookingTable items={requests} tutor onChanged={list.reload} />}
+                </section>
+              ) : null}
+              <section aria-labelledby="upcoming-title">
+                <h2 id="upcoming-title">{tutor ? 'Upcoming lessons' : 'Upcoming'}</h2>
+                {(tutor ? upcoming : [...requests, ...upcoming]).length === 0 ? (
+                  <p>
+                    Nothing booked yet.{tutor ? '' : ' '}
+                    {tutor ? null : <Link to="/tutors">Find a tutor</Link>}
+                  </p>
+                ) : (
+                  <BookingTable items={tutor ? upcoming : [...requests, ...upcoming]} tutor={tutor} onChanged={list.reload} />
+                )}
+              </section>
+              <section aria-labelledby="past-title">
+                <h2 id="past-title">Past and closed</h2>
+                {past.length === 0 ? <p>None yet.</p> : <BookingTable items={past} tutor={tutor} onChanged={list.reload} />}
+              </section>
+            </>
+          );
+        }}
+      </Show>
+    </Page>
+  );
+}
+
+function BookingTable({ items, tutor, onChanged }: { items: Booking[]; tutor: boolean; onChanged: () => void }) {
+  return (
+    <ul className="bookings">
+      {items.map((booking) => (
+        <li key={booking.id} className="card booking-row" data-booking-id={booking.id}>
+          <div>
+            <Link to={`/bookings/${booking.id}`}>{formatInstant(booking.sessionStart)}</Link> <StatusBadge status={booking.status} />
+            <p className="muted">
+              {formatMoney(booking.priceMinor, booking.currency)} · {Math.round((Date.parse(booking.sessionEnd) - Date.parse(booking.sessionStart)) / 60_000)} minutes
+              {booking.refundedMinor > 0 ? ` · refunded ${formatMoney(booking.refundedMinor, booking.currency)}` : ''}
+            </p>
+            {booking.meetingJoinUrl && (booking.status === 'SCHEDULED' || booking.status === 'ACTIVE') ? (
+              <a href={booking.meetingJoinUrl} target="_blank" rel="noreferrer">
+                Join on Zoom
+              </a>
+            ) : null}
+          </div>
+          {tutor && booking.status === 'REQUESTED' ? <AnswerRequest booking={booking} onChanged={onChanged} /> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AnswerRequest({ booking, onChanged }: { booking: Booking; onChanged: () => void }) {
+  const action = useAction();
+  const answer = (decision: 'accept' | 'decline') =>
+    action.run(async () => {
+      const path = decision === 'accept' ? '/api/bookings/{id}/accept' : '/api/bookings/{id}/decline';
+      unwrap(await api.POST(path, { params: { path: { id: booking.id } }, body: {} }));
+      onChanged();
+    });
+  return (
+    <div className="actions">
+      <button type="button" disabled={action.busy} onClick={() => void answer('accept')}>
+        Accept
+      </button>
+      <button type="button" className="secondary" disabled={action.busy} onClick={() => void answer('decline')}>
+        Decline
+      </button>
+      <ErrorMessage message={action.error} />
+    </div>
+  );
+}
+
+/** One booking: its state, what happened (the timeline) and what the viewer can do now. */
+export function BookingDetail({ bookingId }: { bookingId: string }) {
+  const session = useSession()!;
+  const timeline = useLoad(async () => unwrap(await api.GET('/api/bookings/{id}/timeline', { params: { path: { id: bookingId } } })), [bookingId]);
+  const state = useLoad(async () => unwrap(await api.GET('/api/bookings/{id}', { params: { path: { id: bookingId } } })), [bookingId]);
+  const reload = () => {
+    timeline.reload();
+    state.reload();
+  };
+  // A booking waiting on payment or the tutor moves by itself: look again while it is undecided.
+  const waiting = state.data?.status === 'PENDING_PAYMENT' || state.data?.status === 'REQUESTED';
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(reload, 3_000);
+    return () => clearInterval(timer);
+  }, [waiting]);
+
+  return (
+    <Show loaded={timeline}>
+      {({ booking, events }) => (
+        <Page title={`Lesson on ${formatInstant(booking.sessionStart)}`}>
+          <div className="card">
+            <p>
+              Status: <StatusBadge status={state.data?.status ?? booking.status} /> {STATUS_LABELS[state.data?.status ?? booking.status]}
+            </p>
+            <p>
+              {formatInstant(booking.sessionStart)} – {formatInstant(booking.sessionEnd)}
+              <br />
+              <span className="muted">Booked in the tutor’s zone {booking.timeZone}.</span>
+            </p>
+            <p>
+              Price {formatMoney(booking.priceMinor, booking.currency)} · charged {formatMoney(booking.capturedMinor, booking.currency)} · refunded{' '}
+              <strong data-testid="refunded">{formatMoney(state.data?.refundedMinor ?? booking.refundedMinor, booking.currency)}</strong>
+            </p>
+            {state.data?.status === 'PAYMENT_FAILED' ? <ErrorMessage message={`The card was not authorized${state.data.closeReason ? `: ${state.data.closeReason}` : ''}.`} /> : null}
+            {state.data?.status === 'PENDING_PAYMENT' ? <Notice>Waiting for the card’s authorization (your bank may ask you to confirm it with 3-D Secure).</Notice> : null}
+            {booking.meetingJoinUrl ? (
+              <p>
+                <a href={booking.meetingJoinUrl} target="_blank" rel="noreferrer">
+                  Join the lesson on Zoom
+                </a>
+              </p>
+            ) : null}
+            <p>
+              <Link to={`/messages?with=${session.account.role === 'student' ? booking.tutorId : booking.studentId}`}>Message the {session.account.role === 'student' ? 'tutor' : 'student'}</Link>
+            </p>
+          </div>
+          {state.data ? <BookingActions booking={booking} state={state.data} role={session.account.role} onChanged={reload} /> : null}
+          <h2>Timeline</h2>
+          <ol className="timeline">
+            {events.map((event, index) => (
+              <li key={index}>
+                <time dateTime={event.at}>{formatInstant(event.at)}</time> — {event.type.replaceAll('_', ' ')} <span className="muted">({event.actor})</span>
+              </li>
+            ))}
+          </ol>
+        </Page>
+      )}
+    </Show>
+  );
+}
+
+function BookingActions({ booking, state, role, onChanged }: { booking: Booking; state: Booking; role: string; onChanged: () => void }) {
+  const tutorProfile = useLoad(async () => unwrap(await api.GET('/api/tutors/{id}', { params: { path: { id: booking.tutorId } } })), [booking.tutorId]);
+  const [reason, setReason] = useState('');
+  const [newStart, setNewStart] = useState('');
+  const [cancelled, setCancelled] = useState<BookingState | undefined>();
+  const action = useAction();
+  const status = state.status;
+  const cancellable = status === 'REQUESTED' || status === 'SCHEDULED' || status === 'PENDING_PAYMENT';
+  const remaining = state.capturedMinor - state.refundedMinor;
+  const started = Date.parse(booking.sessionStart) <= Date.now();
+  const lengthMinutes = Math.round((Date.parse(booking.sessionEnd) - Date.parse(booking.sessionStart)) / 60_000);
+  const refund =
+    status === 'SCHEDULED' && tutorProfile.data
+      ? refundForCancellation({
+          policy: tutorProfile.data.cancellationPolicy,
+          cancelledBy: role === 'tutor' ? 'tutor' : 'student',
+          capturedMinor: remaining,
+          cancelledAt: new Date(),
+          sessionStart: new Date(booking.sessionStart),
+        })
+      : undefined;
+  const [lastState, setLastState] = useState<BookingState | undefined>();
+  const proposal = lastState?.pendingReschedule;
+
+  const cancel = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => {
+      setCancelled(unwrap(await api.POST('/api/bookings/{id}/cancel', { params: { path: { id: booking.id } }, body: { reason } })));
+      onChanged();
+    });
+  };
+  const reschedule = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => {
+      setLastState(unwrap(await api.POST('/api/bookings/{id}/reschedule', { params: { path: { id: booking.id } }, body: { start: new Date(newStart).toISOString(), lengthMinutes } })));
+      onChanged();
+    });
+  };
+  const answer = (accept: boolean) =>
+    action.run(async () => {
+      unwrap(await api.POST('/api/bookings/{id}/reschedule/answer', { params: { path: { id: booking.id } }, body: { accept } }));
+      onChanged();
+    });
+  const noShow = () =>
+    action.run(async () => {
+      unwrap(await api.POST('/api/bookings/{id}/no-show', { params: { path: { id: booking.id } }, body: {} }));
+      onChanged();
+    });
+
+  return (
+    <section className="card" aria-labelledby="actions-title">
+      <h2 id="actions-title">What you can do</h2>
+      <ErrorMessage message={action.error} />
+      {cancelled ? (
+        <Notice>
+          Cancelled. Refund: <strong data-testid="refund-result">{formatMoney(cancelled.refundedMinor, booking.currency)}</strong>
+          {cancelled.capturedMinor === 0 ? ' — nothing was charged; the hold on the card is released.' : ' back to the card.'}
+        </Notice>
+      ) : null}
+      {proposal && proposal.proposedBy !== role ? (
+        <div className="actions">
+          <p>
+            New time proposed: {formatInstant(proposal.sessionStart)}. <button onClick={() => void answer(true)}>Accept the new time</button>{' '}
+            <button className="secondary" onClick={() => void answer(false)}>
+              Keep the old time
+            </button>
+          </p>
+        </div>
+      ) : null}
+      {role === 'tutor' && status === 'REQUESTED' ? <AnswerRequest booking={booking} onChanged={onChanged} /> : null}
+      {cancellable ? (
+        <form onSubmit={cancel} aria-label="Cancel the booking">
+          <p>
+            {status === 'SCHEDULED'
+              ? refund
+                ? `Cancelling now refunds ${formatMoney(refund.amountMinor, booking.currency)} (${refund.percent}% of ${formatMoney(remaining, booking.currency)}${role === 'tutor' ? ', a tutor’s cancellation refunds in full' : `, ${tutorProfile.data?.cancellationPolicy} policy`}).`
+                : 'Working out the refund…'
+              : 'Nothing has been charged yet: cancelling releases the hold on the card.'}
+          </p>
+          <Field label="Reason for cancelling" required value={reason} onChange={(event) => setReason(event.target.value)} />
+          <button type="submit" className="danger" disabled={action.busy}>
+            Cancel booking
+          </button>
+        </form>
+      ) : null}
+      {status === 'SCHEDULED' && !started ? (
+        <form onSubmit={reschedule} aria-label="Propose a new time">
+          <Field label={`New start (${viewerZone})`} type="datetime-local" required value={newStart} onChange={(event) => setNewStart(event.target.value)} />
+          <button type="submit" className="secondary" disabled={action.busy}>
+            Propose new time
+          </button>
+        </form>
+      ) : null}
+      {(status === 'ACTIVE' || status === 'ENDED') && started ? (
+        <button type="button" className="secondary" disabled={action.busy} onClick={() => void noShow()}>
+          Report that the {role === 'student' ? 'tutor' : 'student'} did not show up
+        </button>
+      ) : null}
+      {!cancellable && status !== 'ACTIVE' && status !== 'ENDED' ? <p>This booking is closed.</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { unwrap, type Schemas } from '../../../client/index.js';
+import { addDays, formatDay, formatTime, localDate, viewerZone } from '../format.js';
+import { api, useSession } from '../session.js';
+import { ErrorMessage, Field, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
+
+type Rule = Schemas['WeeklyAvailability']['rules'][number];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** The weekly rules in the tutor's own zone, and a preview of the next seven days as students see them. */
+export function Availability() {
+  const me = useSession()!.account;
+  const week = useLoad(async () => unwrap(await api.GET('/api/me/availability/rules')), []);
+  const preview = useLoad(
+    async () =>
+      unwrap(await api.GET('/api/tutors/{id}/slots', { params: { path: { id: me.id }, query: { from: localDate(new Date()), to: localDate(addDays(new Date(), 6)), timeZone: viewerZone } } })),
+    [week.data],
+  );
+  const [rules, setRules] = useState<Rule[]>([]);
+  const [saved, setSaved] = useState(false);
+  const action = useAction();
+  useEffect(() => {
+    if (week.data) setRules(week.data.rules);
+  }, [week.data]);
+
+  const change = (index: number, patch: Partial<Rule>) => setRules(rules.map((rule, at) => (at === index ? { ...rule, ...patch } : rule)));
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    void action.run(async () => {
+      unwrap(await api.PUT('/api/me/availability/rules', { body: { rules } as never }));
+      setSaved(true);
+      week.reload();
+    });
+  };
+
+  return (
+    <Page title="Availability">
+      <Show loaded={week}>
+        {(current) => (
+          <form className="card" onSubmit={save} aria-label="Weekly hours">
+            <p>Your regular week, on your clock ({current.timeZone ?? 'set your profile’s zone first'}).</p>
+            {rules.map((rule, index) => (
+              <fieldset key={index} className="rule">
+                <legend>Hours {index + 1}</legend>
+                <SelectField label="Day" value={rule.weekday} onChange={(event) => change(index, { weekday: Number(event.target.value) })}>
+                  {WEEKDAYS.map((day, weekday) => (
+                    <option key={day} value={weekday}>
+                      {day}
+                    </option>
+                  ))}
+                </SelectField>
+                <Field label="From" type="time" required value={rule.start} onChange={(event) => change(index, { start: event.target.value })} />
+                <Field label="Until" type="time" required value={rule.end === '24:00' ? '23:59' : rule.end} onChange={(event) => change(index, { end: event.target.value })} />
+                <button type="button" className="secondary" onClick={() => setRules(rules.filter((_rule, at) => at !== index))}>
+                  Remove
+                </button>
+              </fieldset>
+            ))}
+            <div className="actions">
+              <button type="button" className="secondary" onClick={() => setRules([...rules, { weekday: 1, start: '09:00', end: '17:00' }])}>
+                Add hours
+              </button>
+              <button type="submit" disabled={action.busy}>
+                Save week
+              </button>
+            </div>
+            <ErrorMessage message={action.error} />
+            {saved ? <Notice>Saved. Students see the new times at once.</Notice> : null}
+          </form>
+        )}
+      </Show>
+      <h2>The next seven days, as students see them ({viewerZone})</h2>
+      <Show loaded={preview}>
+        {(list) =>
+          list.slots.length === 0 ? (
+            <p>No bookable times in the next seven days.</p>
+          ) : (
+            <ul className="preview">
+              {[...new Set(list.slots.map((slot) => localDate(new Date(slot.start))))].map((day) => {
+                const slots = list.slots.filter((slot) => localDate(new Date(slot.start)) === day);
+                return (
+                  <li key={day}>
+                    <strong>{formatDay(slots[0]!.start)}</strong>: {slots.map((slot) => formatTime(slot.start)).join(', ')}
+                  </li>
+                );
+              })}
+            </ul>
+          )
+        }
+      </Show>
+    </Page>
+  );
+}
+
+/** Payout onboarding (Stripe Connect) and the pages Stripe sends the tutor back to. */
+export function Payouts({ landing }: { landing?: 'return' | 'refresh' }) {
+  const status = useLoad(async () => unwrap(await api.GET('/api/me/payouts')), []);
+  const action = useAction();
+  const start = () =>
+    action.run(async () => {
+      const link = unwrap(await api.POST('/api/me/payouts/onboarding', { body: {} }));
+      location.assign(link.url);
+    });
+  return (
+    <Page title="Payouts">
+      {landing === 'return' ? <Notice>Welcome back from Stripe. Your payout account’s state is below; it may take a moment to update.</Notice> : null}
+      {landing === 'refresh' ? <Notice>The onboarding link expired or was already used. Start again to get a fresh one.</Notice> : null}
+      <Show loaded={status}>
+        {(current) => (
+          <div className="card">
+            <p>
+              {current.payoutsEnabled
+                ? 'Payouts are enabled: earnings reach your account after each lesson’s hold.'
+                : current.accountId
+                  ? 'Your payout account needs more details before Stripe can pay you.'
+                  : 'Set up a payout account so that your earnings can be paid out.'}
+            </p>
+            {!current.payoutsEnabled ? (
+              <button type="button" disabled={action.busy} onClick={() => void start()}>
+                {current.accountId ? 'Continue onboarding with Stripe' : 'Set up payouts with Stripe'}
+              </button>
+            ) : null}
+            <ErrorMessage message={action.error} />
+          </div>
+        )}
+      </Show>
+    </Page>
+  );
+}

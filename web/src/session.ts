@@ -1,0 +1,106 @@
+/**
+ * Who is signed in: the account and its token pair, kept in localStorage so a reload stays signed
+ * in. The access token is refreshed a minute before it expires (refresh tokens are single use, so
+ * only one refresh runs at a time).
+ */
+import { useSyncExternalStore } from 'react';
+import { createApiClient, unwrap, type Schemas } from '../../client/index.js';
+
+export type Account = Schemas['Account'];
+type Tokens = Schemas['TokenPair'];
+export interface Session {
+  account: Account;
+  tokens: Tokens;
+}
+
+const KEY = 'tutorflow.session';
+const REFRESH_EARLY_MS = 60_000;
+
+let current: Session | undefined = load();
+const listeners = new Set<() => void>();
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let refreshing: Promise<string | undefined> | undefined;
+
+export const api = createApiClient({ baseUrl: location.origin, accessToken: () => current?.tokens.accessToken });
+
+function load(): Session | undefined {
+  try {
+    const text = localStorage.getItem(KEY);
+    return text ? (JSON.parse(text) as Session) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function set(session: Session | undefined): void {
+  current = session;
+  if (session) localStorage.setItem(KEY, JSON.stringify(session));
+  else localStorage.removeItem(KEY);
+  scheduleRefresh();
+  listeners.forEach((listener) => listener());
+}
+
+function scheduleRefresh(): void {
+  clearTimeout(refreshTimer);
+  if (!current) return;
+  const wait = Math.max(0, Date.parse(current.tokens.accessTokenExpiresAt) - Date.now() - REFRESH_EARLY_MS);
+  refreshTimer = setTimeout(() => void accessToken(true), wait);
+}
+
+/** A valid access token, refreshed first when it is about to expire; undefined when signed out. */
+export function accessToken(force = false): Promise<string | undefined> {
+  if (!current) return Promise.resolve(undefined);
+  if (!force && Date.parse(current.tokens.accessTokenExpiresAt) - Date.now() > REFRESH_EARLY_MS) return Promise.resolve(current.tokens.accessToken);
+  refreshing ??= (async () => {
+    const session = current;
+    if (!session) return undefined;
+    const result = await api.POST('/api/auth/refresh', { body: { refreshToken: session.tokens.refreshToken } }).catch(() => undefined);
+    if (!result?.data) {
+      // Network trouble: keep the session and try again soon; a refused token ends it.
+      if (result && result.response.status < 500) set(undefined);
+      else refreshTimer = setTimeout(() => void accessToken(true), 10_000);
+      return current?.tokens.accessToken;
+    }
+    set({ account: session.account, tokens: result.data });
+    return result.data.accessToken;
+  })().finally(() => (refreshing = undefined));
+  return refreshing;
+}
+
+scheduleRefresh();
+
+export function useSession(): Session | undefined {
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => current,
+  );
+}
+
+export async function signIn(email: string, password: string): Promise<Account> {
+  const signedIn = unwrap(await api.POST('/api/auth/login', { body: { email, password } }));
+  set(signedIn);
+  return signedIn.account;
+}
+
+export async function signUp(body: { email: string; password: string; displayName: string; role: 'student' | 'tutor'; timeZone: string }): Promise<Account> {
+  const signedIn = unwrap(await api.POST('/api/auth/register', { body }));
+  set(signedIn);
+  return signedIn.account;
+}
+
+export async function signOut(): Promise<void> {
+  const session = current;
+  set(undefined);
+  if (session) await api.POST('/api/auth/logout', { headers: { Authorization: `Bearer ${session.tokens.accessToken}` } }).catch(() => undefined);
+}
+
+/** Where each role starts. */
+export function homeOf(account: Account | undefined): string {
+  if (!account) return '/signin';
+  if (account.role === 'admin') return '/admin';
+  if (account.role === 'tutor') return '/lessons';
+  return '/tutors';
+}
