@@ -1,5 +1,5 @@
 /**
- * `tsx scripts/seed.ts`: migrates and writes the demo data (db/seeds/demo.ts) into the database the
+ * `tsx scripts/seed.ts`: migrates and writes the demo data (scripts/demo-data/demo.ts) into the database the
  * configuration names, then prints the demo accounts. `npm run dev` does the same at every start;
  * this is for a stack started some other way. Only with ENVIRONMENT=development (the default).
  */
@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { createLogger } from '../api/logger.js';
 import { createKnex } from '../db/knex.js';
 import { migrateToLatest } from '../db/migrator.js';
-import { DemoSeedRefused, seedDemo } from '../db/seeds/demo.js';
-import { demoAccountLines } from '../db/seeds/demo-summary.js';
+import { DemoSeedRefused, seedDemo } from './demo-data/demo.js';
+import { demoAccountLines } from './demo-data/demo-summary.js';
 import { ConfigError, loadConfig } from '../domain/config.js';
 import { createStripeClient } from '../integrations/stripe.js';
 

@@ -1,5 +1,5 @@
 /**
- * The development demo seed (db/seeds/demo.ts) against a real database and stripe-mock: the demo
+ * The development demo seed (scripts/demo-data/demo.ts) against a real database and stripe-mock: the demo
  * people can sign in with the printed passwords and be found and booked, a second run writes
  * nothing, a password changed since is kept, and nothing is written outside development.
  */
@@ -9,8 +9,8 @@ import { StudentProfileRepository } from '../../../db/repositories/student-profi
 import { TutorProfileRepository } from '../../../db/repositories/tutor-profile-repository.js';
 import { UserCredentialsRepository } from '../../../db/repositories/user-credentials-repository.js';
 import { UserRepository } from '../../../db/repositories/user-repository.js';
-import { DEMO_STUDENT, DEMO_TUTORS } from '../../../db/seeds/demo-people.js';
-import { DemoSeedRefused, seedDemo, type DemoSeedResult } from '../../../db/seeds/demo.js';
+import { DEMO_STUDENT, DEMO_TUTORS } from '../../../scripts/demo-data/demo-people.js';
+import { DemoSeedRefused, seedDemo, type DemoSeedResult } from '../../../scripts/demo-data/demo.js';
 import { createStripeClient } from '../../../integrations/stripe.js';
 import { PasswordHasher } from '../../../services/auth/password-hasher.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';

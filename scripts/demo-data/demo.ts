@@ -17,11 +17,11 @@ import { createAvailabilityServices } from '../../services/availability/availabi
 import { createFileService } from '../../services/files/create-file-service.js';
 import { createPaymentServices } from '../../services/payments/payment-services.js';
 import { createProfileServices } from '../../services/profiles/profile-services.js';
-import type { Role } from '../models/user.js';
-import { AvailabilityRepository } from '../repositories/availability-repository.js';
-import { StudentProfileRepository } from '../repositories/student-profile-repository.js';
-import { TutorProfileRepository } from '../repositories/tutor-profile-repository.js';
-import { UserRepository } from '../repositories/user-repository.js';
+import type { Role } from '../../db/models/user.js';
+import { AvailabilityRepository } from '../../db/repositories/availability-repository.js';
+import { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
+import { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
+import { UserRepository } from '../../db/repositories/user-repository.js';
 import { DEMO_ADMIN, DEMO_CARD, DEMO_STUDENT, DEMO_TUTORS, type DemoAccount, type DemoTutor } from './demo-people.js';
 
 export interface DemoSeedDependencies {
