@@ -1,14 +1,18 @@
 /**
  * Who may call a route: public routes need nothing; user routes a valid bearer token; admin
- * routes an admin's token (anyone else gets 403, someone without a token 401).
+ * routes an admin's token (anyone else gets 403, someone without a token 401). The role is read
+ * from the user's row on each request, not trusted from the token: a demotion takes effect at once.
  */
 import type { AccessGuard } from '../routing.js';
 import { AppError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/principal.js';
 import type { AccessTokens } from '../../services/auth/access-tokens.js';
 
 export interface SessionCheck {
   /** True when the sign-in session was ended (logout, refresh-token reuse); its tokens die with it. */
   isRevoked(sessionId: string): Promise<boolean>;
+  /** The user's role now (the token's claim may predate a demotion); undefined when the user is gone. */
+  currentRole?(userId: string): Promise<Principal['role'] | undefined>;
 }
 
 export function accessGuard(tokens: AccessTokens, sessions?: SessionCheck): AccessGuard {
@@ -20,7 +24,9 @@ export function accessGuard(tokens: AccessTokens, sessions?: SessionCheck): Acce
       if (sessions && (await sessions.isRevoked(claims.sessionId))) {
         throw AppError.unauthenticated('This session has ended; sign in again');
       }
-      ctx.state.principal = { userId: claims.userId, role: claims.role, sessionId: claims.sessionId };
+      const role = sessions?.currentRole ? await sessions.currentRole(claims.userId) : claims.role;
+      if (!role) throw AppError.unauthenticated('This account no longer exists');
+      ctx.state.principal = { userId: claims.userId, role, sessionId: claims.sessionId };
     } else if (header) {
       throw AppError.unauthenticated('Send the access token as "Authorization: Bearer <token>"');
     }

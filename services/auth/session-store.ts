@@ -130,6 +130,14 @@ export class SessionStore {
     await this.announcePending();
   }
 
+  /**
+   * The caller's role as it is now, read on every authenticated request (one primary-key read), so
+   * a demoted admin loses admin routes at once rather than when the access token expires.
+   */
+  async currentRole(userId: string): Promise<User['role'] | undefined> {
+    return (await this.users.findById(userId))?.role;
+  }
+
   async isRevoked(sessionId: string): Promise<boolean> {
     if (this.unannounced.has(sessionId)) return true;
     if (this.options.redis.status === 'ready') {
