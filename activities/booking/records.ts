@@ -21,8 +21,25 @@ export interface RecordActivityDependencies {
 
 type RecordActivities = Pick<
   BookingActivities,
-  'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordReschedule' | 'recordMeeting' | 'publishAvailabilityChanged' | 'notify'
+  'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordReschedule' | 'recordMeeting' | 'recordAttention' | 'publishAvailabilityChanged' | 'notify'
 >;
+
+/**
+ * Postgres refusing a write for good — an integrity or data error (SQLSTATE classes 23 and 22) —
+ * is a bug or a wrong amount, not an outage: retrying cannot help, so it is non-retryable and the
+ * workflow raises attention. Anything else (connection, lock timeout, shutdown) is retried.
+ */
+async function write<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23]/.test(code)) {
+      throw ApplicationFailure.create({ message: `Postgres refused ${what}: ${(error as Error).message}`, type: 'ReadModelRefused', nonRetryable: true, details: [{ sqlState: code }] });
+    }
+    throw error;
+  }
+}
 
 const FINAL = new Set(['ENDED', 'DECLINED', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED']);
 
@@ -53,7 +70,7 @@ export function createRecordActivities({ db, redis, emails }: RecordActivityDepe
     },
 
     async recordTransition(record) {
-      await db.transaction(async (trx) => {
+      await write('the status', () => db.transaction(async (trx) => {
         await bookings.setStatus(
           record.bookingId,
           record.to,
@@ -72,11 +89,11 @@ export function createRecordActivities({ db, redis, emails }: RecordActivityDepe
           },
           trx,
         );
-      });
+      }));
     },
 
     async recordEvent(event) {
-      await bookings.appendEvent({
+      await write('the timeline event', () => bookings.appendEvent({
         bookingId: event.bookingId,
         type: event.type,
         at: new Date(event.at),
@@ -84,11 +101,11 @@ export function createRecordActivities({ db, redis, emails }: RecordActivityDepe
         actorId: event.actorId ?? null,
         dedupeKey: event.dedupeKey,
         data: event.data ?? {},
-      });
+      }));
     },
 
     async recordPayment(record) {
-      await bookings.setPayment(record.bookingId, {
+      await write('the payment', () => bookings.setPayment(record.bookingId, {
         paymentStatus: record.paymentStatus,
         capturedMinor: record.capturedMinor,
         refundedMinor: record.refundedMinor,
@@ -96,7 +113,7 @@ export function createRecordActivities({ db, redis, emails }: RecordActivityDepe
         ...(record.paymentIntentId ? { paymentIntentId: record.paymentIntentId } : {}),
         ...(record.chargeId ? { chargeId: record.chargeId } : {}),
         ...(record.transferId ? { transferId: record.transferId } : {}),
-      });
+      }));
     },
 
     async recordReschedule(input) {
@@ -104,7 +121,11 @@ export function createRecordActivities({ db, redis, emails }: RecordActivityDepe
     },
 
     async recordMeeting({ bookingId, meetingId, joinUrl }) {
-      await bookings.setMeeting(bookingId, { meetingId, meetingJoinUrl: joinUrl });
+      await write('the meeting', () => bookings.setMeeting(bookingId, { meetingId, meetingJoinUrl: joinUrl }));
+    },
+
+    async recordAttention({ bookingId, reason, since }) {
+      await bookings.setAttention(bookingId, { reason, since: since ? new Date(since) : null });
     },
 
     async publishAvailabilityChanged({ tutorId }) {

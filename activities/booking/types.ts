@@ -185,6 +185,11 @@ export interface BookingActivities {
   recordReschedule(input: { bookingId: string; sessionStart: string; sessionEnd: string }): Promise<'moved' | 'slot_taken'>;
   /** Keeps the read model's meeting id and join link current (null when the meeting is gone). */
   recordMeeting(input: { bookingId: string; meetingId: string | null; joinUrl: string | null }): Promise<void>;
+  /**
+   * Keeps the read model's attention flag current (the failure policy): the oldest open reason and
+   * since when, or null when nothing waits for an admin. Admins list bookings by it.
+   */
+  recordAttention(input: { bookingId: string; reason: string | null; since: string | null }): Promise<void>;
   /** Tells clients watching the tutor that booked time changed. */
   publishAvailabilityChanged(input: { tutorId: string }): Promise<void>;
 

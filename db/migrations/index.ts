@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import * as m0001 from './0001_extensions.js';
 import * as m0002 from './0002_users.js';
 import * as m0300 from './0300_bookings.js';
+import * as m0300files from './0300_files_ready_copy.js';
 import * as m0350 from './0350_google_calendar_links.js';
 import * as m0400 from './0400_conversations.js';
 import * as m0401 from './0401_user_presence.js';
@@ -22,6 +23,7 @@ import * as m0154 from './0154_verification_documents.js';
 import * as m0155 from './0155_stripe_events.js';
 import * as m0200 from './0200_availability.js';
 import * as m0210 from './0210_tutor_search_indexes.js';
+import * as m0500 from './0500_booking_attention.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_extensions': m0001,
   '0002_users': m0002,
   '0300_bookings': m0300,
+  '0300_files_ready_copy': m0300files,
   '0350_google_calendar_links': m0350,
   '0400_conversations': m0400,
   '0401_user_presence': m0401,
@@ -47,4 +50,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0155_stripe_events': m0155,
   '0200_availability': m0200,
   '0210_tutor_search_indexes': m0210,
+  '0500_booking_attention': m0500,
 };

@@ -32,6 +32,9 @@ export class Booking extends BaseModel {
   meetingJoinUrl!: string | null;
   cancelledBy!: string | null;
   closeReason!: string | null;
+  /** Why the booking waits for an admin (failure policy); null when nothing does. */
+  attentionReason!: string | null;
+  attentionSince!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

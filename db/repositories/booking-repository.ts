@@ -100,6 +100,12 @@ export class BookingRepository {
       .patch({ ...meeting, updatedAt: new Date() });
   }
 
+  async setAttention(id: string, attention: { reason: string | null; since: Date | null }): Promise<void> {
+    await Booking.query(this.db)
+      .findById(id)
+      .patch({ attentionReason: attention.reason, attentionSince: attention.since, updatedAt: new Date() });
+  }
+
   /** Appends an event once per (booking, dedupe key): a retried activity writes nothing new. */
   async appendEvent(event: NewBookingEvent, trx?: Knex.Transaction): Promise<void> {
     await BookingEvent.query(trx ?? this.db)

@@ -4,6 +4,7 @@
  * and Postgres). Temporal itself is always a real server.
  */
 import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { AuthorizeResult, BookingActivities } from '../../activities/booking/types.js';
 import type { BookingTimings } from '../../domain/config.js';
 import type { BookingWorkflowInput } from '../../workflows/booking/definitions.js';
@@ -55,6 +56,11 @@ export interface RecordingOptions {
   authorization?: AuthorizeResult['status'];
   payoutsEnabled?: () => boolean;
   rescheduleResult?: 'moved' | 'slot_taken';
+  /**
+   * Activities that fail for good (a non-retryable ApplicationFailure, as a refusal by Stripe, Zoom,
+   * Brevo or Postgres): 'always', or the first N calls (the later ones succeed, e.g. an admin's retry).
+   */
+  refuse?: Partial<Record<keyof BookingActivities, 'always' | number>>;
 }
 
 export type RecordingActivities = BookingActivities & {
@@ -89,6 +95,9 @@ export function recordingActivities(options: RecordingOptions = {}): RecordingAc
     },
     async recordMeeting(input) {
       record('recordMeeting', input);
+    },
+    async recordAttention(input) {
+      record('recordAttention', input);
     },
     async publishAvailabilityChanged(input) {
       record('publishAvailabilityChanged', input);
@@ -145,6 +154,21 @@ export function recordingActivities(options: RecordingOptions = {}): RecordingAc
       record('notify', input);
     },
   };
+  const refusals = new Map(Object.entries(options.refuse ?? {}));
+  for (const name of refusals.keys()) {
+    const key = name as keyof BookingActivities;
+    const real = activities[key] as (input: never) => Promise<unknown>;
+    let refused = 0;
+    (activities as unknown as Record<string, (input: never) => Promise<unknown>>)[key] = async (input: never) => {
+      const rule = refusals.get(key)!;
+      if (rule === 'always' || refused < rule) {
+        refused += 1;
+        record(key, input);
+        throw ApplicationFailure.nonRetryable(`${key} refused (test)`, 'TestRefusal');
+      }
+      return real(input);
+    };
+  }
   return Object.assign(activities, {
     calls,
     names: () => calls.map((call) => call.name),

@@ -40,21 +40,22 @@ describe('a change of command order', () => {
   const expiry = histories.find((history) => history.name === 'booking-expiry')!;
   // Closing a request releases the card hold, then records the new status. Doing it the other way
   // round is a harmless-looking refactor that running bookings cannot replay.
-  const releaseThenRecord = '    await release(reason);\n    await moveTo(to, actor, actorId, reason);\n';
-  const recordThenRelease = '    await moveTo(to, actor, actorId, reason);\n    await release(reason);\n';
-  const reordered: SourceEdit = { find: releaseThenRecord, replace: recordThenRelease };
+  const releaseThenRecord = '  await release(steps, reason);\n  await steps.close(to, { actor, actorId, reason }, notice);\n';
+  const recordThenRelease = '  await steps.close(to, { actor, actorId, reason }, notice);\n  await release(steps, reason);\n';
+  const reordered: SourceEdit = { file: 'transitions.ts', find: releaseThenRecord, replace: recordThenRelease };
   const reorderedBehindPatch: SourceEdit[] = [
-    { find: '  allHandlersFinished,\n', replace: '  allHandlersFinished,\n  patched,\n' },
+    { file: 'transitions.ts', find: "import { attempt } from './effects.js';\n", replace: "import { patched } from '@temporalio/workflow';\nimport { attempt } from './effects.js';\n" },
     {
+      file: 'transitions.ts',
       find: releaseThenRecord,
       replace: [
-        "    if (patched('record-transition-before-release')) {",
-        '      await moveTo(to, actor, actorId, reason);',
-        '      await release(reason);',
-        '    } else {',
-        '      await release(reason);',
-        '      await moveTo(to, actor, actorId, reason);',
-        '    }',
+        "  if (patched('record-transition-before-release')) {",
+        '    await steps.close(to, { actor, actorId, reason }, notice);',
+        '    await release(steps, reason);',
+        '  } else {',
+        '    await release(steps, reason);',
+        '    await steps.close(to, { actor, actorId, reason }, notice);',
+        '  }',
         '',
       ].join('\n'),
     },

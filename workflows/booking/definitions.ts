@@ -14,12 +14,14 @@ export const BOOKING_WORKFLOW_TYPE = 'bookingWorkflow';
 /** One workflow per booking; the ID policy on it is what keeps a retried request from starting two. */
 export const bookingWorkflowId = (bookingId: string): string => `booking-${bookingId}`;
 
+/** Typed keys for the one list in search-attributes.ts (search-attributes.test.ts checks they agree). */
 export const SEARCH_ATTRIBUTES = {
   bookingStatus: defineSearchAttributeKey('BookingStatus', SearchAttributeType.KEYWORD),
   tutorId: defineSearchAttributeKey('TutorId', SearchAttributeType.KEYWORD),
   studentId: defineSearchAttributeKey('StudentId', SearchAttributeType.KEYWORD),
   sessionStart: defineSearchAttributeKey('SessionStart', SearchAttributeType.DATETIME),
   paymentStatus: defineSearchAttributeKey('PaymentStatus', SearchAttributeType.KEYWORD),
+  attention: defineSearchAttributeKey('Attention', SearchAttributeType.KEYWORD),
 } as const;
 
 export interface BookingWorkflowInput {
@@ -62,6 +64,25 @@ export interface NoShowReport {
   at: string;
 }
 
+/**
+ * Why a booking waits for a person (the failure policy): a money step Stripe refused for good, or a
+ * read-model write Postgres refused. The booking goes on where it can; an admin retries the step or
+ * closes the item (settled outside, e.g. in Stripe's dashboard) with the resolveAttention update.
+ */
+export type AttentionReason = 'capture_failed' | 'release_failed' | 'refund_failed' | 'reversal_failed' | 'payout_failed' | 'read_model_failed';
+
+export interface AttentionItem {
+  /** Unique within the booking, e.g. `refund-cancel`; names the item in resolveAttention. */
+  id: string;
+  reason: AttentionReason;
+  /** What failed, in words (Stripe's or Postgres's message). */
+  message: string;
+  since: string;
+  amountMinor?: number;
+  /** false: nothing to run again (e.g. a capture after its hold was released); only closing is possible. */
+  retryable: boolean;
+}
+
 export interface BookingSnapshot {
   bookingId: string;
   status: BookingStatus;
@@ -82,6 +103,10 @@ export interface BookingSnapshot {
   noShowReports: NoShowReport[];
   /** The payout waits for an admin: a dispute or a no-show report. */
   payoutFrozen: boolean;
+  /** Taken back from the tutor after a refund that came after the payout. */
+  reversedMinor?: number;
+  /** Items that wait for an admin (failure policy); absent when none. */
+  attention?: AttentionItem[];
 }
 
 // ---- commands (updates): each validated at once, answered once the workflow has applied it ----
@@ -123,8 +148,20 @@ export interface AdminRefund {
   adminId: string;
   amountMinor: number;
   reason: string;
-  /** Unique per admin action, so the refund's idempotency key differs between two real refunds. */
+  /**
+   * The admin's Idempotency-Key: one refund per key (a repeat answers the first refund's outcome;
+   * the same key with another amount is refused), and part of Stripe's idempotency key.
+   */
   requestId: string;
+}
+
+export interface ResolveAttention {
+  adminId: string;
+  /** Which item; the oldest when absent. */
+  itemId?: string;
+  /** retry: run the failed step again (same idempotency key); close: it was settled outside. */
+  action: 'retry' | 'close';
+  reason: string;
 }
 
 export interface AdminResolvePayout {
@@ -145,6 +182,7 @@ export const answerRescheduleUpdate = defineUpdate<BookingSnapshot, [AnswerResch
 export const reportNoShowUpdate = defineUpdate<BookingSnapshot, [ReportNoShow]>('reportNoShow');
 export const adminRefundUpdate = defineUpdate<BookingSnapshot, [AdminRefund]>('adminRefund');
 export const adminResolvePayoutUpdate = defineUpdate<BookingSnapshot, [AdminResolvePayout]>('adminResolvePayout');
+export const resolveAttentionUpdate = defineUpdate<BookingSnapshot, [ResolveAttention]>('resolveAttention');
 
 // ---- Stripe webhooks, as signals ----
 
@@ -171,4 +209,5 @@ export const REFUSALS = {
   idempotencyKeyReused: 'IdempotencyKeyReused', // 422
   invalidRequest: 'InvalidRequest', // 422
   slotTaken: 'SlotTaken', // 409
+  paymentRefused: 'PaymentRefused', // 422: Stripe refused an admin's money action for good
 } as const;

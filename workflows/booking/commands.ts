@@ -1,0 +1,311 @@
+/**
+ * The command table: for each update a person can send, the states it is allowed in, its validation
+ * and its effect. The same row feeds the update's validator (a wrong party, state or amount is
+ * refused before it enters history) and the dispatch (checked again when the command's turn comes,
+ * since the booking may have moved on meanwhile). Legality is written once, here.
+ */
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import type { BookingStatus } from '../../domain/booking-status.js';
+import { refundable } from '../../domain/booking-money.js';
+import {
+  acceptUpdate,
+  type AdminRefund,
+  adminRefundUpdate,
+  type AdminResolvePayout,
+  adminResolvePayoutUpdate,
+  type AnswerReschedule,
+  answerRescheduleUpdate,
+  type BookingSnapshot,
+  type CancelRequest,
+  cancelUpdate,
+  declineUpdate,
+  type NoShowReport,
+  type ProposeReschedule,
+  proposeRescheduleUpdate,
+  REFUSALS,
+  reportNoShowUpdate,
+  type ReportNoShow,
+  type ResolveAttention,
+  resolveAttentionUpdate,
+  type TutorAnswer,
+} from './definitions.js';
+import { attempt, call } from './effects.js';
+import { refund, refundOwed } from './money.js';
+import type { BookingState, Queued } from './state.js';
+import { type BookingSteps, nowIso, refusalOfState } from './steps.js';
+import { cancelScheduled, closeBeforeLesson, lessonCalendarEntry, schedule } from './transitions.js';
+
+export type Command =
+  | ({ kind: 'accept' } & TutorAnswer)
+  | ({ kind: 'decline' } & TutorAnswer)
+  | ({ kind: 'cancel' } & CancelRequest)
+  | ({ kind: 'proposeReschedule' } & ProposeReschedule)
+  | ({ kind: 'answerReschedule' } & AnswerReschedule)
+  | ({ kind: 'reportNoShow' } & ReportNoShow)
+  | ({ kind: 'adminRefund' } & AdminRefund)
+  | ({ kind: 'adminResolvePayout' } & AdminResolvePayout)
+  | ({ kind: 'resolveAttention' } & ResolveAttention);
+
+type Kind = Command['kind'];
+type CommandOf<K extends Kind> = Extract<Command, { kind: K }>;
+
+interface CommandRow<K extends Kind> {
+  update: UpdateDefinition<BookingSnapshot, [Omit<CommandOf<K>, 'kind'>]>;
+  /** The statuses in which the command may be applied. */
+  allowedIn: readonly BookingStatus[];
+  /** Throws a refusal (see refuse) when the command is not acceptable in the current state. */
+  validate(state: BookingState, command: CommandOf<K>): void;
+  /** Applies the command; may set entry.refusal when the outside world refused it. */
+  apply(steps: BookingSteps, command: CommandOf<K>, entry: Queued): Promise<void>;
+}
+
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly type: string,
+  ) {
+    super(message);
+  }
+}
+
+function refuse(message: string, type: string): never {
+  throw new Refusal(message, type);
+}
+
+const ALL_STATUSES: readonly BookingStatus[] = ['PENDING_PAYMENT', 'REQUESTED', 'SCHEDULED', 'ACTIVE', 'ENDED', 'DECLINED', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED'];
+
+const requireParty = (state: BookingState, actorId: string) => state.partyOf(actorId) ?? refuse('This is not your booking', REFUSALS.notAParty);
+const requireTutor = (state: BookingState, tutorId: string) => {
+  if (tutorId !== state.input.tutorId) refuse('Only the booking’s tutor can answer its request', REFUSALS.notAParty);
+};
+
+export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
+  accept: {
+    update: acceptUpdate,
+    allowedIn: ['REQUESTED'],
+    validate: (state, { tutorId }) => requireTutor(state, tutorId),
+    apply: (steps, { tutorId }) => schedule(steps, 'tutor', tutorId),
+  },
+
+  decline: {
+    update: declineUpdate,
+    allowedIn: ['REQUESTED'],
+    validate: (state, { tutorId }) => requireTutor(state, tutorId),
+    apply: (steps, { tutorId, reason }) => closeBeforeLesson(steps, 'DECLINED', 'tutor', tutorId, reason ?? 'The tutor declined'),
+  },
+
+  cancel: {
+    update: cancelUpdate,
+    allowedIn: ['PENDING_PAYMENT', 'REQUESTED', 'SCHEDULED'],
+    validate: (state, request) => {
+      if (request.actor !== 'admin') requireParty(state, request.actorId);
+      if (request.refundAmountMinor === undefined) return;
+      if (request.actor !== 'admin') refuse('Only admins choose a refund amount', REFUSALS.invalidRequest);
+      const remaining = refundable(state.money);
+      if (!Number.isInteger(request.refundAmountMinor) || request.refundAmountMinor < 0 || request.refundAmountMinor > remaining) {
+        refuse(`The refund must be a whole amount between 0 and ${remaining}`, REFUSALS.invalidRequest);
+      }
+    },
+    apply: async (steps, command) => {
+      if (steps.state.status === 'SCHEDULED') return cancelScheduled(steps, command);
+      // A tutor who cancels a request they have not answered is declining it.
+      const to = steps.state.status === 'REQUESTED' && command.actor === 'tutor' ? 'DECLINED' : 'CANCELLED';
+      await closeBeforeLesson(steps, to, command.actor, command.actorId, command.reason);
+    },
+  },
+
+  proposeReschedule: {
+    update: proposeRescheduleUpdate,
+    allowedIn: ['SCHEDULED'],
+    validate: (state, proposal) => {
+      requireParty(state, proposal.actorId);
+      const start = Date.parse(proposal.sessionStart);
+      const end = Date.parse(proposal.sessionEnd);
+      if (!(end > start)) refuse('The new end must come after the new start', REFUSALS.invalidRequest);
+      if (start <= Date.now()) refuse('The new time must be in the future', REFUSALS.invalidRequest);
+    },
+    apply: async (steps, command) => {
+      const { state } = steps;
+      const party = state.partyOf(command.actorId)!;
+      state.pendingReschedule = { proposedBy: party, sessionStart: command.sessionStart, sessionEnd: command.sessionEnd };
+      await steps.event('reschedule.proposed', `reschedule.proposed-${command.sessionStart}`, party, { ...state.pendingReschedule }, command.actorId);
+      const other = party === 'student' ? 'tutor' : 'student';
+      await steps.notify(`reschedule-proposed-${command.sessionStart}`, 'reschedule-proposed', [state.userOf(other)], { newStart: command.sessionStart, newEnd: command.sessionEnd });
+      steps.show();
+    },
+  },
+
+  answerReschedule: {
+    update: answerRescheduleUpdate,
+    allowedIn: ['SCHEDULED'],
+    validate: (state, answer) => {
+      const party = requireParty(state, answer.actorId);
+      if (!state.pendingReschedule) refuse('No new time has been proposed', REFUSALS.invalidState);
+      if (state.pendingReschedule.proposedBy === party) refuse('The other party must answer your proposal', REFUSALS.invalidState);
+    },
+    apply: (steps, command, entry) => answerReschedule(steps, command, entry),
+  },
+
+  reportNoShow: {
+    update: reportNoShowUpdate,
+    allowedIn: ['ACTIVE', 'ENDED'],
+    validate: (state, report) => {
+      const party = requireParty(state, report.actorId);
+      if (state.paymentStatus === 'paid_out') refuse('The tutor was already paid; contact support', REFUSALS.invalidState);
+      if (state.noShowReports.some((existing) => existing.reportedBy === party)) refuse('You already reported this lesson', REFUSALS.invalidState);
+    },
+    apply: async (steps, command) => {
+      const { state } = steps;
+      const party = state.partyOf(command.actorId)!;
+      const report: NoShowReport = { reportedBy: party, absent: party === 'student' ? 'tutor' : 'student', at: nowIso(), ...(command.note ? { note: command.note } : {}) };
+      state.noShowReports.push(report);
+      await steps.event('no_show.reported', `no-show-${party}`, party, { ...report }, command.actorId);
+      await steps.notify(`no-show-${party}`, 'no-show-reported', state.bothParties(), { reportedBy: party });
+      steps.show();
+    },
+  },
+
+  adminRefund: {
+    update: adminRefundUpdate,
+    allowedIn: ['SCHEDULED', 'ACTIVE', 'ENDED', 'CANCELLED'],
+    validate: (state, { amountMinor, requestId }) => {
+      const earlier = state.adminRefunds.get(requestId);
+      if (earlier !== undefined) {
+        if (earlier !== amountMinor) refuse('This Idempotency-Key was already used for a refund of another amount', REFUSALS.idempotencyKeyReused);
+        return; // a repeat: answered with the state the first one left
+      }
+      const remaining = refundable(state.money);
+      if (!Number.isInteger(amountMinor) || amountMinor <= 0) refuse('The refund must be a positive whole amount in minor units', REFUSALS.invalidRequest);
+      if (amountMinor > remaining) refuse(`At most ${remaining} can be refunded: that is what was captured and not yet refunded`, REFUSALS.invalidRequest);
+    },
+    apply: async (steps, command, entry) => {
+      const { state } = steps;
+      if (state.adminRefunds.has(command.requestId)) return;
+      state.adminRefunds.set(command.requestId, command.amountMinor);
+      const outcome = await refund(steps, command.amountMinor, `refund-admin-${command.requestId}`, command.reason, 'admin', command.adminId);
+      if (outcome.kind === 'refused') {
+        // The admin is waiting for the answer: tell them, rather than raise attention for their own action.
+        state.adminRefunds.delete(command.requestId);
+        await steps.event('refund.refused', `refund-admin-${command.requestId}.refused`, 'admin', { amountMinor: outcome.amountMinor, message: outcome.message }, command.adminId);
+        entry.refusal = { message: `Stripe refused the refund: ${outcome.message}`, type: REFUSALS.paymentRefused };
+      }
+    },
+  },
+
+  adminResolvePayout: {
+    update: adminResolvePayoutUpdate,
+    allowedIn: ['ACTIVE', 'ENDED'],
+    validate: (state) => {
+      if (!state.isPayoutFrozen()) refuse('The payout is not waiting for a decision', REFUSALS.invalidState);
+    },
+    apply: async (steps, command) => {
+      const { state } = steps;
+      state.payoutResolution = command.decision;
+      await steps.event('payout.resolved', 'payout.resolved', 'admin', { decision: command.decision, reason: command.reason }, command.adminId);
+      if (command.decision === 'refund_student') await refundOwed(steps, refundable(state.money), 'refund-resolution', command.reason, 'admin', command.adminId);
+      steps.show();
+    },
+  },
+
+  resolveAttention: {
+    update: resolveAttentionUpdate,
+    allowedIn: ALL_STATUSES,
+    validate: (state, { itemId, action }) => {
+      const item = itemId === undefined ? state.attention[0] : state.attention.find((open) => open.id === itemId);
+      if (!item) refuse(itemId === undefined ? 'Nothing about this booking waits for an admin' : `No open attention item ${itemId}`, REFUSALS.invalidState);
+      if (action === 'retry' && !item.retryable) refuse(`${item.id} cannot be run again (${item.reason}); close it instead`, REFUSALS.invalidRequest);
+    },
+    apply: async (steps, command, entry) => {
+      const itemId = command.itemId ?? steps.state.attention[0]!.id;
+      const settled = await steps.settleAttention(itemId, command.action, command.adminId, command.reason);
+      if (!settled) entry.refusal = { message: `Stripe refused ${itemId} again: ${steps.state.attention.find((open) => open.id === itemId)?.message ?? ''}`, type: REFUSALS.paymentRefused };
+    },
+  },
+};
+
+async function answerReschedule(steps: BookingSteps, command: CommandOf<'answerReschedule'>, entry: Queued): Promise<void> {
+  const { state, input } = steps;
+  const party = state.partyOf(command.actorId)!;
+  const proposal = state.pendingReschedule!;
+  state.pendingReschedule = undefined;
+  if (!command.accept) {
+    await steps.event('reschedule.declined', `reschedule.declined-${proposal.sessionStart}`, party, {}, command.actorId);
+    await steps.notify(`reschedule-declined-${proposal.sessionStart}`, 'reschedule-declined', [state.userOf(proposal.proposedBy)]);
+    steps.show();
+    return;
+  }
+  const moved = await call('recordReschedule', 'Move the booking to the agreed time', { bookingId: input.bookingId, sessionStart: proposal.sessionStart, sessionEnd: proposal.sessionEnd });
+  if (moved === 'slot_taken') {
+    entry.refusal = { message: 'The tutor is no longer free at that time', type: REFUSALS.slotTaken };
+    steps.show();
+    return;
+  }
+  const previous = { sessionStart: state.sessionStart, sessionEnd: state.sessionEnd };
+  state.sessionStart = proposal.sessionStart;
+  state.sessionEnd = proposal.sessionEnd;
+  steps.show();
+  await steps.event('rescheduled', `rescheduled-${state.sessionStart}`, party, { from: previous, to: { sessionStart: state.sessionStart, sessionEnd: state.sessionEnd } }, command.actorId);
+  if (state.meeting) {
+    const updated = await attempt('updateMeeting', 'Move the Zoom meeting', { bookingId: input.bookingId, meetingId: state.meeting.meetingId, topic: 'Tutorflow lesson', start: state.sessionStart, end: state.sessionEnd, timeZone: input.timeZone });
+    if (!updated.ok) await steps.event('meeting.update_failed', `meeting.update_failed-${state.sessionStart}`, 'system', { message: updated.message });
+  }
+  await attempt('syncCalendars', 'Move the lesson in Google calendars', lessonCalendarEntry(steps));
+  await steps.publishAvailability('Tell watchers the tutor’s booked time moved');
+  await steps.notify(`rescheduled-${state.sessionStart}`, 'booking-rescheduled', state.bothParties(), { previousStart: previous.sessionStart });
+}
+
+/**
+ * Registers every row's update: validated at once, then queued for the phase that applies it; the
+ * update answers once its command is done (or refused).
+ */
+export function registerCommands(state: BookingState): void {
+  for (const kind of Object.keys(COMMANDS) as Kind[]) {
+    const row = COMMANDS[kind] as unknown as CommandRow<Kind>;
+    setHandler(
+      row.update,
+      async (arg) => {
+        const entry: Queued = { command: { kind, ...arg } as Command, done: false };
+        state.inbox.push(entry);
+        await condition(() => entry.done);
+        if (entry.refusal) throw ApplicationFailure.nonRetryable(entry.refusal.message, entry.refusal.type);
+        return state.snapshot();
+      },
+      { validator: (arg) => toFailure(() => check(state, { kind, ...arg } as Command)) },
+    );
+  }
+}
+
+/** The legality of a command now: the row's statuses, then its validation. */
+function check(state: BookingState, command: Command): void {
+  const row = COMMANDS[command.kind] as unknown as CommandRow<Kind>;
+  if (!row.allowedIn.includes(state.status)) {
+    const { message, type } = refusalOfState(state.status);
+    refuse(message, type);
+  }
+  row.validate(state, command);
+}
+
+function toFailure(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof Refusal) throw ApplicationFailure.nonRetryable(error.message, error.type);
+    throw error;
+  }
+}
+
+/** Applies the next queued command, if it is still legal; otherwise answers it with the refusal. */
+export async function dispatch(steps: BookingSteps, entry: Queued): Promise<void> {
+  try {
+    check(steps.state, entry.command);
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    entry.refusal = { message: error.message, type: error.type };
+    entry.done = true;
+    return;
+  }
+  const row = COMMANDS[entry.command.kind] as unknown as CommandRow<Kind>;
+  await row.apply(steps, entry.command, entry);
+  entry.done = true;
+}

@@ -1,0 +1,98 @@
+/**
+ * Everything one booking workflow knows, in one object: the phases and commands change it, the
+ * query and the Temporal UI read it. No I/O here; the derived facts (what may still be refunded,
+ * whether the payout is frozen, who a user is to this booking) are methods, never copies.
+ */
+import type { BookingStatus } from '../../domain/booking-status.js';
+import { EMPTY_LEDGER, type MoneyLedger, refundable } from '../../domain/booking-money.js';
+import type { PaymentStatus } from '../../domain/payment-status.js';
+import type { AttentionItem, BookingSnapshot, BookingWorkflowInput, NoShowReport, Party, RescheduleProposal } from './definitions.js';
+import type { Command } from './commands.js';
+
+/** A command waiting for its phase, and the update that waits for its answer. */
+export interface Queued {
+  command: Command;
+  done: boolean;
+  refusal?: { message: string; type: string };
+}
+
+export type WebhookPayment = { kind: 'authorized' } | { kind: 'failed'; message: string };
+
+export class BookingState {
+  status: BookingStatus = 'PENDING_PAYMENT';
+  paymentStatus: PaymentStatus = 'pending';
+  outcome: BookingSnapshot['outcome'];
+  sessionStart: string;
+  sessionEnd: string;
+  paymentIntentId: string | undefined;
+  paymentClientSecret: string | undefined;
+  paymentFailure: string | undefined;
+  chargeId: string | undefined;
+  transferId: string | undefined;
+  money: MoneyLedger = { ...EMPTY_LEDGER };
+  meeting: { meetingId: string; joinUrl: string } | undefined;
+  pendingReschedule: RescheduleProposal | undefined;
+  readonly noShowReports: NoShowReport[] = [];
+  disputed = false;
+  payoutResolution: 'pay_tutor' | 'refund_student' | undefined;
+  /** Failed steps that wait for an admin (failure policy), oldest first. */
+  readonly attention: AttentionItem[] = [];
+  /** How each retryable attention item runs its step again; true when it went through. */
+  readonly attentionRetries = new Map<string, () => Promise<boolean>>();
+  /** Admin refunds applied, by their Idempotency-Key, with the amount asked: a repeat is answered, not paid. */
+  readonly adminRefunds = new Map<string, number>();
+  /** The submit update waits for this: the time is held (or not) and the card has answered. */
+  submissionSettled = false;
+  webhookPayment: WebhookPayment | undefined;
+  /** Commands validated and waiting for the phase that applies them, in arrival order. */
+  readonly inbox: Queued[] = [];
+
+  constructor(readonly input: BookingWorkflowInput) {
+    this.sessionStart = input.sessionStart;
+    this.sessionEnd = input.sessionEnd;
+  }
+
+  refundable(): number {
+    return refundable(this.money);
+  }
+
+  isPayoutFrozen(): boolean {
+    return this.payoutResolution === undefined && (this.disputed || this.noShowReports.length > 0);
+  }
+
+  partyOf(userId: string): Party | undefined {
+    return userId === this.input.studentId ? 'student' : userId === this.input.tutorId ? 'tutor' : undefined;
+  }
+
+  userOf(party: Party): string {
+    return party === 'student' ? this.input.studentId : this.input.tutorId;
+  }
+
+  bothParties(): string[] {
+    return [this.input.studentId, this.input.tutorId];
+  }
+
+  snapshot(): BookingSnapshot {
+    const { money } = this;
+    return {
+      bookingId: this.input.bookingId,
+      status: this.status,
+      paymentStatus: this.paymentStatus,
+      ...(this.outcome ? { outcome: this.outcome } : {}),
+      sessionStart: this.sessionStart,
+      sessionEnd: this.sessionEnd,
+      requestExpiresAt: this.input.requestExpiresAt,
+      ...(this.paymentStatus === 'requires_action' && this.paymentClientSecret ? { paymentClientSecret: this.paymentClientSecret } : {}),
+      ...(this.paymentFailure ? { paymentFailure: this.paymentFailure } : {}),
+      capturedMinor: money.capturedMinor,
+      refundedMinor: money.refundedMinor,
+      paidOutMinor: money.paidOutMinor,
+      ...(money.reversedMinor > 0 ? { reversedMinor: money.reversedMinor } : {}),
+      ...(this.meeting ? { meetingJoinUrl: this.meeting.joinUrl } : {}),
+      ...(this.pendingReschedule ? { pendingReschedule: this.pendingReschedule } : {}),
+      noShowReports: [...this.noShowReports],
+      payoutFrozen: this.isPayoutFrozen(),
+      ...(this.attention.length > 0 ? { attention: this.attention.map((item) => ({ ...item })) } : {}),
+    };
+  }
+}
