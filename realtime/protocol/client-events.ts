@@ -3,9 +3,10 @@
  * as JSON but fails these schemas gets an `error` event (code invalid_frame); the connection stays.
  */
 import { z } from 'zod';
+import { safeText } from '../../domain/safe-input.js';
 
-const ref = z
-  .string()
+// Text of a frame ends in PostgreSQL (messages) or is echoed back: safeText refuses NUL in each.
+const ref = safeText()
   .min(1)
   .max(64)
   .optional()
@@ -17,12 +18,11 @@ const MessageSend = z
     ref,
     conversationId: z.uuid().optional().describe('The conversation; or give recipientId for a first message'),
     recipientId: z.uuid().optional().describe('The other person (a tutor for a student, a student for a tutor); creates the conversation'),
-    clientMessageId: z
-      .string()
+    clientMessageId: safeText()
       .min(1)
       .max(64)
       .describe('Unique per sender (e.g. a UUID). Resending the same id returns the original ack and stores nothing new'),
-    text: z.string().max(4000).default(''),
+    text: safeText().max(4000).default(''),
     attachmentFileId: z.uuid().optional().describe("A 'message_attachment' file you uploaded that is ready"),
   })
   .refine((frame) => (frame.conversationId === undefined) !== (frame.recipientId === undefined), {
