@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { prettyFactory } from 'pino-pretty';
-import { createLogger } from '../api/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { createKnex } from '../db/knex.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { DemoSeedRefused, seedDemo, type DemoSeedResult } from './demo-data/demo.js';
@@ -21,6 +21,7 @@ import { createStorageClient, ensureBucket } from '../integrations/storage.js';
 import { createStripeClient } from '../integrations/stripe.js';
 import { startFakes } from './fakes/index.js';
 import { startStripeProxy } from './fakes/stripe-proxy.js';
+import { startWebDevServer, type WebDevServer } from './web-dev-server.js';
 import { stackEnv } from './stack/env.js';
 import { startStack } from './stack/index.js';
 import { LOOPBACK } from './stack/profiles.js';
@@ -214,12 +215,15 @@ async function main(): Promise<void> {
   ]);
   if (stopping) return;
   if (!api.ok) throw new DevProblem(`the API did not answer ${base}/health: ${api.reason}`);
+  const web = await startWeb(base);
+  if (stopping) return;
   if (!worker.ok) say(`[worker] not polling yet (${worker.reason}); bookings wait for it`);
 
   const minioConsole = stackSettings.MINIO_CONSOLE_URL!;
   const ws = base.replace(/^http/, 'ws');
   say();
   say('Tutorflow is running. Where to look:');
+  say(`  Web app          ${web.url}   (Vite, hot reload; FRONTEND_BASE_URL=${config.email.frontendBaseUrl})`);
   say(`  API              ${base}`);
   say(`  API docs         ${base}/docs`);
   say(`  OpenAPI          ${base}/openapi.json`);
@@ -249,6 +253,21 @@ async function main(): Promise<void> {
   }
   say();
   say('Press Ctrl-C to stop everything this command started.');
+}
+
+/** The web app under Vite with hot reload, proxying the API (scripts/web-dev-server.ts). */
+async function startWeb(apiBase: string): Promise<WebDevServer> {
+  const starting = startWebDevServer(apiBase);
+  cleanups.push({
+    name: 'web',
+    run: async () => {
+      await (await starting.catch(() => undefined))?.close();
+      say(`${'web'.padEnd(12)} stopped`);
+    },
+  });
+  return starting.catch((error: unknown) => {
+    throw new DevProblem(`the web app (Vite) did not start: ${(error as Error).message}`);
+  });
 }
 
 /** The fakes on their usual port; a fakes server already there (`tsx scripts/fakes.ts`) is used as it is. */

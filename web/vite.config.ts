@@ -7,7 +7,16 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-const api = process.env.TUTORFLOW_API_URL ?? 'http://127.0.0.1:3000';
+/** The API's paths and its WebSocket, forwarded to the API at `target`. */
+export function apiProxy(target: string) {
+  return {
+    '/api': target,
+    '/health': target,
+    '/openapi.json': target,
+    '/docs': target,
+    '/ws': { target: target.replace(/^http/, 'ws'), ws: true },
+  };
+}
 
 export default defineConfig({
   root: import.meta.dirname,
@@ -17,12 +26,7 @@ export default defineConfig({
     host: 'localhost',
     port: 5173,
     strictPort: true,
-    proxy: {
-      '/api': api,
-      '/health': api,
-      '/openapi.json': api,
-      '/docs': api,
-      '/ws': { target: api.replace(/^http/, 'ws'), ws: true },
-    },
+    // `npm run dev` passes its API's address; `npm run web:dev` alone expects the API's default one.
+    proxy: apiProxy('http://127.0.0.1:3000'),
   },
 });
