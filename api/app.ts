@@ -43,7 +43,8 @@ import type { BookingService } from '../services/bookings/booking-service.js';
 import { calendarRoutes } from './routes/calendar/routes.js';
 import type { CalendarLinkService } from '../services/calendar-links/calendar-link-service.js';
 import { mountRoutes, ROUTER_OPTIONS, type RouteSpec } from './routing.js';
-import { accessGuard, type SessionCheck } from './middleware/access-guard.js';
+import { accessGuard } from './middleware/access-guard.js';
+import type { SessionCheck } from '../services/auth/session-store.js';
 import type { AccessTokens } from '../services/auth/access-tokens.js';
 import type { HealthService } from '../services/health-service.js';
 

@@ -7,10 +7,10 @@ import http from 'node:http';
 import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { buildApp } from './app.js';
 import { createApiContainer } from './dependencies.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../platform/logger.js';
 import { answerParserErrors } from './middleware/client-errors.js';
-import { attachRealtime } from '../realtime/attach.js';
-import { exitAfterShutdownOnSignal } from './shutdown-signals.js';
+import { attachRealtime } from '../server/attach-realtime.js';
+import { exitAfterShutdownOnSignal } from '../platform/shutdown-signals.js';
 
 const config = configFromEnvironmentOrExit();
 
@@ -18,7 +18,7 @@ const logger = createLogger(config, 'api');
 const container = await createApiContainer(config, logger);
 const server = http.createServer(buildApp(container.app).callback());
 answerParserErrors(server);
-// WebSockets at /ws on the same port (realtime/server.ts runs the same code as its own process).
+// WebSockets at /ws on the same port (server/realtime.ts runs the same code as its own process).
 const realtime = await attachRealtime(server, container, logger);
 server.keepAliveTimeout = 65_000;
 server.listen(config.http.port, config.http.host);

@@ -155,7 +155,7 @@ const schema = z
     /** OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); empty = tracing off. */
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.union([z.literal(''), url]).default(''),
 
-    /** The standalone realtime server's port (realtime/server.ts); the API also serves ws at /ws on PORT. */
+    /** The standalone realtime server's port (server/realtime.ts); the API also serves ws at /ws on PORT. */
     REALTIME_PORT: port.default(3001),
     /** Ping every connection this often; one that missed the previous pong is dropped. Also refreshes presence. */
     REALTIME_HEARTBEAT_INTERVAL: duration.prefault('25s'),

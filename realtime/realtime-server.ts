@@ -2,7 +2,7 @@
  * The realtime server: authenticates at the HTTP upgrade, registers each connection, parses and
  * rate-limits its frames, pings it, and closes it when its token expires or its session is revoked.
  * It attaches to any Node HTTP server: the API's (path /ws on the API port) or its own
- * (realtime/server.ts), with the same code.
+ * (server/realtime.ts), with the same code.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { SessionCheck } from '../api/middleware/access-guard.js';
+import type { SessionCheck } from '../services/auth/session-store.js';
 import type { Config } from '../domain/config.js';
 import { isAppError } from '../domain/errors.js';
 import { createRedis } from '../integrations/redis.js';

@@ -4,7 +4,7 @@
  * this is for a stack started some other way. Only with ENVIRONMENT=development (the default).
  */
 import { existsSync } from 'node:fs';
-import { createLogger } from '../api/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { createKnex } from '../db/knex.js';
 import { migrateToLatest } from '../db/migrator.js';
 import { DemoSeedRefused, seedDemo } from './demo-data/demo.js';

@@ -5,7 +5,7 @@
  */
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { createBookingActivities } from '../activities/booking/activities.js';
-import { createLogger } from '../api/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis } from '../integrations/redis.js';
 import { createEmailSender } from '../platform/email/create-email-sender.js';

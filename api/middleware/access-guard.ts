@@ -5,15 +5,8 @@
  */
 import type { AccessGuard } from '../routing.js';
 import { AppError } from '../../domain/errors.js';
-import type { Principal } from '../../domain/principal.js';
 import type { AccessTokens } from '../../services/auth/access-tokens.js';
-
-export interface SessionCheck {
-  /** True when the sign-in session was ended (logout, refresh-token reuse); its tokens die with it. */
-  isRevoked(sessionId: string): Promise<boolean>;
-  /** The user's role now (the token's claim may predate a demotion); undefined when the user is gone. */
-  currentRole?(userId: string): Promise<Principal['role'] | undefined>;
-}
+import type { SessionCheck } from '../../services/auth/session-store.js';
 
 export function accessGuard(tokens: AccessTokens, sessions?: SessionCheck): AccessGuard {
   return async (ctx, access) => {

@@ -21,6 +21,15 @@ import { CHANNELS, type SessionRevoked } from '../../domain/events.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { Config } from '../../domain/config.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
+import type { Principal } from '../../domain/principal.js';
+
+/** What the access guards (HTTP and WebSocket upgrade) ask about a token's session; the SessionStore answers. */
+export interface SessionCheck {
+  /** True when the sign-in session was ended (logout, refresh-token reuse); its tokens die with it. */
+  isRevoked(sessionId: string): Promise<boolean>;
+  /** The user's role now (the token's claim may predate a demotion); undefined when the user is gone. */
+  currentRole?(userId: string): Promise<Principal['role'] | undefined>;
+}
 
 export interface TokenPair {
   sessionId: string;

@@ -19,7 +19,7 @@ function runProcess(entry: string, env: Record<string, string>): Promise<{ code:
 }
 
 describe('start-up configuration', () => {
-  for (const entry of ['api/server.ts', 'workers/booking-worker.ts', 'realtime/server.ts', 'db/migrate.ts']) {
+  for (const entry of ['api/server.ts', 'workers/booking-worker.ts', 'server/realtime.ts', 'db/migrate.ts']) {
     it(`${entry} refuses a short SECRET_KEY in production before touching anything`, async () => {
       const { code, stderr } = await runProcess(entry, { ENVIRONMENT: 'production', SECRET_KEY: 'short' });
       expect(code).toBe(78);

@@ -1,7 +1,7 @@
 /**
  * Realtime servers for tests: N full API instances (REST + WebSocket at /ws) on loopback ports,
  * sharing one test database and one Redis, so a test can put two users on two instances. Also a
- * realtime server as a child process (realtime/server.ts) that a test can SIGKILL, and a small
+ * realtime server as a child process (server/realtime.ts) that a test can SIGKILL, and a small
  * WebSocket client that records every event it receives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +15,7 @@ import { buildApp } from '../../api/app.js';
 import { createApiContainer, type ApiContainer } from '../../api/dependencies.js';
 import type { Config } from '../../domain/config.js';
 import { ensureBucket } from '../../integrations/storage.js';
-import { attachRealtime } from '../../realtime/attach.js';
+import { attachRealtime } from '../../server/attach-realtime.js';
 import { PROTOCOL_VERSION } from '../../realtime/protocol/document.js';
 import type { RealtimeServer } from '../../realtime/realtime-server.js';
 import { stackEnv } from '../../scripts/stack/env.js';
@@ -99,7 +99,7 @@ export interface RealtimeProcess {
   kill(): Promise<void>;
 }
 
-/** realtime/server.ts as a child process on the cluster's database and Redis. */
+/** server/realtime.ts as a child process on the cluster's database and Redis. */
 export async function spawnRealtimeProcess(config: Config, overrides: Record<string, string> = {}): Promise<RealtimeProcess> {
   const port = await freePort();
   const env = {
@@ -112,11 +112,11 @@ export async function spawnRealtimeProcess(config: Config, overrides: Record<str
     REALTIME_PORT: String(port),
     ...overrides,
   };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'realtime/server.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/realtime.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = once(child, 'exit');
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`realtime/server.ts did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server/realtime.ts did not start:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('"msg":"realtime listening"')) {
@@ -126,7 +126,7 @@ export async function spawnRealtimeProcess(config: Config, overrides: Record<str
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    void exited.then(() => reject(new Error(`realtime/server.ts exited:\n${output}`)));
+    void exited.then(() => reject(new Error(`server/realtime.ts exited:\n${output}`)));
   });
   return {
     wsUrl: `ws://127.0.0.1:${port}/ws`,

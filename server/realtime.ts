@@ -8,7 +8,7 @@
  */
 import { once } from 'node:events';
 import http from 'node:http';
-import { createLogger } from '../api/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { createKnex } from '../db/knex.js';
 import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { createRedis } from '../integrations/redis.js';
@@ -16,8 +16,8 @@ import { AccessTokens } from '../services/auth/access-tokens.js';
 import { createSessionStore } from '../services/auth/session-store.js';
 import { LastSeenService } from '../services/messaging/last-seen.js';
 import { MessagingService } from '../services/messaging/messaging-service.js';
-import { createRealtimeServer } from './realtime-server.js';
-import { exitAfterShutdownOnSignal } from '../api/shutdown-signals.js';
+import { createRealtimeServer } from '../realtime/realtime-server.js';
+import { exitAfterShutdownOnSignal } from '../platform/shutdown-signals.js';
 
 const config = configFromEnvironmentOrExit();
 

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { ApiContainer } from '../api/dependencies.js';
 import { LastSeenService } from '../services/messaging/last-seen.js';
-import { createRealtimeServer, type RealtimeServer } from './realtime-server.js';
+import { createRealtimeServer, type RealtimeServer } from '../realtime/realtime-server.js';
 
 export async function attachRealtime(server: Server, container: ApiContainer, logger: Logger): Promise<RealtimeServer> {
   const { app, resources } = container;
