@@ -29,10 +29,13 @@ export class FileRepository {
   }
 
   /** Only a pending file moves; returns undefined when another request already decided it. */
-  async markReady(id: string, trx?: Knex.Transaction): Promise<StoredFile | undefined> {
+  async markReady(id: string, stored: { readyKey: string; storedSize: number }, trx?: Knex.Transaction): Promise<StoredFile | undefined> {
     const db = trx ?? this.db;
     const now = new Date();
-    const changed = await StoredFile.query(db).findById(id).where({ status: 'pending' }).patch({ status: 'ready', confirmedAt: now, updatedAt: now });
+    const changed = await StoredFile.query(db)
+      .findById(id)
+      .where({ status: 'pending' })
+      .patch({ status: 'ready', readyKey: stored.readyKey, storedSize: stored.storedSize, confirmedAt: now, updatedAt: now });
     return changed > 0 ? StoredFile.query(db).findById(id) : undefined;
   }
 

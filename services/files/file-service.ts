@@ -3,12 +3,16 @@
  * API only decides who may upload what, checks what arrived, and decides who may read it.
  *
  * 1. createUpload: a row in 'pending' and a presigned PUT for a key the server made up.
- * 2. confirm: the stored object must have the declared size (within the purpose's limit) and its
- *    bytes must be of the declared type; otherwise the row is 'rejected' and the object deleted.
- * 3. downloadUrl: a presigned GET that forces Content-Type and Content-Disposition: attachment, so
- *    user content is never rendered inline by a browser on our origin or the storage's.
+ * 2. confirm: the uploaded object must have the declared size (within the purpose's limit) and its
+ *    bytes must be of the declared type (images must decode); otherwise the row is 'rejected' and
+ *    the object deleted. The checked bytes (an avatar re-encoded) are copied to a ready key no
+ *    client has a URL for, so a PUT through the still-valid upload URL cannot change them.
+ * 3. downloadUrl: a presigned GET of the ready key that forces Content-Type and
+ *    Content-Disposition: attachment, so user content is never rendered inline by a browser on our
+ *    origin or the storage's.
  */
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Client as StorageClient } from 'minio';
 import type { Principal } from '../../domain/principal.js';
 import type { FilePurpose, StoredFile } from '../../db/models/stored-file.js';
@@ -18,6 +22,7 @@ import { AppError } from '../../domain/errors.js';
 import { headMatches, isPlainUtf8Text, SNIFF_BYTES } from './content-sniffing.js';
 import { checkDeclaredUpload, FILE_RULES, servedContentType, type UploadContentType } from './file-rules.js';
 import { attachmentDisposition, sanitizeFilename } from './filename.js';
+import { decodeImage, isImageContentType, reencodeAvatar } from './image-check.js';
 
 export interface UploadRequest {
   purpose: FilePurpose;
@@ -48,6 +53,8 @@ export interface FileServiceOptions {
   bucket: string;
   uploadUrlTtlMs: number;
   downloadUrlTtlMs: number;
+  /** Signs the URLs handed to browsers, for the host they reach storage at (S3_PUBLIC_ENDPOINT); the storage client when absent. */
+  presigner?: StorageClient;
 }
 
 /** Who may create uploads of each purpose. */
@@ -92,11 +99,16 @@ export class FileService {
       originalFilename: sanitizeFilename(request.filename),
     });
     const ttlSeconds = Math.floor(this.options.uploadUrlTtlMs / 1000);
-    const url = await this.storageCall(() => this.storage.presignedPutObject(this.options.bucket, file.objectKey, ttlSeconds));
+    const url = await this.storageCall(() => (this.options.presigner ?? this.storage).presignedPutObject(this.options.bucket, file.objectKey, ttlSeconds));
     return { file, url, method: 'PUT', headers: { 'Content-Type': file.contentType }, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
   }
 
-  /** Checks the uploaded object; answers the ready file, or rejects it (422) and deletes the object. */
+  /**
+   * Checks the uploaded object; answers the ready file, or rejects it (422) and deletes the object.
+   * The bytes are read once and exactly those bytes are checked and copied to a key of their own
+   * (re-encoded, for avatars): the upload URL stays writable for minutes, but nothing written
+   * through it after this point is ever served.
+   */
   async confirm(principal: Principal, fileId: string): Promise<StoredFile> {
     const file = await this.files.findById(fileId);
     if (!file || file.ownerId !== principal.userId) throw AppError.notFound('The file');
@@ -107,12 +119,23 @@ export class FileService {
     if (!stat) throw AppError.conflict('Nothing has been uploaded for this file yet; PUT it to the upload URL first');
     const limit = FILE_RULES[file.purpose].maxBytes;
     if (stat.size > limit) return this.reject(file, `The file is ${stat.size} bytes; a ${file.purpose} may be at most ${limit}`);
-    if (stat.size !== file.declaredSize) return this.reject(file, `The file is ${stat.size} bytes, but ${file.declaredSize} were declared`);
-    if (!(await this.contentMatches(file))) return this.reject(file, `The file's content is not ${file.contentType}`);
+    const bytes = await this.readUpload(file, limit);
+    if (bytes.length > limit) return this.reject(file, `The file is more than ${limit} bytes, the most a ${file.purpose} may be`);
+    if (bytes.length !== file.declaredSize) return this.reject(file, `The file is ${bytes.length} bytes, but ${file.declaredSize} were declared`);
+    if (!(await contentMatches(file.contentType as UploadContentType, bytes))) return this.reject(file, `The file's content is not ${file.contentType}`);
 
-    // Another confirm of the same file may have won the race; either way the file is now decided.
-    const ready = (await this.files.markReady(file.id)) ?? (await this.files.findById(file.id));
-    if (ready?.status !== 'ready') throw AppError.conflict('The file was rejected');
+    const stored = file.purpose === 'avatar' && isImageContentType(file.contentType) ? await reencodeAvatar(bytes, file.contentType) : bytes;
+    // A key of its own per attempt, so a confirm that loses a race never overwrites the winner's bytes.
+    const readyKey = `ready/${file.objectKey}/${randomUUID()}`;
+    await this.storageCall(() => this.storage.putObject(this.options.bucket, readyKey, stored, stored.length, { 'Content-Type': file.contentType }));
+    const ready = await this.files.markReady(file.id, { readyKey, storedSize: stored.length });
+    if (!ready) {
+      await this.removeQuietly(readyKey);
+      const decided = await this.files.findById(file.id);
+      if (decided?.status !== 'ready') throw AppError.conflict('The file was rejected');
+      return decided;
+    }
+    await this.removeQuietly(file.objectKey);
     return ready;
   }
 
@@ -165,7 +188,7 @@ export class FileService {
   private async presignDownload(file: StoredFile): Promise<PresignedUrl> {
     const ttlSeconds = Math.floor(this.options.downloadUrlTtlMs / 1000);
     const url = await this.storageCall(() =>
-      this.storage.presignedGetObject(this.options.bucket, file.objectKey, ttlSeconds, {
+      (this.options.presigner ?? this.storage).presignedGetObject(this.options.bucket, file.readyKey ?? file.objectKey, ttlSeconds, {
         'response-content-type': servedContentType(file.contentType),
         'response-content-disposition': attachmentDisposition(file.originalFilename),
         'response-cache-control': 'private, no-store',
@@ -183,16 +206,28 @@ export class FileService {
     }
   }
 
-  private async contentMatches(file: StoredFile): Promise<boolean> {
-    const contentType = file.contentType as UploadContentType;
-    if (contentType === 'text/plain') {
-      const stream = await this.storageCall(() => this.storage.getObject(this.options.bucket, file.objectKey));
-      return isPlainUtf8Text(stream);
-    }
-    const stream = await this.storageCall(() => this.storage.getPartialObject(this.options.bucket, file.objectKey, 0, SNIFF_BYTES));
+  /** The uploaded bytes, reading at most one byte past `limit` (enough to know it is too large). */
+  private async readUpload(file: StoredFile, limit: number): Promise<Buffer> {
+    const stream = await this.storageCall(() => this.storage.getObject(this.options.bucket, file.objectKey));
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return headMatches(contentType, Buffer.concat(chunks));
+    let size = 0;
+    try {
+      for await (const chunk of stream) {
+        chunks.push(chunk as Buffer);
+        size += (chunk as Buffer).length;
+        if (size > limit) break;
+      }
+    } catch (error) {
+      throw unavailable(error);
+    } finally {
+      stream.destroy();
+    }
+    return Buffer.concat(chunks);
+  }
+
+  /** Storage clean-up that must not fail the request: a leftover is swept by the clean-up schedule. */
+  private async removeQuietly(objectKey: string): Promise<void> {
+    await this.storage.removeObject(this.options.bucket, objectKey).catch(() => undefined);
   }
 
   private async reject(file: StoredFile, reason: string): Promise<never> {
@@ -209,6 +244,13 @@ export class FileService {
       throw unavailable(error);
     }
   }
+}
+
+/** Whether the bytes are of the declared type: images decode, a PDF starts as one, text is UTF-8 without NUL. */
+async function contentMatches(contentType: UploadContentType, bytes: Buffer): Promise<boolean> {
+  if (contentType === 'text/plain') return isPlainUtf8Text(Readable.from([bytes]));
+  if (isImageContentType(contentType)) return (await decodeImage(bytes, contentType)) !== undefined;
+  return headMatches(contentType, bytes.subarray(0, SNIFF_BYTES));
 }
 
 function unavailable(cause: unknown): AppError {

@@ -8,7 +8,7 @@ const toFileBody = (file: StoredFile) => ({
   id: file.id,
   purpose: file.purpose,
   contentType: file.contentType,
-  size: file.declaredSize,
+  size: file.storedSize ?? file.declaredSize,
   filename: file.originalFilename,
   status: file.status,
   createdAt: file.createdAt,
@@ -40,7 +40,7 @@ export function fileRoutes(files: FileService): RouteSpec[] {
       operationId: 'confirmUpload',
       summary: 'Check an uploaded file and make it ready',
       description:
-        'The stored object must have the declared size and start with the bytes of its declared type (text must be UTF-8 without NUL). Otherwise the file is rejected, its object deleted, and the answer is 422.',
+        'The stored object must have the declared size and be of its declared type: images must decode fully as that format (a PNG header followed by anything else is refused), a PDF must start as one, text must be UTF-8 without NUL. Otherwise the file is rejected, its object deleted, and the answer is 422. The checked bytes are copied to storage the upload URL cannot reach, so nothing PUT after the confirm is ever served; avatars are re-encoded (metadata stripped, at most 1024 px a side).',
       tags: ['files'],
       access: 'user',
       params: FileIdParamsSchema,

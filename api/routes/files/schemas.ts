@@ -23,7 +23,7 @@ export const FileSchema = z
     id: z.uuid(),
     purpose: z.enum(FILE_PURPOSES),
     contentType: z.string(),
-    size: z.number().int(),
+    size: z.number().int().describe('Bytes; a ready avatar is re-encoded, so its size is that of the stored image'),
     filename: z.string(),
     status: z.enum(FILE_STATUSES).describe('pending until confirmed; ready once its bytes were checked; rejected otherwise'),
     createdAt: z.iso.datetime(),

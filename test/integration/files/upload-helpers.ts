@@ -6,7 +6,10 @@ import type { TestUser } from '../../support/fixtures.js';
 import { readJson, type Json } from '../../support/http.js';
 import type { RunningApi } from '../../support/harness.js';
 
-export const PNG_BYTES = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('\0\0\0\rIHDR fake image body')]);
+/** A real 4×4 PNG (images are decoded on confirm, so a bare signature no longer passes). */
+export const PNG_BYTES = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAEElEQVQImWM4IScHRwzEcQCxYxBB16puEAAAAABJRU5ErkJggg==', 'base64');
+/** A PNG signature and IHDR, then an HTML page: passes a first-bytes check, is no image. */
+export const PNG_HTML_POLYGLOT = Buffer.concat([PNG_BYTES.subarray(0, 33), Buffer.from('<html><script>alert(document.domain)</script></html>')]);
 export const PDF_BYTES = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
 
 export interface UploadSpec {

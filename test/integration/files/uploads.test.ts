@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
 import { readJson, type Json } from '../../support/http.js';
@@ -57,7 +58,7 @@ describe('uploading through a presigned URL', () => {
   });
 
   it('makes a file ready after a real PUT and confirm, and serves it as an attachment', async () => {
-    const { body } = await requestUpload(api, student, { purpose: 'avatar', contentType: 'image/png', bytes: PNG_BYTES, filename: 'Zoë portrait.png' });
+    const { body } = await requestUpload(api, student, { purpose: 'message_attachment', contentType: 'image/png', bytes: PNG_BYTES, filename: 'Zoë portrait.png' });
     const put = await putToPresignedUrl(body.upload, PNG_BYTES);
     expect(put.status).toBe(200);
 
@@ -161,10 +162,11 @@ describe('checking what arrived', () => {
     expect((await confirmUpload(api, student, body.file.id)).response.status).toBe(422);
   });
 
-  it('checks WEBP and JPEG signatures', async () => {
-    const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x20, 0, 0, 0]), Buffer.from('WEBPVP8 fake')]);
+  it('decodes WEBP and JPEG images, and refuses one declared as the other', async () => {
+    const pixels = sharp({ create: { width: 8, height: 6, channels: 3, background: '#3366cc' } });
+    const webp = await pixels.clone().webp().toBuffer();
     expect(await uploadReadyFile(api, student, { purpose: 'avatar', contentType: 'image/webp', bytes: webp })).toEqual(expect.any(String));
-    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+    const jpeg = await pixels.clone().jpeg().toBuffer();
     expect(await uploadReadyFile(api, student, { purpose: 'avatar', contentType: 'image/jpeg', bytes: jpeg })).toEqual(expect.any(String));
 
     const { body } = await requestUpload(api, student, { purpose: 'avatar', contentType: 'image/webp', bytes: jpeg });
@@ -243,7 +245,7 @@ describe('avatars', () => {
     const set = await fetch(`${api.baseUrl}/api/me/avatar`, { method: 'PUT', headers: { ...learner.auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ fileId }) });
     expect(set.status).toBe(200);
     const profile = await readJson(await fetch(`${api.baseUrl}/api/me/student-profile`, { headers: learner.auth }));
-    expect(profile.avatarUrl).toEqual(expect.stringContaining(`/${api.config.storage.bucket}/avatar/${learner.id}/${fileId}?`));
+    expect(profile.avatarUrl).toEqual(expect.stringContaining(`/${api.config.storage.bucket}/ready/avatar/${learner.id}/${fileId}/`));
   });
 
   it('refuses someone else’s file, a file of another purpose and a file not confirmed', async () => {
