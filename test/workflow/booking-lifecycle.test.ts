@@ -2,9 +2,8 @@
  * Every transition of the booking workflow on the real time-skipping test server: the 24-hour
  * expiry, reminders, the lesson's start and end, and the 72-hour payout hold pass in seconds.
  */
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   acceptUpdate,
@@ -12,7 +11,6 @@ import {
   adminResolvePayoutUpdate,
   answerRescheduleUpdate,
   BOOKING_WORKFLOW_TYPE,
-  bookingWorkflowId,
   type BookingWorkflowInput,
   cancelUpdate,
   declineUpdate,
@@ -24,8 +22,9 @@ import {
   submitUpdate,
 } from '../../workflows/booking/definitions.js';
 import { bookingWorkflow } from '../../workflows/booking/workflow.js';
-import { bookingInput, HOUR, MINUTE, type RecordingActivities, recordingActivities, type RecordingOptions, transitions } from '../support/booking-workflow.js';
-import { timeSkippingEnvironment, uniqueTaskQueue, workflowBundle } from '../support/temporal.js';
+import { HOUR, MINUTE, type RecordingActivities, transitions } from '../support/booking-workflow.js';
+import { type BookingHandle, bookingRunner, refusalOf } from '../support/booking-runner.js';
+import { timeSkippingEnvironment } from '../support/temporal.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -33,43 +32,11 @@ beforeAll(async () => {
 });
 afterAll(() => env?.teardown());
 
-type Handle = WorkflowHandle<typeof bookingWorkflow>;
-
-/** Starts a booking workflow on a worker of its own, submits it, and runs `body` while the worker polls. */
-async function withBooking(
-  options: RecordingOptions & { input?: Partial<BookingWorkflowInput> },
-  body: (handle: Handle, input: BookingWorkflowInput, activities: RecordingActivities) => Promise<void>,
-): Promise<RecordingActivities> {
-  const taskQueue = uniqueTaskQueue('lifecycle');
-  const activities = recordingActivities(options);
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
-  // The server's clock, not this machine's: earlier tests in the file skipped it weeks ahead.
-  const input = bookingInput(await env.currentTimeMs(), options.input);
-  await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(bookingWorkflow, { taskQueue, workflowId: bookingWorkflowId(input.bookingId), args: [input] });
-    try {
-      await body(handle, input, activities);
-    } finally {
-      // A workflow left with an activity nobody will run stops the test server's clock for every
-      // later test: end it here if the test did not.
-      await handle.terminate('test finished').catch(() => undefined);
-    }
-  });
-  return activities;
-}
+const withBooking = bookingRunner(() => env, 'lifecycle');
 
 const steps = (activities: RecordingActivities) => activities.callsOf('notify').map((call) => String(call.step));
 
-/** The reason the workflow gave for refusing an update. */
-async function refusalOf(update: Promise<unknown>): Promise<string> {
-  try {
-    await update;
-  } catch (error) {
-    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-    return (error as WorkflowUpdateFailedError).cause?.message ?? '';
-  }
-  throw new Error('the update was accepted');
-}
+const refusal = async (update: Promise<unknown>) => (await refusalOf(update)).message;
 
 it('names the workflow type as the constant the API starts it by', () => {
   expect(bookingWorkflow.name).toBe(BOOKING_WORKFLOW_TYPE);
@@ -182,7 +149,7 @@ describe('the request', () => {
 });
 
 describe('a scheduled lesson', () => {
-  async function scheduled(handle: Handle, input: BookingWorkflowInput) {
+  async function scheduled(handle: BookingHandle, input: BookingWorkflowInput) {
     await handle.executeUpdate(submitUpdate, { args: [{ requestHash: input.requestHash }] });
     await handle.executeUpdate(acceptUpdate, { args: [{ tutorId: input.tutorId }] });
   }
@@ -257,7 +224,7 @@ describe('a scheduled lesson', () => {
       const newStart = new Date(Date.parse(input.sessionStart) + HOUR).toISOString();
       const newEnd = new Date(Date.parse(input.sessionEnd) + HOUR).toISOString();
       await handle.executeUpdate(proposeRescheduleUpdate, { args: [{ actorId: input.tutorId, sessionStart: newStart, sessionEnd: newEnd }] });
-      expect(await refusalOf(handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.studentId, accept: true }] }))).toMatch(/no longer free/);
+      expect(await refusal(handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.studentId, accept: true }] }))).toMatch(/no longer free/);
       expect((await handle.query(getBookingQuery)).sessionStart).toBe(input.sessionStart);
       await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'admin', actorId: 'admin-1', reason: 'test over' }] });
     });
@@ -314,7 +281,7 @@ describe('after the lesson', () => {
       await handle.executeUpdate(acceptUpdate, { args: [{ tutorId: input.tutorId }] });
       await env.sleep(72 * HOUR + 20 * MINUTE + 73 * HOUR); // ended, then past the payout hold
       expect((await handle.query(getBookingQuery)).paymentStatus).toBe('paid_out');
-      expect(await refusalOf(handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: 'admin-1', amountMinor: 5_001, reason: 'too much', requestId: 'r1' }] }))).toMatch(/At most 5000/);
+      expect(await refusal(handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: 'admin-1', amountMinor: 5_001, reason: 'too much', requestId: 'r1' }] }))).toMatch(/At most 5000/);
       const refunded = await handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: 'admin-1', amountMinor: 1_000, reason: 'Goodwill', requestId: 'r2' }] });
       expect(refunded).toMatchObject({ refundedMinor: 1_000, paymentStatus: 'partially_refunded' });
     });
