@@ -7,8 +7,8 @@ import type { TutorProfileRepository } from '../../db/repositories/tutor-profile
 import type { StripeEventHandler } from './stripe-webhooks.js';
 
 export function accountUpdatedHandler(tutorProfiles: TutorProfileRepository): StripeEventHandler {
-  return async (event) => {
+  return async (event, { trx }) => {
     const account = event.data.object as Stripe.Account;
-    await tutorProfiles.setPayoutsEnabledByAccount(account.id, account.payouts_enabled === true, new Date(event.created * 1000));
+    await tutorProfiles.setPayoutsEnabledByAccount(account.id, account.payouts_enabled === true, new Date(event.created * 1000), trx);
   };
 }

@@ -1,25 +1,40 @@
 /**
- * Intake of Stripe webhooks: verify the signature over the raw bytes, take each event once, and
- * hand it to whoever registered for its type. Other parts of the system (bookings: payment_intent.*)
- * add their handlers with registerStripeEventHandler; a type nobody handles is recorded and ignored.
+ * Intake of Stripe webhooks: verify the signature over the raw bytes, then process each event at
+ * least once and, as far as our own writes go, exactly once. Other parts of the system (bookings:
+ * payment_intent.*) add their handlers with registerStripeEventHandler; a type nobody handles is
+ * recorded and ignored.
  *
- * Exactly-once: the event id is inserted before the handler runs, so a redelivery (Stripe delivers
- * at least once) finds it and stops. If the handler fails, the id is removed again and the request
- * fails, so Stripe's retry processes it anew; handlers must therefore tolerate a partial earlier run.
+ * An event counts as processed only after its handlers succeed: its id is recorded in the same
+ * transaction the handlers write in (they get it as `trx`) and committed with them. A handler that
+ * throws, or a process that dies half-way, leaves nothing recorded; the request fails (or never
+ * answers) and Stripe's redelivery processes the event anew. So handlers must be idempotent about
+ * what lies outside that transaction: a signal to a booking's workflow may arrive twice, and the
+ * workflow's own state ignores the repeat. A second delivery of an event still being processed
+ * waits for the first (a duplicate once it commits; processed anew if it fails) and, past
+ * CONCURRENT_DELIVERY_WAIT_MS, answers 503 so that Stripe delivers it again later.
  */
+import type { Knex } from 'knex';
 import type Stripe from 'stripe';
 import type { StripeEventRepository } from '../../db/repositories/stripe-event-repository.js';
 import { AppError } from '../../domain/errors.js';
 import { WEBHOOK_TOLERANCE_SECONDS, type StripeClient } from '../../integrations/stripe.js';
+/** What a handler gets besides the event: the transaction the event's record commits with. */
+export interface StripeEventContext {
+  trx: Knex.Transaction;
+}
 
-export type StripeEventHandler = (event: Stripe.Event) => Promise<void>;
+export type StripeEventHandler = (event: Stripe.Event, context: StripeEventContext) => Promise<void>;
 
 export interface WebhookOutcome {
   eventId: string;
   type: string;
-  /** True when the event had been taken in before: nothing was done this time. */
+  /** True when the event had been processed before: nothing was done this time. */
   duplicate: boolean;
 }
+
+/** How long a delivery waits for another delivery of the same event to finish. */
+export const CONCURRENT_DELIVERY_WAIT_MS = 5_000;
+const RETRY_AFTER_SECONDS = 5;
 
 export class StripeWebhookService {
   private readonly handlers = new Map<string, StripeEventHandler[]>();
@@ -43,15 +58,17 @@ export class StripeWebhookService {
       // Tampered, signed with another secret, or older than the tolerance (a replay).
       throw new AppError('invalid_input', 'The webhook signature does not verify', { cause: error });
     }
-    if (!(await this.events.recordIfNew({ id: event.id, type: event.type }))) {
-      return { eventId: event.id, type: event.type, duplicate: true };
+    const handlers = this.handlers.get(event.type) ?? [];
+    const claim = await this.events.processOnce(
+      { id: event.id, type: event.type },
+      async (trx) => {
+        for (const handler of handlers) await handler(event, { trx });
+      },
+      CONCURRENT_DELIVERY_WAIT_MS,
+    );
+    if (claim === 'busy') {
+      throw new AppError('unavailable', `Stripe event ${event.id} is being processed by another delivery`, { retryAfterSeconds: RETRY_AFTER_SECONDS });
     }
-    try {
-      for (const handler of this.handlers.get(event.type) ?? []) await handler(event);
-    } catch (error) {
-      await this.events.forget(event.id);
-      throw error;
-    }
-    return { eventId: event.id, type: event.type, duplicate: false };
+    return { eventId: event.id, type: event.type, duplicate: claim === 'duplicate' };
   }
 }

@@ -41,7 +41,7 @@ async function deliver(payload: string, options: { timestamp?: number; secret?: 
     headers: { 'Content-Type': 'application/json', ...(signature === null ? {} : { 'Stripe-Signature': signature }) },
     body: options.body ?? payload,
   });
-  return { status: response.status, body: (await readJson(response)) as Json };
+  return { status: response.status, body: (await readJson(response)) as Json, retryAfter: response.headers.get('retry-after') };
 }
 
 async function tutorWithAccount(): Promise<{ tutorId: string; accountId: string }> {
@@ -136,17 +136,118 @@ describe('POST /api/webhooks/stripe', () => {
     expect(seen).toEqual([succeeded.id]);
   });
 
-  it('forgets an event whose handler failed, so the redelivery is processed', async () => {
+  it('counts an event as processed only after its handlers succeed: a failed attempt leaves no trace, the redelivery is processed', async () => {
+    const { tutorId } = await tutorWithAccount();
     let attempts = 0;
-    api.container.app.payments.webhooks.registerStripeEventHandler('payout.failed', async () => {
+    const { webhooks } = api.container.app.payments;
+    // The first handler writes in the event's transaction; the second dies on the first delivery.
+    webhooks.registerStripeEventHandler('payout.failed', async (_event, { trx }) => {
+      await trx('tutor_profiles').where({ user_id: tutorId }).update({ payouts_enabled: true });
+    });
+    webhooks.registerStripeEventHandler('payout.failed', async () => {
       attempts += 1;
       if (attempts === 1) throw new Error('database hiccup');
     });
     const event = { ...accountUpdated('acct_x', true), type: 'payout.failed', data: { object: { id: 'po_1', object: 'payout' } } };
     expect((await deliver(JSON.stringify(event))).status).toBe(500);
     expect(await recorded(event.id)).toBe(false);
+    expect(await payoutsEnabled(tutorId)).toBe(false);
+
     const retried = await deliver(JSON.stringify(event));
     expect(retried.body).toEqual({ received: true, duplicate: false });
     expect(attempts).toBe(2);
+    expect(await recorded(event.id)).toBe(true);
+    expect(await payoutsEnabled(tutorId)).toBe(true);
+  });
+
+  it('loses no event when the process dies in the middle of its handlers: the redelivery is processed', async () => {
+    let attempts = 0;
+    api.container.app.payments.webhooks.registerStripeEventHandler('payout.canceled', async (_event, { trx }) => {
+      attempts += 1;
+      // The database side of a crash: the connection holding the event's transaction goes away.
+      if (attempts === 1) await trx.raw('select pg_terminate_backend(pg_backend_pid())');
+    });
+    const event = { ...accountUpdated('acct_x', true), type: 'payout.canceled', data: { object: { id: 'po_2', object: 'payout' } } };
+    expect((await deliver(JSON.stringify(event))).status).toBe(500);
+    expect(await recorded(event.id)).toBe(false);
+    expect((await deliver(JSON.stringify(event))).body).toEqual({ received: true, duplicate: false });
+    expect(await recorded(event.id)).toBe(true);
+    expect(attempts).toBe(2);
+  });
+
+  describe('two deliveries of one event at the same time', () => {
+    /** A handler that holds its delivery until released, and counts its runs. */
+    function heldHandler(type: string, outcomes: ('succeed' | 'fail')[]) {
+      const held: (() => void)[] = [];
+      let runs = 0;
+      api.container.app.payments.webhooks.registerStripeEventHandler(type, async () => {
+        const outcome = outcomes[runs] ?? 'succeed';
+        runs += 1;
+        await new Promise<void>((release) => held.push(release));
+        if (outcome === 'fail') throw new Error('handler failed');
+      });
+      return { release: () => held.shift()?.(), runs: () => runs, waiting: () => held.length };
+    }
+
+    /** Resolves once some delivery waits on the event's row, held by another one. */
+    async function secondDeliveryWaiting(): Promise<void> {
+      const { db } = api.container.resources;
+      for (let tries = 0; tries < 200; tries++) {
+        const waiting = await db.raw(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%stripe_events%'",
+        );
+        if (waiting.rows[0].n > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error('the second delivery never waited for the first');
+    }
+
+    const eventOf = (type: string) => ({ ...accountUpdated('acct_x', true), type, data: { object: { id: 'tr_1', object: 'transfer' } } });
+
+    it('runs the handlers once: the second waits, then answers duplicate', async () => {
+      const handler = heldHandler('transfer.created', ['succeed']);
+      const payload = JSON.stringify(eventOf('transfer.created'));
+      const first = deliver(payload);
+      await expect.poll(handler.waiting).toBe(1);
+      const second = deliver(payload);
+      await secondDeliveryWaiting();
+      handler.release();
+      expect((await first).body).toEqual({ received: true, duplicate: false });
+      expect((await second).body).toEqual({ received: true, duplicate: true });
+      expect(handler.runs()).toBe(1);
+    });
+
+    it('processes the event in the second delivery when the first fails', async () => {
+      const handler = heldHandler('transfer.updated', ['fail', 'succeed']);
+      const event = eventOf('transfer.updated');
+      const payload = JSON.stringify(event);
+      const first = deliver(payload);
+      await expect.poll(handler.waiting).toBe(1);
+      const second = deliver(payload);
+      await secondDeliveryWaiting();
+      handler.release();
+      expect((await first).status).toBe(500);
+      await expect.poll(handler.waiting).toBe(1);
+      handler.release();
+      expect((await second).body).toEqual({ received: true, duplicate: false });
+      expect(handler.runs()).toBe(2);
+      expect(await recorded(event.id)).toBe(true);
+    });
+
+    it('answers 503 with Retry-After when the first takes longer than the wait, and Stripe delivers it again later', async () => {
+      const handler = heldHandler('transfer.reversed', ['succeed']);
+      const event = eventOf('transfer.reversed');
+      const payload = JSON.stringify(event);
+      const first = deliver(payload);
+      await expect.poll(handler.waiting).toBe(1);
+      const second = await deliver(payload);
+      expect(second.status).toBe(503);
+      expect(second.body.type).toBe('urn:tutorflow:problem:unavailable');
+      expect(second.retryAfter).toBe('5');
+      handler.release();
+      expect((await first).body).toEqual({ received: true, duplicate: false });
+      expect((await deliver(payload)).body).toEqual({ received: true, duplicate: true });
+      expect(handler.runs()).toBe(1);
+    });
   });
 });
