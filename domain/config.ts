@@ -94,6 +94,8 @@ const schema = z
     S3_ACCESS_KEY: z.string().min(3).default(DEVELOPMENT_CREDENTIALS.S3_ACCESS_KEY),
     S3_SECRET_KEY: z.string().min(8).default(DEVELOPMENT_CREDENTIALS.S3_SECRET_KEY),
     S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not a valid bucket name').default('tutorflow'),
+    /** Where browsers reach object storage, when not at S3_ENDPOINT (e.g. http://localhost:9000 beside a container's http://minio:9000): presigned URLs are signed for this host. Empty means S3_ENDPOINT. */
+    S3_PUBLIC_ENDPOINT: z.union([z.literal(''), url]).default(''),
 
     STRIPE_SECRET_KEY: z.string().startsWith('sk_', 'a Stripe secret key starts with sk_').default(DEVELOPMENT_CREDENTIALS.STRIPE_SECRET_KEY),
     STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'a Stripe webhook secret starts with whsec_').default(DEVELOPMENT_CREDENTIALS.STRIPE_WEBHOOK_SECRET),
@@ -268,7 +270,7 @@ export interface Config {
   database: { url: string; poolMax: number };
   redis: { url: string };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
-  storage: { endpoint: string; region: string; accessKey: string; secretKey: string; bucket: string };
+  storage: { endpoint: string; region: string; accessKey: string; secretKey: string; bucket: string; publicEndpoint?: string };
   stripe: { secretKey: string; webhookSecret: string; apiBase: string };
   stripeConnect: { defaultCountry: string };
   files: { uploadUrlTtlMs: number; downloadUrlTtlMs: number };
@@ -352,7 +354,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     redis: { url: e.REDIS_URL },
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
-    storage: { endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET },
+    storage: { endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, ...(e.S3_PUBLIC_ENDPOINT ? { publicEndpoint: e.S3_PUBLIC_ENDPOINT } : {}) },
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
     stripeConnect: { defaultCountry: e.STRIPE_CONNECT_DEFAULT_COUNTRY },
     files: { uploadUrlTtlMs: e.FILE_UPLOAD_URL_TTL, downloadUrlTtlMs: e.FILE_DOWNLOAD_URL_TTL },

@@ -4,6 +4,7 @@ import type { Client as StorageClient } from 'minio';
 import { FileRepository } from '../../db/repositories/file-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import type { Config } from '../../domain/config.js';
+import { createStorageClient } from '../../integrations/storage.js';
 import { FileService } from './file-service.js';
 
 export function createFileService(db: Knex, storage: StorageClient, config: Pick<Config, 'storage' | 'files'>): FileService {
@@ -11,5 +12,7 @@ export function createFileService(db: Knex, storage: StorageClient, config: Pick
     bucket: config.storage.bucket,
     uploadUrlTtlMs: config.files.uploadUrlTtlMs,
     downloadUrlTtlMs: config.files.downloadUrlTtlMs,
+    // Signing needs no round trip (the region is configured), so the public host need not be reachable from here.
+    ...(config.storage.publicEndpoint ? { presigner: createStorageClient({ ...config.storage, endpoint: config.storage.publicEndpoint }) } : {}),
   });
 }
