@@ -30,7 +30,7 @@ import { tutorProfileRoutes } from './routes/tutors/profile-routes.js';
 import { webhookRoutes } from './routes/webhooks/routes.js';
 import { availabilityRoutes } from './routes/availability/routes.js';
 import { tutorSearchRoutes } from './routes/tutor-search/routes.js';
-import type { AvailabilityServices } from '../services/availability/availability-services.js';
+import type { AvailabilityServices } from '../services/availability/create-availability-services.js';
 import type { TutorSearchService } from '../services/search/tutor-search-service.js';
 import type { FileService } from '../services/files/file-service.js';
 import type { PaymentServices } from '../services/payments/payment-services.js';

@@ -21,7 +21,7 @@ import { createStripeClient } from '../integrations/stripe.js';
 import { createFileService } from '../services/files/create-file-service.js';
 import { createPaymentServices } from '../services/payments/payment-services.js';
 import { createProfileServices } from '../services/profiles/profile-services.js';
-import { createAvailabilityServices } from '../services/availability/availability-services.js';
+import { createAvailabilityServices } from '../services/availability/create-availability-services.js';
 import { createTutorSearchService } from '../services/search/search-services.js';
 import { MessagingService } from '../services/messaging/messaging-service.js';
 import { BookingService } from '../services/bookings/booking-service.js';

@@ -13,7 +13,7 @@ import type { Config } from '../../domain/config.js';
 import type { StripeClient } from '../../integrations/stripe.js';
 import { createStorageClient } from '../../integrations/storage.js';
 import { PasswordHasher } from '../../services/auth/password-hasher.js';
-import { createAvailabilityServices } from '../../services/availability/availability-services.js';
+import { createAvailabilityServices } from '../../services/availability/create-availability-services.js';
 import { createFileService } from '../../services/files/create-file-service.js';
 import { createPaymentServices } from '../../services/payments/payment-services.js';
 import { createProfileServices } from '../../services/profiles/profile-services.js';
