@@ -16,7 +16,8 @@ export function workflowSource(preferPrebuilt: boolean): Pick<WorkerOptions, 'wo
   // Compiled (dist/workers/…) the bundle lives one level up, beside dist/workers.
   const compiledBundle = path.join(ROOT, 'workflow-bundle.js');
   for (const codePath of [compiledBundle, PREBUILT_BUNDLE]) {
-    if (preferPrebuilt && existsSync(codePath)) return { workflowBundle: { codePath } };
+    // The image has no sources: a development configuration there (docker compose) runs the bundle too.
+    if ((preferPrebuilt || !existsSync(WORKFLOWS_ENTRY)) && existsSync(codePath)) return { workflowBundle: { codePath } };
   }
   if (!existsSync(WORKFLOWS_ENTRY)) {
     throw new Error(`No workflow bundle at ${PREBUILT_BUNDLE} and no sources at ${WORKFLOWS_ENTRY}: run npm run build`);
