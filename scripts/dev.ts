@@ -270,7 +270,7 @@ async function startWeb(apiBase: string): Promise<WebDevServer> {
   });
 }
 
-/** The fakes on their usual port; a fakes server already there (`tsx scripts/fakes.ts`) is used as it is. */
+/** The fakes on their usual port; a fakes server already there (`tsx scripts/fakes/cli.ts`) is used as it is. */
 async function startLocalFakes(): Promise<{ url: string; env: Record<string, string> }> {
   const url = `http://${LOOPBACK}:${FAKES_PORT}`;
   const env = { BREVO_API_BASE: `${url}/brevo/v3`, GOOGLE_API_BASE: `${url}/google`, ZOOM_API_BASE: `${url}/zoom/v2`, ZOOM_OAUTH_BASE: `${url}/zoom/oauth` };

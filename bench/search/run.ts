@@ -3,7 +3,7 @@
  * runs representative searches through the real service and repositories, prints p50/p95
  * latencies, and the EXPLAIN (ANALYZE, BUFFERS) plans of the main page queries.
  *
- *   tsx scripts/stack.ts up --profile test   # once
+ *   tsx scripts/stack/cli.ts up --profile test   # once
  *   tsx bench/search/run.ts [--tutors 10000] [--runs 50]
  *
  * Not a test: it asserts nothing and prints figures.

@@ -2,7 +2,7 @@
  * The local fakes of the outside HTTP APIs our SDKs call (Brevo, Google; Zoom and Google Calendar
  * join the same way): one loopback HTTP server, each service under its own path prefix, matching the
  * default *_API_BASE settings (http://127.0.0.1:4510/brevo/v3, …/google, …/zoom/v2, …/zoom/oauth).
- * Tests start it in-process on port 0; `scripts/fakes.ts` runs it for development.
+ * Tests start it in-process on port 0; `scripts/fakes/cli.ts` runs it for development.
  *
  * To fake another service: a file beside these exporting a FakeService, and one line in
  * createServices below.

@@ -1,7 +1,7 @@
 /**
  * Local infrastructure for Tutorflow: pinned servers (PostgreSQL, Redis, MinIO, Temporal,
  * stripe-mock) installed into a per-version cache and run detached, per profile, on loopback.
- * The CLI is scripts/stack.ts; this is the programmatic API for tests and scripts.
+ * The CLI is scripts/stack/cli.ts; this is the programmatic API for tests and scripts.
  */
 export { startStack } from './start-stack.js';
 export { stopStack } from './stop-stack.js';

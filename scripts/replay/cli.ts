@@ -19,13 +19,13 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, type WorkflowBundleOption } from '@temporalio/worker';
-import { ConfigError, loadConfig } from '../domain/config.js';
-import { WORKFLOWS_ENTRY } from '../workers/workflow-source.js';
-import { readHistory, writeHistory } from './replay/histories.js';
-import { formatOutcome, replayHistory } from './replay/replay-history.js';
+import { ConfigError, loadConfig } from '../../domain/config.js';
+import { WORKFLOWS_ENTRY } from '../../workers/workflow-source.js';
+import { readHistory, writeHistory } from './histories.js';
+import { formatOutcome, replayHistory } from './replay-history.js';
 
-const USAGE = `usage: tsx scripts/replay.ts <workflowId> [--run-id id] [--address host:port] [--namespace ns] [--save file.json] [--bundle file.js]
-       tsx scripts/replay.ts --file history.json [--bundle file.js]`;
+const USAGE = `usage: tsx scripts/replay/cli.ts <workflowId> [--run-id id] [--address host:port] [--namespace ns] [--save file.json] [--bundle file.js]
+       tsx scripts/replay/cli.ts --file history.json [--bundle file.js]`;
 
 class UsageError extends Error {}
 

@@ -1,7 +1,7 @@
 /**
  * Local infrastructure CLI.
  *
- *   tsx scripts/stack.ts up|down|status|provision [--profile dev|test] [service...]
+ *   tsx scripts/stack/cli.ts up|down|status|provision [--profile dev|test] [service...]
  *
  * `up` returns once every service answers; the servers keep running detached until `down`.
  * Exit codes: 0 success, 1 a service failed (or, for status, is not running), 2 bad usage.
@@ -19,12 +19,12 @@ import {
   stopStack,
   type ProfileName,
   type ServiceName,
-} from './stack/index.js';
+} from './index.js';
 
 const COMMANDS = ['up', 'down', 'status', 'provision'] as const;
 type Command = (typeof COMMANDS)[number];
 
-const USAGE = `usage: tsx scripts/stack.ts ${COMMANDS.join('|')} [--profile dev|test] [service...]
+const USAGE = `usage: tsx scripts/stack/cli.ts ${COMMANDS.join('|')} [--profile dev|test] [service...]
 services: ${SERVICE_NAMES.join(', ')}`;
 
 class UsageError extends Error {}
@@ -62,7 +62,7 @@ if (!process.env.TUTORFLOW_CACHE && process.env.XDG_CACHE_HOME) {
   process.env.TUTORFLOW_CACHE = join(process.env.XDG_CACHE_HOME, 'tutorflow');
 }
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const say = (line: string): void => console.log(line);
 const elapsed = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 

@@ -1,9 +1,9 @@
 /**
- * `tsx scripts/fakes.ts [--port 4510]`: the local fakes of Brevo and Google (see scripts/fakes/),
+ * `tsx scripts/fakes/cli.ts [--port 4510]`: the local fakes of Brevo and Google (see this folder),
  * on loopback only, until Ctrl-C. scripts/dev.ts starts it beside the API.
  */
 import { parseArgs } from 'node:util';
-import { startFakes } from './fakes/index.js';
+import { startFakes } from './index.js';
 
 const DEFAULT_PORT = 4510;
 
