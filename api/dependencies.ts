@@ -10,8 +10,9 @@ import type { Config } from '../domain/config.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis } from '../integrations/redis.js';
 import { createStorageClient } from '../integrations/storage.js';
-import { connectTemporal, pingTemporal, type TemporalClient } from '../integrations/temporal.js';
+import { connectTemporal, describeTaskQueuePollers, pingTemporal, type TemporalClient } from '../integrations/temporal.js';
 import { HealthService } from '../services/health-service.js';
+import { BookingWorkflowClient } from '../workflows/booking/client.js';
 import { AccessTokens } from '../services/auth/access-tokens.js';
 import { createAuthServices } from '../services/auth/create-auth-services.js';
 import { createEmailSender } from '../platform/email/create-email-sender.js';
@@ -69,7 +70,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
   registerBookingStripeEvents(payments.webhooks, temporal.client, bookingRepository);
   const bookings = new BookingService({
     config,
-    temporal: temporal.client,
+    workflows: new BookingWorkflowClient(temporal.client, { taskQueue: config.temporal.taskQueue, updateTimeoutMs: config.booking.updateTimeoutMs }),
     bookings: bookingRepository,
     tutors: new TutorProfileRepository(db),
     users: new UserRepository(db),
@@ -99,6 +100,10 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
       },
     },
     PROBE_TIMEOUT_MS,
+    {
+      taskQueue: config.temporal.taskQueue,
+      probe: () => describeTaskQueuePollers(temporal.connection, config.temporal.namespace, config.temporal.taskQueue, PROBE_TIMEOUT_MS),
+    },
   );
 
   return {

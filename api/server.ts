@@ -11,8 +11,13 @@ import { createLogger } from '../platform/logger.js';
 import { answerParserErrors } from './middleware/client-errors.js';
 import { attachRealtime } from '../server/attach-realtime.js';
 import { exitAfterShutdownOnSignal } from '../platform/shutdown-signals.js';
+import { ApiMetrics, metricsRoute } from './metrics.js';
+import { startMetricsServer } from '../integrations/telemetry/endpoint.js';
+import { startTracing } from '../integrations/telemetry/tracing.js';
 
 const config = configFromEnvironmentOrExit();
+// Before any client exists, so the instrumentations see them (off without an OTLP endpoint).
+const tracing = startTracing({ serviceName: 'tutorflow-api', otlpEndpoint: config.observability.otlpTracesEndpoint });
 
 const logger = createLogger(config, 'api');
 const container = await createApiContainer(config, logger);
@@ -24,6 +29,10 @@ server.keepAliveTimeout = 65_000;
 server.listen(config.http.port, config.http.host);
 await once(server, 'listening');
 logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');
+const { metricsHost, metricsPort } = config.observability;
+// Prometheus scrapes a private address, never the public port (METRICS_PORT=0: no listener).
+const metrics = metricsPort === 0 ? undefined : await startMetricsServer(metricsHost, metricsPort, metricsRoute(new ApiMetrics(container.resources, config, logger)), logger);
+if (metrics) logger.info({ url: `${metrics.url}/metrics` }, 'metrics listening');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -36,7 +45,9 @@ async function shutdown(signal: string): Promise<void> {
   server.closeIdleConnections();
   await once(server, 'close');
   clearTimeout(forced);
+  await metrics?.close();
   await container.close();
+  await tracing?.shutdown();
   logger.info('stopped');
 }
 

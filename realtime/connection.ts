@@ -7,6 +7,7 @@ import type { Role } from '../db/models/user.js';
 import { CLOSE_CODES, type CloseReason } from './protocol/close-codes.js';
 import type { ServerEvent } from './protocol/server-events.js';
 import type { TokenBucket } from './token-bucket.js';
+import { wsDeliveries } from '../integrations/telemetry/metrics.js';
 
 export interface ConnectionIdentity {
   userId: string;
@@ -45,7 +46,9 @@ export class Connection {
   }
 
   send(event: ServerEvent): void {
-    if (this.open) this.socket.send(JSON.stringify(event));
+    if (!this.open) return;
+    this.socket.send(JSON.stringify(event));
+    wsDeliveries.inc({ type: event.type });
   }
 
   close(reason: CloseReason, detail?: string): void {

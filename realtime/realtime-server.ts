@@ -14,6 +14,7 @@ import type { SessionCheck } from '../services/auth/session-store.js';
 import type { Config } from '../domain/config.js';
 import { isAppError } from '../domain/errors.js';
 import { createRedis } from '../integrations/redis.js';
+import { rateLimitRefusals, wsConnections, wsConnectionsOpened, wsFramesReceived } from '../integrations/telemetry/metrics.js';
 import type { AccessClaims, AccessTokens } from '../services/auth/access-tokens.js';
 import type { LastSeenService } from '../services/messaging/last-seen.js';
 import type { MessagingService } from '../services/messaging/messaging-service.js';
@@ -102,7 +103,10 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
   }
 
   function onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
-    if (!connection.bucket.take()) return connection.close('policyViolation');
+    if (!connection.bucket.take()) {
+      rateLimitRefusals.inc({ limit: 'realtime' });
+      return connection.close('policyViolation');
+    }
     if (isBinary) return connection.close('unsupportedData');
     let raw: unknown;
     try {
@@ -112,6 +116,7 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
     }
     const ref = (raw as { ref?: unknown } | null)?.ref;
     const parsed = ClientFrameSchema.safeParse(raw);
+    wsFramesReceived.inc({ type: parsed.success ? parsed.data.type : 'invalid' });
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
       // Queued like any frame, so even this answer comes after `ready` and in order.
@@ -138,6 +143,8 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
     socket.on('error', (error) => log.debug({ err: error, connectionId: connection.id }, 'socket error'));
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     const firstHere = hub.add(connection);
+    wsConnections.inc();
+    wsConnectionsOpened.inc();
     connection.closeAtTokenExpiry();
 
     // Frames that arrive meanwhile wait in the connection's queue behind this set-up.
@@ -154,6 +161,7 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
     });
 
     const cleanUp = closed.then(async () => {
+      wsConnections.dec();
       connection.dispose();
       await ready.catch(() => undefined);
       const lastHere = hub.remove(connection);

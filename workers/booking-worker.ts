@@ -11,8 +11,13 @@ import { createRedis } from '../integrations/redis.js';
 import { createEmailSender } from '../platform/email/create-email-sender.js';
 import { configFromEnvironmentOrExit } from '../domain/process-config.js';
 import { workflowSource } from './workflow-source.js';
+import { startTracing } from '../integrations/telemetry/tracing.js';
+import { workerObservability } from './observability.js';
+import { startWorkerHealth } from './worker-health.js';
 
 const config = configFromEnvironmentOrExit();
+// Before any client exists, so the instrumentations see them (off without an OTLP endpoint).
+const tracing = startTracing({ serviceName: 'tutorflow-worker', otlpEndpoint: config.observability.otlpTracesEndpoint });
 
 const logger = createLogger(config, 'worker');
 Runtime.install({
@@ -24,7 +29,13 @@ Runtime.install({
     warn: (message, meta) => logger.warn(meta ?? {}, message),
     error: (message, meta) => logger.error(meta ?? {}, message),
   },
-  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  telemetryOptions: {
+    logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
+    // The SDK's own worker metrics (slots, pollers, task latencies, failures) for Prometheus.
+    ...(config.observability.workerSdkMetricsPort === 0
+      ? {}
+      : { metrics: { prometheus: { bindAddress: `${config.observability.metricsHost}:${config.observability.workerSdkMetricsPort}` } } }),
+  },
 });
 
 const db = createKnex(config.database);
@@ -32,20 +43,30 @@ const redis = createRedis(config.redis.url, 'worker');
 redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
 const emails = createEmailSender(config, db, logger);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
+let worker: Worker | undefined;
+const { metricsHost, workerHealthPort } = config.observability;
+const health =
+  workerHealthPort === 0
+    ? undefined
+    : await startWorkerHealth({ host: metricsHost, port: workerHealthPort, taskQueue: config.temporal.taskQueue, connection, state: () => worker?.getState(), logger });
+if (health) logger.info({ url: health.url }, 'worker health and metrics listening (/healthz, /readyz, /metrics)');
 try {
-  const worker = await Worker.create({
+  worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(config.environment !== 'development'),
     activities: createBookingActivities({ config, db, redis, emails }),
+    ...workerObservability(tracing),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
   await worker.run();
 } finally {
+  await health?.close();
   await connection.close();
   await emails.idle();
   redis.disconnect();
   await db.destroy();
+  await tracing?.shutdown();
   logger.info('worker stopped');
 }

@@ -7,10 +7,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
+import { WORKFLOW_TRACING_INTERCEPTORS } from '../integrations/telemetry/tracing.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WORKFLOWS_ENTRY = path.join(ROOT, 'workflows', 'index.ts');
 export const PREBUILT_BUNDLE = path.join(ROOT, 'dist', 'workflow-bundle.js');
+/**
+ * Workflow interceptors bundled with the workflow code: tracing spans (a no-op sink while tracing is
+ * off) and the booking id on workflow log lines. Neither issues commands, so replay is unaffected.
+ */
+const LOG_ATTRIBUTES_MODULE = path.join(ROOT, 'workers', 'workflow-log-attributes');
+export const WORKFLOW_INTERCEPTOR_MODULES = [WORKFLOW_TRACING_INTERCEPTORS, existsSync(`${LOG_ATTRIBUTES_MODULE}.ts`) ? `${LOG_ATTRIBUTES_MODULE}.ts` : `${LOG_ATTRIBUTES_MODULE}.js`];
 
 export function workflowSource(preferPrebuilt: boolean): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   // Compiled (dist/workers/…) the bundle lives one level up, beside dist/workers.

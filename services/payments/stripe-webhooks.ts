@@ -18,6 +18,7 @@ import type Stripe from 'stripe';
 import type { StripeEventRepository } from '../../db/repositories/stripe-event-repository.js';
 import { AppError } from '../../domain/errors.js';
 import { WEBHOOK_TOLERANCE_SECONDS, type StripeClient } from '../../integrations/stripe.js';
+import { stripeWebhookLag } from '../../integrations/telemetry/metrics.js';
 /** What a handler gets besides the event: the transaction the event's record commits with. */
 export interface StripeEventContext {
   trx: Knex.Transaction;
@@ -58,6 +59,7 @@ export class StripeWebhookService {
       // Tampered, signed with another secret, or older than the tolerance (a replay).
       throw new AppError('invalid_input', 'The webhook signature does not verify', { cause: error });
     }
+    stripeWebhookLag.observe(Math.max(0, Date.now() / 1000 - event.created));
     const handlers = this.handlers.get(event.type) ?? [];
     const claim = await this.events.processOnce(
       { id: event.id, type: event.type },

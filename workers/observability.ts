@@ -1,0 +1,22 @@
+/**
+ * Everything the booking worker adds to Worker.create for observability, in one place so the
+ * process (booking-worker.ts) and the tests build the same worker: activity interceptors (outcome
+ * metrics, booking id on log lines, tracing) and the sink that exports workflow spans. The
+ * workflow-side interceptors are bundled with the workflow code (workflow-source.ts).
+ */
+import type { WorkerOptions } from '@temporalio/worker';
+import { activityMetricsInterceptors } from '../integrations/telemetry/activity-interceptors.js';
+import { workerTracing, type Tracing } from '../integrations/telemetry/tracing.js';
+import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-source.js';
+
+export function workerObservability(tracing: Tracing | undefined): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+  const traced = workerTracing(tracing);
+  return {
+    interceptors: {
+      activity: [...traced.activity, activityMetricsInterceptors],
+      // Used when the worker bundles the sources itself; a prebuilt bundle already holds them.
+      workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+    },
+    sinks: traced.sinks,
+  };
+}
