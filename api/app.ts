@@ -10,6 +10,7 @@ import type { Config } from '../domain/config.js';
 import type { AppState } from './context.js';
 import { problemDetails } from './middleware/problem-details.js';
 import { requestContext } from './middleware/request-context.js';
+import { httpMetrics } from './metrics.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { jsonBody } from './middleware/json-body.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -110,6 +111,7 @@ export function buildApp(deps: AppDependencies): Koa<AppState> {
   // Koa would print every error itself; problem-details already logged the ones that matter.
   app.silent = true;
   app.use(requestContext(deps.logger));
+  app.use(httpMetrics());
   app.use(problemDetails());
   const webAssets = deps.webAssets ?? (deps.config.environment === 'development' ? undefined : findWebAssets());
   if (webAssets) app.use(serveWebApp(webAssets));
