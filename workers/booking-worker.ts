@@ -51,13 +51,14 @@ const health =
     : await startWorkerHealth({ host: metricsHost, port: workerHealthPort, taskQueue: config.temporal.taskQueue, connection, state: () => worker?.getState(), logger });
 if (health) logger.info({ url: health.url }, 'worker health and metrics listening (/healthz, /readyz, /metrics)');
 try {
+  const source = workflowSource(config.environment !== 'development');
   worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...workflowSource(config.environment !== 'development'),
+    ...source,
     activities: createBookingActivities({ config, db, redis, emails }),
-    ...workerObservability(tracing),
+    ...workerObservability(tracing, source),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
   await worker.run();

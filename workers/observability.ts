@@ -9,13 +9,13 @@ import { activityMetricsInterceptors } from '../integrations/telemetry/activity-
 import { workerTracing, type Tracing } from '../integrations/telemetry/tracing.js';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-source.js';
 
-export function workerObservability(tracing: Tracing | undefined): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+export function workerObservability(tracing: Tracing | undefined, source: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   const traced = workerTracing(tracing);
   return {
     interceptors: {
       activity: [...traced.activity, activityMetricsInterceptors],
-      // Used when the worker bundles the sources itself; a prebuilt bundle already holds them.
-      workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+      // When the worker bundles the sources itself; a prebuilt bundle already holds them (build-bundle.ts).
+      ...(source.workflowsPath ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}),
     },
     sinks: traced.sinks,
   };

@@ -31,15 +31,16 @@ export async function startObservedWorker(stack: BookingStack, tracing?: Tracing
   const logger = pino({ level: 'silent' });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const emails = createEmailSender(config, db, logger);
+  const source = { workflowBundle: await observedBundle() };
   const created: { worker?: Worker } = {};
   const health = await startWorkerHealth({ host: '127.0.0.1', port: 0, taskQueue: stack.taskQueue, connection, state: () => created.worker?.getState(), logger });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: stack.taskQueue,
-    workflowBundle: await observedBundle(),
+    ...source,
     activities: createBookingActivities({ config, db, redis, emails }),
-    ...workerObservability(tracing),
+    ...workerObservability(tracing, source),
   });
   created.worker = worker;
   const running = worker.run();
