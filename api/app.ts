@@ -26,6 +26,7 @@ import type { AuthServices } from '../services/auth/create-auth-services.js';
 import { fileRoutes } from './routes/files/routes.js';
 import { paymentRoutes } from './routes/payments/routes.js';
 import { profileRoutes } from './routes/profiles/routes.js';
+import { subjectRoutes } from './routes/subjects/routes.js';
 import { verificationRoutes } from './routes/profiles/verification-routes.js';
 import { tutorProfileRoutes } from './routes/tutors/profile-routes.js';
 import { webhookRoutes } from './routes/webhooks/routes.js';
@@ -77,6 +78,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   resourceRoutes.push(...authRoutes(deps.auth), ...meRoutes(deps.auth.accounts));
   resourceRoutes.push(
     ...tutorProfileRoutes(deps.profiles.tutors),
+    ...subjectRoutes(deps.profiles.subjects),
     ...profileRoutes(deps.profiles),
     ...verificationRoutes(deps.profiles.verification),
     ...fileRoutes(deps.files),

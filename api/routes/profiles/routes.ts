@@ -1,23 +1,11 @@
-/** The caller's own tutor or student profile, their avatar, and the subject catalogue. */
+/** The caller's own tutor or student profile and their avatar. */
 import { defineRoute, type RouteSpec } from '../../routing.js';
 import type { ProfileServices } from '../../../services/profiles/profile-services.js';
 import { ReplaceTutorProfileSchema, TutorProfileSchema, UpdateTutorProfileSchema } from '../tutors/profile-schemas.js';
-import { AvatarSchema, SetAvatarSchema, StudentProfileSchema, SubjectTreeSchema, UpdateStudentProfileSchema } from './schemas.js';
+import { AvatarSchema, SetAvatarSchema, StudentProfileSchema, UpdateStudentProfileSchema } from './schemas.js';
 
 export function profileRoutes(profiles: ProfileServices): RouteSpec[] {
   return [
-    defineRoute({
-      method: 'get',
-      path: '/api/subjects',
-      operationId: 'listSubjects',
-      summary: 'The subject taxonomy, as a tree',
-      tags: ['profiles'],
-      access: 'public',
-      responses: { 200: { description: 'Top-level areas with their subjects', schema: SubjectTreeSchema } },
-      handler: async (ctx) => {
-        ctx.body = { items: await profiles.subjects.tree() };
-      },
-    }),
     defineRoute({
       method: 'get',
       path: '/api/me/tutor-profile',

@@ -2,18 +2,6 @@ import { z } from 'zod';
 import { VERIFICATION_DOCUMENT_KINDS, VERIFICATION_DOCUMENT_STATUSES } from '../../../db/models/verification-document.js';
 import { TimeZoneSchema } from '../tutors/profile-schemas.js';
 
-export const SubjectSchema = z
-  .object({
-    id: z.string().describe('Slug, e.g. "math.algebra"'),
-    name: z.string(),
-    get children() {
-      return z.array(SubjectSchema);
-    },
-  })
-  .meta({ id: 'Subject' });
-
-export const SubjectTreeSchema = z.object({ items: z.array(SubjectSchema) }).meta({ id: 'SubjectTree' });
-
 export const UpdateStudentProfileSchema = z.strictObject({ timeZone: TimeZoneSchema.optional() }).meta({ id: 'UpdateStudentProfile' });
 
 export const StudentProfileSchema = z
