@@ -22,7 +22,8 @@
  * - `state()` / `GET /_fake/stripe/state`: per PaymentIntent amount, status, amount_capturable,
  *   amount_received, refunds (amounts, idempotency keys), charge id; per transfer amount,
  *   amount_reversed, source_transaction, transfer_group, destination, reversals; and every
- *   mutating request as (method, path, idempotency key, status, replayed, injected);
+ *   mutating request as (method, path, idempotency key, status, replayed, injected).
+ *   `moneyOfBooking(state, bookingId)` sums one booking's; `reset()` / `DELETE` forgets it all;
  * - `failNext()` / `POST /_fake/stripe/faults` `{"failNext": {"count": 2, "status": 503 | "drop" |
  *   "lose-response", "body"?: {...}, "path"?: "/v1/refunds", "method"?: "POST"}, "latencyMs": 800}`:
  *   the next matching requests fail (an answer without reaching stripe-mock; 'drop' closes the
@@ -43,7 +44,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StripeModel, stripeError, type Answer, type FormValue, type StripeFakeState } from './stripe-state.js';
 
-export type { FakeMutation, FakePaymentIntent, FakeRefund, FakeReversal, FakeTransfer, FormValue, StripeFakeState } from './stripe-state.js';
+export { moneyOfBooking } from './stripe-state.js';
+export type { BookingMoney, FakeMutation, FakePaymentIntent, FakeRefund, FakeReversal, FakeTransfer, FormValue, StripeFakeState } from './stripe-state.js';
 
 /** One request through the proxy; filled in as it is answered. */
 export interface StripeExchange {
@@ -105,6 +107,8 @@ export interface StripeProxy {
   port: number;
   /** A copy of everything the fake holds (see the file comment). */
   state(): StripeFakeState;
+  /** Forgets every PaymentIntent, refund, transfer, mutation and idempotency key (saved cards and faults stay). */
+  reset(): void;
   /** Queues `count` faults for the next requests that match (all requests by default). */
   failNext(count: number, fault: StripeFault, match?: FaultMatch): void;
   /** Every Stripe request waits this long before it is answered; 0 to stop. */
@@ -388,6 +392,11 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     let match: RegExpMatchArray | null;
     try {
       if (route === 'GET state') return sendJson(res, 200, model.state());
+      if (route === 'DELETE state') {
+        model.reset();
+        idempotency.forget();
+        return sendJson(res, 200, model.state());
+      }
       if (route === 'GET faults') return sendJson(res, 200, control.faults());
       if (route === 'DELETE faults') {
         control.clearFaults();
@@ -450,6 +459,10 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     url: `http://${address}:${port}`,
     port,
     state: () => model.state(),
+    reset() {
+      model.reset();
+      idempotency.forget();
+    },
     ...control,
     expireAuthorization(paymentIntentId) {
       const result = model.expireAuthorization(paymentIntentId);

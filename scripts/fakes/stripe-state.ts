@@ -95,6 +95,35 @@ export interface StripeFakeState {
   mutations: FakeMutation[];
 }
 
+/** One booking's money as Stripe holds it: its PaymentIntents (metadata.bookingId) and transfers (transfer_group). */
+export interface BookingMoney {
+  paymentIntentIds: string[];
+  /** Still held on the card: the amount_capturable of intents in requires_capture. */
+  held: number;
+  captured: number;
+  refunded: number;
+  transferred: number;
+  reversed: number;
+  /** Every mutating request carrying a key `<bookingId>:<step>`, in order. */
+  mutations: FakeMutation[];
+}
+
+/** Sums what Stripe holds for one booking, for invariant checks (works on the JSON from GET /_fake/stripe/state too). */
+export function moneyOfBooking(state: StripeFakeState, bookingId: string): BookingMoney {
+  const intents = state.paymentIntents.filter((intent) => intent.metadata.bookingId === bookingId);
+  const transfers = state.transfers.filter((transfer) => transfer.transferGroup === bookingId);
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  return {
+    paymentIntentIds: intents.map((intent) => intent.id),
+    held: sum(intents.filter((intent) => intent.status === 'requires_capture').map((intent) => intent.amountCapturable)),
+    captured: sum(intents.map((intent) => intent.amountReceived)),
+    refunded: sum(intents.map((intent) => intent.amountRefunded)),
+    transferred: sum(transfers.map((transfer) => transfer.amount)),
+    reversed: sum(transfers.map((transfer) => transfer.amountReversed)),
+    mutations: state.mutations.filter((mutation) => mutation.idempotencyKey?.startsWith(`${bookingId}:`)),
+  };
+}
+
 /** Stripe's error body and status. */
 export function stripeError(status: number, type: string, message: string, extra: { code?: string; param?: string; [key: string]: unknown } = {}): Answer {
   return { status, body: { error: { type, message, ...extra } } };
@@ -174,6 +203,14 @@ export class StripeModel {
   private readonly transfers = new Map<string, TransferRecord>();
   private readonly savedCards = new PaymentMethodAttachments();
   private mutations: FakeMutation[] = [];
+
+  /** Forgets every PaymentIntent, refund, transfer and mutation. Saved cards stay: they are a test's set-up, not money. */
+  reset(): void {
+    this.intents.clear();
+    this.intentByCharge.clear();
+    this.transfers.clear();
+    this.mutations = [];
+  }
 
   recordMutation(mutation: FakeMutation): void {
     this.mutations.push(mutation);

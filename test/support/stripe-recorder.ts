@@ -14,12 +14,14 @@ import {
   defaultErrorBody,
   startStripeProxy,
   type FaultMatch,
+  moneyOfBooking,
+  type BookingMoney,
   type FaultSettings,
   type StripeExchange,
   type StripeFakeState,
 } from '../../scripts/fakes/stripe-proxy.js';
 
-export { cardDeclinedBody, parseStripeForm, type FormValue, type StripeFakeState } from '../../scripts/fakes/stripe-proxy.js';
+export { cardDeclinedBody, moneyOfBooking, parseStripeForm, type BookingMoney, type FormValue, type StripeFakeState } from '../../scripts/fakes/stripe-proxy.js';
 
 export type RecordedRequest = StripeExchange;
 
@@ -43,6 +45,10 @@ export interface StripeRecorder {
   clearFaults(): void;
   /** What the fake Stripe holds: PaymentIntents, refunds, transfers, reversals, every mutation. */
   state(): StripeFakeState;
+  /** One booking's money as Stripe holds it (see moneyOfBooking). */
+  money(bookingId: string): BookingMoney;
+  /** Forgets every Stripe object, mutation and idempotency key (recorded requests: clear()). */
+  reset(): void;
   /** The card network lets an authorized PaymentIntent's hold lapse (it becomes canceled). */
   expireAuthorization(paymentIntentId: string): void;
   /** The student finishes (or fails) 3-D Secure on a requires_action PaymentIntent. */
@@ -87,6 +93,8 @@ export async function startStripeRecorder(options: StripeRecorderOptions = {}): 
     faults: () => proxy.faults(),
     clearFaults: () => proxy.clearFaults(),
     state: () => proxy.state(),
+    money: (bookingId) => moneyOfBooking(proxy.state(), bookingId),
+    reset: () => proxy.reset(),
     expireAuthorization: (id) => proxy.expireAuthorization(id),
     authenticate: (id, succeed) => proxy.authenticate(id, succeed),
     forgetIdempotencyKeys: () => proxy.forgetIdempotencyKeys(),

@@ -100,5 +100,6 @@ describe('Stripe events for a booking, duplicated and out of order', () => {
     expect(after.paymentIntents.find((entry) => entry.id === intent.id)).toMatchObject({ status: 'succeeded', amountReceived: intent.amount, amountRefunded: 0, refunds: [] });
     const captures = after.mutations.filter((mutation) => mutation.path === `/v1/payment_intents/${intent.id}/capture` && mutation.status === 200 && !mutation.replayed);
     expect(captures).toHaveLength(1);
+    expect(stack.stripe.money(id)).toMatchObject({ held: 0, captured: intent.amount, refunded: 0, transferred: 0 });
   });
 });

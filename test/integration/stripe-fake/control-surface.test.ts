@@ -51,6 +51,31 @@ describe('GET /_fake/stripe/state', () => {
     expect(state.body).toEqual(JSON.parse(JSON.stringify(recorder.state())));
     expect(state.body.paymentIntents).toContainEqual(expect.objectContaining({ id: intent.id, status: 'succeeded', amountReceived: 1500, chargeId: intent.latest_charge }));
   });
+
+  it('sums one booking’s money, and forgets everything on DELETE', async () => {
+    const bookingId = randomUUID();
+    const intent = await stripe.paymentIntents.create(
+      { amount: 3000, currency: 'eur', payment_method: 'pm_card_visa', capture_method: 'manual', confirm: true, transfer_group: bookingId, metadata: { bookingId } },
+      { idempotencyKey: `${bookingId}:authorize` },
+    );
+    expect(recorder.money(bookingId)).toMatchObject({ paymentIntentIds: [intent.id], held: 3000, captured: 0 });
+    const captured = await stripe.paymentIntents.capture(intent.id, {}, { idempotencyKey: `${bookingId}:capture` });
+    await stripe.refunds.create({ payment_intent: intent.id, amount: 500 }, { idempotencyKey: `${bookingId}:refund-admin` });
+    const transfer = await stripe.transfers.create(
+      { amount: 2000, currency: 'eur', destination: 'acct_tutor', source_transaction: captured.latest_charge as string, transfer_group: bookingId },
+      { idempotencyKey: `${bookingId}:payout` },
+    );
+    await stripe.transfers.createReversal(transfer.id, { amount: 700 }, { idempotencyKey: `${bookingId}:reversal-admin` });
+    const money = recorder.money(bookingId);
+    expect(money).toMatchObject({ held: 0, captured: 3000, refunded: 500, transferred: 2000, reversed: 700 });
+    expect(money.mutations.map((mutation) => mutation.idempotencyKey)).toEqual(['authorize', 'capture', 'refund-admin', 'payout', 'reversal-admin'].map((step) => `${bookingId}:${step}`));
+
+    expect((await control('DELETE', 'state')).body).toEqual({ paymentIntents: [], transfers: [], mutations: [] });
+    expect(recorder.money(bookingId)).toMatchObject({ paymentIntentIds: [], captured: 0, mutations: [] });
+    // The keys went too: the same key makes a new intent.
+    const again = await stripe.paymentIntents.create({ amount: 3000, currency: 'eur', payment_method: 'pm_card_visa', capture_method: 'manual', confirm: true }, { idempotencyKey: `${bookingId}:authorize` });
+    expect(again.id).not.toBe(intent.id);
+  });
 });
 
 describe('POST /_fake/stripe/faults', () => {
