@@ -8,6 +8,7 @@ import * as m0001 from './0001_extensions.js';
 import * as m0002 from './0002_users.js';
 import * as m0300 from './0300_bookings.js';
 import * as m0300files from './0300_files_ready_copy.js';
+import * as m0300signIn from './0300_sign_in_hardening.js';
 import * as m0350 from './0350_google_calendar_links.js';
 import * as m0400 from './0400_conversations.js';
 import * as m0401 from './0401_user_presence.js';
@@ -35,6 +36,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_users': m0002,
   '0300_bookings': m0300,
   '0300_files_ready_copy': m0300files,
+  '0300_sign_in_hardening': m0300signIn,
   '0350_google_calendar_links': m0350,
   '0400_conversations': m0400,
   '0401_user_presence': m0401,

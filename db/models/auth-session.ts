@@ -3,7 +3,7 @@ import { BaseModel } from './base-model.js';
 export const SIGN_IN_METHODS = ['password', 'google'] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
-export const REVOCATION_REASONS = ['logout', 'refresh_token_reuse', 'password_reset', 'account_disabled'] as const;
+export const REVOCATION_REASONS = ['logout', 'refresh_token_reuse', 'password_reset', 'account_disabled', 'password_change', 'revoked_by_user'] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 /** One sign-in: a refresh-token family. Its id is the `sid` of every access token it issues. */

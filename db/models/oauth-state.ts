@@ -10,6 +10,10 @@ export class OAuthState extends BaseModel {
   codeVerifier!: string;
   role!: 'student' | 'tutor';
   timeZone!: string | null;
+  /** SHA-256 of the cookie set on the browser that started the sign-in; the callback must bring it. */
+  browserBindingHash!: string;
+  /** Where the callback puts the refresh token: the JSON body (apps) or an HttpOnly cookie (browsers). */
+  tokenTransport!: 'body' | 'cookie';
   expiresAt!: Date;
   createdAt!: Date;
 }

@@ -7,6 +7,8 @@ export interface NewOAuthState {
   codeVerifier: string;
   role: OAuthState['role'];
   timeZone: string | null;
+  browserBindingHash: string;
+  tokenTransport: OAuthState['tokenTransport'];
   expiresAt: Date;
 }
 

@@ -49,6 +49,44 @@ export class SessionRepository {
     return (rows as unknown as AuthSession[])[0];
   }
 
+  /** A user's sessions that can still be used (not revoked, not expired), newest first. */
+  async findLiveByUser(userId: string, now: Date, trx?: Knex.Transaction): Promise<AuthSession[]> {
+    return AuthSession.query(trx ?? this.db).where({ user_id: userId }).whereNull('revoked_at').where('expires_at', '>', now).orderBy('created_at', 'desc');
+  }
+
+  /** Revokes the session only if it belongs to the user and is live; returns it when this call revoked it. */
+  async revokeOwned(id: string, userId: string, reason: RevocationReason, trx?: Knex.Transaction): Promise<AuthSession | undefined> {
+    const rows = await AuthSession.query(trx ?? this.db)
+      .patch({ revokedAt: new Date(), revokedReason: reason })
+      .where({ id, user_id: userId })
+      .whereNull('revoked_at')
+      .where('expires_at', '>', new Date())
+      .returning('*');
+    return (rows as unknown as AuthSession[])[0];
+  }
+
+  /** Revokes every live session of a user but one (the caller's own); returns the sessions this call revoked. */
+  async revokeAllForUserExcept(userId: string, keepSessionId: string, reason: RevocationReason, trx?: Knex.Transaction): Promise<AuthSession[]> {
+    const rows = await AuthSession.query(trx ?? this.db)
+      .patch({ revokedAt: new Date(), revokedReason: reason })
+      .where({ user_id: userId })
+      .whereNot({ id: keepSessionId })
+      .whereNull('revoked_at')
+      .returning('*');
+    return rows as unknown as AuthSession[];
+  }
+
+  /**
+   * Deletes sessions that ended (expired, or revoked) before `before`, with their refresh tokens
+   * (cascade); answers how many. Revoked sessions are kept until then so a reused refresh token is
+   * still recognised as one.
+   */
+  async deleteEndedBefore(before: Date, trx?: Knex.Transaction): Promise<number> {
+    return AuthSession.query(trx ?? this.db)
+      .delete()
+      .where((ended) => ended.where('expires_at', '<', before).orWhere('revoked_at', '<', before));
+  }
+
   /** Revokes every live session of a user; returns the sessions this call revoked. */
   async revokeAllForUser(userId: string, reason: RevocationReason, trx?: Knex.Transaction): Promise<AuthSession[]> {
     const rows = await AuthSession.query(trx ?? this.db)

@@ -1,9 +1,11 @@
 /**
- * Accounts with a password: registration, login, refresh, logout, and the signed-in account.
+ * Accounts with a password: registration, login, refresh, logout, password change, and the
+ * signed-in account.
  */
 import type { Knex } from 'knex';
 import type { Principal } from '../../domain/principal.js';
 import type { User } from '../../db/models/user.js';
+import { EmailTokenRepository } from '../../db/repositories/email-token-repository.js';
 import { UserCredentialsRepository } from '../../db/repositories/user-credentials-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
@@ -42,10 +44,12 @@ export interface AccountServiceOptions {
 export class AccountService {
   private readonly users: UserRepository;
   private readonly credentials: UserCredentialsRepository;
+  private readonly resetLinks: EmailTokenRepository;
 
   constructor(private readonly options: AccountServiceOptions) {
     this.users = new UserRepository(options.db);
     this.credentials = new UserCredentialsRepository(options.db);
+    this.resetLinks = new EmailTokenRepository(options.db);
   }
 
   /** Creates the account, signs it in and sends the address verification link. */
@@ -103,6 +107,33 @@ export class AccountService {
     // The account was deleted or disabled after the token was issued.
     if (!user || user.disabledAt) throw AppError.unauthenticated('This account is no longer active');
     return toAccount(user);
+  }
+
+  /**
+   * Changes the password of the signed-in account after checking the current one, and ends every
+   * other session: whoever else knew the old password (or holds a stolen refresh token) is signed
+   * out, while this device stays signed in. Open reset links stop working too.
+   */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.findById(principal.userId);
+    if (!user || user.disabledAt) throw AppError.unauthenticated('This account is no longer active');
+    if (!user.passwordHash) {
+      throw AppError.conflict('This account has no password yet (it signs in with Google); set one through a reset link (POST /api/auth/password/forgot)');
+    }
+    if (!(await this.options.hasher.verify(user.passwordHash, currentPassword))) {
+      throw AppError.invalidInput('The current password is not correct', [{ path: 'body.currentPassword', message: 'is not your current password' }]);
+    }
+    const problems = passwordProblems(newPassword, { email: user.email });
+    if (problems.length > 0) {
+      throw AppError.invalidInput('The new password does not meet the password rules', problems.map((message) => ({ path: 'body.newPassword', message })));
+    }
+    const passwordHash = await this.options.hasher.hash(newPassword);
+    const revoked = await this.options.db.transaction(async (trx) => {
+      await this.credentials.setPasswordHash(user.id, passwordHash, trx);
+      await this.resetLinks.retireOpen(user.id, 'reset_password', new Date(), trx);
+      return this.options.sessions.revokeOthersForUser(user.id, principal.sessionId, 'password_change', trx);
+    });
+    await this.options.sessions.announce(revoked);
   }
 
   async resendVerification(principal: Principal): Promise<void> {

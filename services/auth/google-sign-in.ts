@@ -8,6 +8,7 @@
  * verified that address; otherwise whoever controls the Google account could take over an account
  * they do not own, so the link is refused.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { User } from '../../db/models/user.js';
 import { OAuthStateRepository } from '../../db/repositories/oauth-state-repository.js';
@@ -32,10 +33,23 @@ export interface GoogleSignedIn {
   outcome: GoogleOutcome;
   account: Account;
   tokens: TokenPair;
+  /** Where the browser asked, at start, for the refresh token. */
+  tokenTransport: TokenTransport;
+}
+
+export type TokenTransport = 'body' | 'cookie';
+
+export interface GoogleSignInStart {
+  authorizationUrl: string;
+  expiresAt: Date;
+  /** The secret the browser keeps in a cookie and must bring back to the callback. */
+  browserBinding: string;
 }
 
 const DISPLAY_NAME_MAX = 120;
 const INVALID_STATE = 'This sign-in is unknown, was already finished or took too long; start again';
+const OTHER_BROWSER = 'This sign-in was started in another browser (or its cookie expired); start again from this browser';
+const BINDING_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 export class GoogleSignIn {
   private readonly states: OAuthStateRepository;
@@ -48,20 +62,43 @@ export class GoogleSignIn {
     this.credentials = new UserCredentialsRepository(options.db);
   }
 
-  /** `role` and `timeZone` apply only if the sign-in creates an account. */
-  async start(request: { role: 'student' | 'tutor'; timeZone?: string }): Promise<{ authorizationUrl: string; expiresAt: Date }> {
+  /**
+   * `role` and `timeZone` apply only if the sign-in creates an account. The state is bound to the
+   * browser: `browserBinding` is the secret of the cookie this browser already holds from another
+   * sign-in in progress (two tabs), or a new one; the caller sets it as a cookie.
+   */
+  async start(
+    request: { role: 'student' | 'tutor'; timeZone?: string; tokenTransport?: TokenTransport },
+    browserBinding?: string,
+  ): Promise<GoogleSignInStart> {
     const now = new Date();
     const state = newOpaqueToken();
+    const binding = browserBinding && BINDING_FORMAT.test(browserBinding) ? browserBinding : newOpaqueToken();
     const { verifier, challenge } = await this.options.google.pkce();
     const expiresAt = new Date(now.getTime() + this.options.stateTtlMs);
-    await this.states.deleteExpired(now);
-    await this.states.insert({ stateHash: hashToken(state), provider: 'google', codeVerifier: verifier, role: request.role, timeZone: request.timeZone ?? null, expiresAt });
-    return { authorizationUrl: await this.options.google.authorizationUrl({ state, codeChallenge: challenge }), expiresAt };
+    await this.states.insert({
+      stateHash: hashToken(state),
+      provider: 'google',
+      codeVerifier: verifier,
+      role: request.role,
+      timeZone: request.timeZone ?? null,
+      browserBindingHash: hashToken(binding),
+      tokenTransport: request.tokenTransport ?? 'body',
+      expiresAt,
+    });
+    return { authorizationUrl: await this.options.google.authorizationUrl({ state, codeChallenge: challenge }), expiresAt, browserBinding: binding };
   }
 
-  async finish(callback: { state: string; code?: string; error?: string }): Promise<GoogleSignedIn> {
+  /**
+   * `browserBinding` is the cookie the callback request carried. A state is spent even when the
+   * browser is not the one that started it, so a replayed callback URL works nowhere.
+   */
+  async finish(callback: { state: string; code?: string; error?: string }, browserBinding: string | undefined): Promise<GoogleSignedIn> {
     const pending = await this.states.take(hashToken(callback.state), 'google', new Date());
     if (!pending) throw AppError.invalidInput(INVALID_STATE, [{ path: 'query.state', message: INVALID_STATE }]);
+    if (!browserBinding || !sameHash(hashToken(browserBinding), pending.browserBindingHash)) {
+      throw AppError.invalidInput(OTHER_BROWSER, [{ path: 'cookie.tf_google_signin', message: OTHER_BROWSER }]);
+    }
     if (callback.error) throw AppError.unauthenticated(`Google did not sign you in (${callback.error})`);
     if (!callback.code) throw AppError.invalidInput('Google sent no authorization code', [{ path: 'query.code', message: 'is required' }]);
 
@@ -79,7 +116,7 @@ export class GoogleSignIn {
         if (isUniqueViolation(error)) throw AppError.conflict('This account was just created by another sign-in; try again');
         throw error;
       });
-    return { outcome: result.outcome, account: toAccount(result.user), tokens: result.tokens };
+    return { outcome: result.outcome, account: toAccount(result.user), tokens: result.tokens, tokenTransport: pending.tokenTransport };
   }
 
   private async exchange(code: string, codeVerifier: string): Promise<GoogleIdentity> {
@@ -130,4 +167,9 @@ export class GoogleSignIn {
     );
     return { user, outcome: 'created' };
   }
+}
+
+/** Constant-time comparison of two hex digests. */
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }

@@ -48,6 +48,17 @@ export interface SessionStoreOptions {
   refreshTokenTtlMs: number;
 }
 
+/** A sign-in session as its owner sees it. */
+export interface SessionView {
+  id: string;
+  method: SignInMethod;
+  createdAt: Date;
+  lastRefreshedAt: Date | null;
+  expiresAt: Date;
+  /** The session of the access token that asked. */
+  current: boolean;
+}
+
 export const revokedSessionKey = (sessionId: string) => `tutorflow:revoked-session:${sessionId}`;
 
 type RotationOutcome =
@@ -118,6 +129,34 @@ export class SessionStore {
       refreshToken: outcome.refreshToken,
       refreshTokenExpiresAt: outcome.expiresAt,
     };
+  }
+
+  /** The user's sessions that can still be used, newest first, marking the caller's own. */
+  async listLive(userId: string, currentSessionId: string): Promise<SessionView[]> {
+    const sessions = await this.sessions.findLiveByUser(userId, new Date());
+    return sessions.map((session) => ({
+      id: session.id,
+      method: session.method,
+      createdAt: session.createdAt,
+      lastRefreshedAt: session.refreshedAt,
+      expiresAt: session.expiresAt,
+      current: session.id === currentSessionId,
+    }));
+  }
+
+  /** Ends one of the user's own live sessions; another user's, an ended or an unknown one is a 404. */
+  async revokeOwn(userId: string, sessionId: string): Promise<void> {
+    const revoked = await this.sessions.revokeOwned(sessionId, userId, 'revoked_by_user');
+    if (!revoked) throw AppError.notFound('The session');
+    await this.announce([revoked]);
+  }
+
+  /**
+   * Revokes every live session of a user but `keepSessionId`, inside the caller's transaction; the
+   * caller announces the returned sessions once the transaction has committed.
+   */
+  async revokeOthersForUser(userId: string, keepSessionId: string, reason: RevocationReason, trx: Knex.Transaction): Promise<AuthSession[]> {
+    return this.sessions.revokeAllForUserExcept(userId, keepSessionId, reason, trx);
   }
 
   async revoke(sessionId: string, reason: RevocationReason): Promise<void> {

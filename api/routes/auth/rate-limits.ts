@@ -13,6 +13,7 @@ export function authRateLimits(limits: Config['rateLimits']): RouteRateLimit[] {
     { name: 'google-callback', method: 'get', path: '/api/auth/google/callback', policy: limits.login },
     { name: 'password-forgot', method: 'post', path: '/api/auth/password/forgot', policy: limits.login },
     { name: 'password-reset', method: 'post', path: '/api/auth/password/reset', policy: limits.login },
+    { name: 'password-change', method: 'post', path: '/api/auth/password/change', policy: limits.login },
     { name: 'email-verify', method: 'post', path: '/api/auth/email/verify', policy: limits.login },
   ];
 }

@@ -1,9 +1,20 @@
 import type { Context } from 'koa';
 import type { AuthServices } from '../../../services/auth/create-auth-services.js';
-import type { TokenPair } from '../../../services/auth/session-store.js';
+import { AppError } from '../../../domain/errors.js';
 import { defineRoute, type RouteSpec } from '../../routing.js';
 import {
+  clearGoogleSignInCookie,
+  clearRefreshCookie,
+  deliverTokens,
+  GOOGLE_SIGN_IN_COOKIE,
+  readCookie,
+  REFRESH_COOKIE,
+  setGoogleSignInCookie,
+  type TokenTransport,
+} from './cookies.js';
+import {
   AcceptedSchema,
+  ChangePasswordBodySchema,
   ForgotPasswordBodySchema,
   GoogleCallbackQuerySchema,
   GoogleSignedInSchema,
@@ -13,14 +24,20 @@ import {
   RefreshBodySchema,
   RegisterBodySchema,
   ResetPasswordBodySchema,
+  SessionIdParamsSchema,
+  SessionListSchema,
   SignedInSchema,
   TokenPairSchema,
+  TokenTransportHeadersSchema,
   VerifyEmailBodySchema,
 } from './schemas.js';
 
 const TAGS = ['auth'];
 
-export const toTokenPair = (tokens: TokenPair) => ({ tokenType: 'Bearer' as const, ...tokens });
+const transportOf = (headers: Record<string, string>): TokenTransport => (headers['refresh-token-transport'] === 'cookie' ? 'cookie' : 'body');
+
+const COOKIE_TRANSPORT =
+  ' Browsers send `Refresh-Token-Transport: cookie` to get the refresh token as an HttpOnly; Secure; SameSite=Strict cookie (tf_refresh, Path=/api/auth/refresh) instead of in the JSON.';
 
 /** Answers that carry credentials must not be stored by any cache (RFC 6749 §5.1). */
 function noStore(ctx: Context): void {
@@ -34,17 +51,18 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       path: '/api/auth/register',
       operationId: 'register',
       summary: 'Create a student or tutor account with a password, and sign in',
-      description: 'Sends a link to confirm the email address. Limited per client by REGISTRATION_RATE_LIMIT.',
+      description: `Sends a link to confirm the email address. Limited per client by REGISTRATION_RATE_LIMIT.${COOKIE_TRANSPORT}`,
       tags: TAGS,
       access: 'public',
+      headers: TokenTransportHeadersSchema,
       body: RegisterBodySchema,
-      responses: { 201: { description: 'The account, signed in', schema: SignedInSchema } },
+      responses: { 201: { description: 'The account, signed in (Set-Cookie: tf_refresh with the cookie transport)', schema: SignedInSchema } },
       errors: [409],
-      handler: async (ctx, { body }) => {
+      handler: async (ctx, { body, headers }) => {
         const { account, tokens } = await auth.accounts.register(body);
         noStore(ctx);
         ctx.status = 201;
-        ctx.body = { account, tokens: toTokenPair(tokens) };
+        ctx.body = { account, tokens: deliverTokens(ctx, tokens, transportOf(headers)) };
       },
     }),
     defineRoute({
@@ -52,16 +70,17 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       path: '/api/auth/login',
       operationId: 'login',
       summary: 'Sign in with email and password',
-      description: 'A wrong password and an unknown email get the same 401. Limited per client by LOGIN_RATE_LIMIT.',
+      description: `A wrong password and an unknown email get the same 401. Limited per client by LOGIN_RATE_LIMIT.${COOKIE_TRANSPORT}`,
       tags: TAGS,
       access: 'public',
+      headers: TokenTransportHeadersSchema,
       body: LoginBodySchema,
-      responses: { 200: { description: 'Signed in', schema: SignedInSchema } },
+      responses: { 200: { description: 'Signed in (Set-Cookie: tf_refresh with the cookie transport)', schema: SignedInSchema } },
       errors: [401],
-      handler: async (ctx, { body }) => {
+      handler: async (ctx, { body, headers }) => {
         const { account, tokens } = await auth.accounts.login(body.email, body.password);
         noStore(ctx);
-        ctx.body = { account, tokens: toTokenPair(tokens) };
+        ctx.body = { account, tokens: deliverTokens(ctx, tokens, transportOf(headers)) };
       },
     }),
     defineRoute({
@@ -69,16 +88,26 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       path: '/api/auth/refresh',
       operationId: 'refreshTokens',
       summary: 'Trade a refresh token for a new access and refresh token',
-      description: 'Each refresh token works once. Presenting one that was already used ends its whole session (theft detection).',
+      description:
+        'Each refresh token works once. Presenting one that was already used ends its whole session (theft detection). ' +
+        'Apps send it in the body and get the next one in the body. Browsers that signed in with the cookie transport send {} with the tf_refresh cookie ' +
+        '(HttpOnly; Secure; SameSite=Strict; Path=/api/auth/refresh) and get the next one as that cookie (Set-Cookie), never in the JSON; a refused cookie is cleared.',
       tags: TAGS,
       access: 'public',
       body: RefreshBodySchema,
-      responses: { 200: { description: 'A new token pair', schema: TokenPairSchema } },
+      responses: { 200: { description: 'A new token pair (the refresh token in the body, or in Set-Cookie: tf_refresh)', schema: TokenPairSchema } },
       errors: [401],
       handler: async (ctx, { body }) => {
-        const tokens = await auth.accounts.refresh(body.refreshToken);
         noStore(ctx);
-        ctx.body = toTokenPair(tokens);
+        const fromBody = body?.refreshToken;
+        const fromCookie = fromBody ? undefined : readCookie(ctx, REFRESH_COOKIE);
+        if (!fromBody && !fromCookie) throw AppError.unauthenticated(`No refresh token: send it in the body, or the ${REFRESH_COOKIE} cookie`);
+        try {
+          ctx.body = deliverTokens(ctx, await auth.accounts.refresh((fromBody ?? fromCookie)!), fromBody ? 'body' : 'cookie');
+        } catch (error) {
+          if (fromCookie) clearRefreshCookie(ctx);
+          throw error;
+        }
       },
     }),
     defineRoute({
@@ -86,12 +115,63 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       path: '/api/auth/logout',
       operationId: 'logout',
       summary: 'End this sign-in session',
-      description: "Its refresh token stops working at once, its access tokens on their next use, and its realtime connections close.",
+      description:
+        'Its refresh token stops working at once, its access tokens on their next use, and its realtime connections close. The tf_refresh cookie, if any, is cleared.',
       tags: TAGS,
       access: 'user',
       responses: { 204: { description: 'Signed out' } },
       handler: async (ctx) => {
         await auth.accounts.logout(ctx.state.principal!);
+        clearRefreshCookie(ctx);
+        ctx.status = 204;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/password/change',
+      operationId: 'changePassword',
+      summary: 'Change the password of the signed-in account',
+      description:
+        'Needs the current password. Ends every other session of the account (their refresh tokens stop at once, their access tokens on next use, their sockets close); this one stays signed in. Limited per client by LOGIN_RATE_LIMIT.',
+      tags: TAGS,
+      access: 'user',
+      body: ChangePasswordBodySchema,
+      responses: { 204: { description: 'The password is changed' } },
+      errors: [409],
+      handler: async (ctx, { body }) => {
+        await auth.accounts.changePassword(ctx.state.principal!, body.currentPassword, body.newPassword);
+        ctx.status = 204;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/auth/sessions',
+      operationId: 'listSessions',
+      summary: 'The sign-in sessions of your account that can still be used',
+      description: 'Newest first; `current` marks the session of the access token that asked.',
+      tags: TAGS,
+      access: 'user',
+      responses: { 200: { description: 'Your live sessions', schema: SessionListSchema } },
+      handler: async (ctx) => {
+        const principal = ctx.state.principal!;
+        noStore(ctx);
+        ctx.body = { items: await auth.sessions.listLive(principal.userId, principal.sessionId) };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/auth/sessions/:id',
+      operationId: 'revokeSession',
+      summary: 'End one of your sessions (a lost phone, a shared computer)',
+      description:
+        'Its refresh token stops working at once, its access tokens on their next use, and its realtime connections close. A session of another account, an ended or unknown one answers 404.',
+      tags: TAGS,
+      access: 'user',
+      params: SessionIdParamsSchema,
+      responses: { 204: { description: 'The session is ended' } },
+      errors: [404],
+      handler: async (ctx, { params }) => {
+        await auth.sessions.revokeOwn(ctx.state.principal!.userId, params.id);
         ctx.status = 204;
       },
     }),
@@ -161,14 +241,20 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       path: '/api/auth/google/start',
       operationId: 'startGoogleSignIn',
       summary: "Begin signing in with Google: returns Google's consent URL",
-      description: 'The URL carries a single-use state bound to a PKCE verifier; the sign-in must finish before expiresAt.',
+      description:
+        'The URL carries a single-use state bound to a PKCE verifier and to this browser: the answer sets the tf_google_signin cookie (HttpOnly; Secure; SameSite=Lax; Path=/api/auth/google; as long-lived as the state), which the callback requires, so a callback URL from someone else\'s sign-in does nothing in your browser. Call it from the browser that will follow the URL (same site as the API, with credentials). The sign-in must finish before expiresAt.',
       tags: TAGS,
       access: 'public',
       query: GoogleStartQuerySchema,
-      responses: { 200: { description: 'Where to send the browser', schema: GoogleStartSchema } },
+      responses: { 200: { description: 'Where to send the browser (Set-Cookie: tf_google_signin)', schema: GoogleStartSchema } },
       handler: async (ctx, { query }) => {
         noStore(ctx);
-        ctx.body = await auth.google.start({ role: query.role, ...(query.timeZone ? { timeZone: query.timeZone } : {}) });
+        const started = await auth.google.start(
+          { role: query.role, tokenTransport: query.tokenTransport, ...(query.timeZone ? { timeZone: query.timeZone } : {}) },
+          readCookie(ctx, GOOGLE_SIGN_IN_COOKIE),
+        );
+        setGoogleSignInCookie(ctx, started.browserBinding, started.expiresAt);
+        ctx.body = { authorizationUrl: started.authorizationUrl, expiresAt: started.expiresAt };
       },
     }),
     defineRoute({
@@ -177,16 +263,19 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       operationId: 'finishGoogleSignIn',
       summary: 'Where Google sends the browser back: signs in, creating or linking the account',
       description:
-        'An existing account with the same email is linked only when Google says the address is verified; otherwise 409. New accounts take the role asked for at start (student by default).',
+        'Needs the tf_google_signin cookie set by /start in this browser; without it (another browser, or expired) the state is spent and the answer is 400. ' +
+        'An existing account with the same email is linked only when Google says the address is verified; otherwise 409. New accounts take the role asked for at start (student by default). ' +
+        'With tokenTransport=cookie at start, the refresh token is set as the tf_refresh cookie instead of being in the JSON.',
       tags: TAGS,
       access: 'public',
       query: GoogleCallbackQuerySchema,
-      responses: { 200: { description: 'Signed in', schema: GoogleSignedInSchema } },
+      responses: { 200: { description: 'Signed in (clears tf_google_signin; Set-Cookie: tf_refresh with the cookie transport)', schema: GoogleSignedInSchema } },
       errors: [401, 409, 422, 503],
       handler: async (ctx, { query }) => {
-        const { outcome, account, tokens } = await auth.google.finish(query);
+        const { outcome, account, tokens, tokenTransport } = await auth.google.finish(query, readCookie(ctx, GOOGLE_SIGN_IN_COOKIE));
         noStore(ctx);
-        ctx.body = { outcome, account, tokens: toTokenPair(tokens) };
+        clearGoogleSignInCookie(ctx);
+        ctx.body = { outcome, account, tokens: deliverTokens(ctx, tokens, tokenTransport) };
       },
     }),
   ];

@@ -32,7 +32,42 @@ export const RegisterBodySchema = z
   });
 
 export const LoginBodySchema = z.object({ email: z.string().trim().max(254), password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4) });
-export const RefreshBodySchema = z.object({ refreshToken: opaqueToken });
+export const RefreshBodySchema = z
+  .object({
+    refreshToken: opaqueToken
+      .optional()
+      .describe('Apps: the refresh token. Browsers that chose the cookie send {} instead: the tf_refresh cookie carries it.'),
+  })
+  .optional();
+
+export const TokenTransportHeadersSchema = z.object({
+  'refresh-token-transport': z
+    .enum(['body', 'cookie'])
+    .optional()
+    .describe(
+      'body (default, for apps): the refresh token is in the JSON answer. cookie (for browsers): it is set as the tf_refresh cookie (HttpOnly; Secure; SameSite=Strict; Path=/api/auth/refresh) and left out of the JSON, so no script can read it.',
+    ),
+});
+
+export const ChangePasswordBodySchema = z.object({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4),
+  newPassword: newPassword,
+});
+
+export const SessionIdParamsSchema = z.object({ id: z.uuid() });
+
+export const SessionSchema = z
+  .object({
+    id: z.uuid(),
+    method: z.enum(['password', 'google']).describe('How this sign-in proved who you are'),
+    createdAt: z.iso.datetime(),
+    lastRefreshedAt: z.iso.datetime().nullable().describe('When its refresh token was last used (null: never)'),
+    expiresAt: z.iso.datetime().describe('When it ends unless refreshed again'),
+    current: z.boolean().describe('The session of the access token that asked'),
+  })
+  .meta({ id: 'Session' });
+
+export const SessionListSchema = z.object({ items: z.array(SessionSchema) }).meta({ id: 'SessionList' });
 export const VerifyEmailBodySchema = z.object({ token: opaqueToken.describe('The token from the link in the email') });
 export const ForgotPasswordBodySchema = z.object({ email });
 export const ResetPasswordBodySchema = z.object({ token: opaqueToken.describe('The token from the link in the email'), password: newPassword });
@@ -40,6 +75,10 @@ export const ResetPasswordBodySchema = z.object({ token: opaqueToken.describe('T
 export const GoogleStartQuerySchema = z.object({
   role: SelfServiceRoleSchema.default('student').describe('The role of the account if this sign-in creates one'),
   timeZone: TimeZoneSchema.optional().describe('The time zone of the account if this sign-in creates one (default UTC)'),
+  tokenTransport: z
+    .enum(['body', 'cookie'])
+    .default('body')
+    .describe('Where the callback puts the refresh token: the JSON answer, or the tf_refresh cookie (browsers; see Refresh-Token-Transport on login)'),
 });
 
 export const GoogleCallbackQuerySchema = z.object({
@@ -67,7 +106,12 @@ export const TokenPairSchema = z
     tokenType: z.literal('Bearer'),
     accessToken: z.string().describe('Send as "Authorization: Bearer <token>"; short-lived'),
     accessTokenExpiresAt: z.iso.datetime(),
-    refreshToken: z.string().describe('Single use: POST it to /api/auth/refresh for a new pair. Using one twice ends the session.'),
+    refreshToken: z
+      .string()
+      .optional()
+      .describe(
+        'Single use: POST it to /api/auth/refresh for a new pair. Using one twice ends the session. Absent when it was delivered in the tf_refresh cookie instead.',
+      ),
     refreshTokenExpiresAt: z.iso.datetime(),
     sessionId: z.uuid().describe('This sign-in; logout ends it'),
   })

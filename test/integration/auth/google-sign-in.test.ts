@@ -18,12 +18,13 @@ afterAll(async () => {
 
 const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
 
-async function call(method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<{ status: number; body: Json }> {
+async function call(method: string, path: string, options: { body?: unknown; token?: string; cookie?: string } = {}): Promise<{ status: number; body: Json }> {
   const response = await fetch(`${api.baseUrl}${path}`, {
     method,
     headers: {
       ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
       ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+      ...(options.cookie ? { Cookie: options.cookie } : {}),
     },
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
@@ -38,21 +39,26 @@ async function googleUser(identity: { email: string; email_verified?: boolean; n
   return response.json();
 }
 
-/** Start → Google's consent page (the fake consents at once) → the query our callback receives. */
-async function consent(startQuery = ''): Promise<{ authorizationUrl: URL; callbackQuery: string }> {
-  const start = await call('GET', `/api/auth/google/start${startQuery}`);
+/**
+ * Start → Google's consent page (the fake consents at once) → the query our callback receives, and
+ * the browser-binding cookie /start set (a browser would send it back to the callback).
+ */
+async function consent(startQuery = ''): Promise<{ authorizationUrl: URL; callbackQuery: string; cookie: string }> {
+  const started = await fetch(`${api.baseUrl}/api/auth/google/start${startQuery}`);
+  const start = { status: started.status, body: await started.json() };
   expect(start.status, JSON.stringify(start.body)).toBe(200);
+  const cookie = started.headers.getSetCookie().find((line) => line.startsWith('tf_google_signin='))!.split(';')[0]!;
   const authorizationUrl = new URL(start.body.authorizationUrl);
   const page = await fetch(authorizationUrl, { redirect: 'manual' });
   expect(page.status).toBe(302);
   const back = new URL(page.headers.get('location')!);
   expect(back.pathname).toBe('/api/auth/google/callback');
-  return { authorizationUrl, callbackQuery: back.search };
+  return { authorizationUrl, callbackQuery: back.search, cookie };
 }
 
 async function signInWithGoogle(startQuery = '') {
-  const { callbackQuery } = await consent(startQuery);
-  return call('GET', `/api/auth/google/callback${callbackQuery}`);
+  const { callbackQuery, cookie } = await consent(startQuery);
+  return call('GET', `/api/auth/google/callback${callbackQuery}`, { cookie });
 }
 
 describe('sign-in with Google', () => {
@@ -128,12 +134,12 @@ describe('sign-in with Google', () => {
 
   it('accepts a state once, and no made-up state', async () => {
     await googleUser({ email: uniqueEmail('replay') });
-    const { callbackQuery } = await consent();
-    expect((await call('GET', `/api/auth/google/callback${callbackQuery}`)).status).toBe(200);
-    const replayed = await call('GET', `/api/auth/google/callback${callbackQuery}`);
+    const { callbackQuery, cookie } = await consent();
+    expect((await call('GET', `/api/auth/google/callback${callbackQuery}`, { cookie })).status).toBe(200);
+    const replayed = await call('GET', `/api/auth/google/callback${callbackQuery}`, { cookie });
     expect(replayed.status).toBe(400);
     expect(replayed.body.errors[0].path).toBe('query.state');
-    expect((await call('GET', '/api/auth/google/callback?state=invented-state-value&code=whatever')).status).toBe(400);
+    expect((await call('GET', '/api/auth/google/callback?state=invented-state-value&code=whatever', { cookie })).status).toBe(400);
   });
 
   for (const tamper of ['signature', 'audience', 'issuer']) {
