@@ -9,12 +9,16 @@ import { SpanKind } from '@opentelemetry/api';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTracing, type Tracing } from '../../../integrations/telemetry/tracing.js';
+// Types only (erased): the modules themselves load after tracing starts.
+import type * as BookingStackModule from '../../support/booking-stack.js';
+import type { BookingStack } from '../../support/booking-stack.js';
+import type { ObservedWorker } from './observed-worker.js';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
-let support: typeof import('../../support/booking-stack.js');
-let stack: import('../../support/booking-stack.js').BookingStack;
-let worker: import('./observed-worker.js').ObservedWorker;
+let support: typeof BookingStackModule;
+let stack: BookingStack;
+let worker: ObservedWorker;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
