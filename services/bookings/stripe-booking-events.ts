@@ -1,7 +1,11 @@
 /**
  * Stripe events that concern a booking become signals to its workflow: the workflow, not the
- * webhook, decides what they mean in the booking's current state (a late or repeated event is
- * ignored there). A booking whose workflow has already finished needs nothing more.
+ * webhook, decides what they mean in the booking's current state (a late, repeated or reordered
+ * event is ignored there). A booking whose workflow has already finished needs nothing more.
+ *
+ * A signal is not part of the webhook's transaction: when the event's record fails to commit after
+ * the signal went out, Stripe's redelivery signals again, and the workflow's state ignores the
+ * repeat (services/payments/stripe-webhooks.ts: at least once).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type Stripe from 'stripe';
