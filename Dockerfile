@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # Tutorflow image: one image, three entry points (chosen by the container's command):
-#   node dist/api/server.js            API (default CMD), port 3000, liveness at GET /health
+#   node dist/server/api.js            API (default CMD), port 3000, liveness at GET /health
 #   node dist/workers/booking-worker.js Temporal worker
 #   node dist/db/migrate.js            knex migrations to latest, then exits
 #
@@ -38,7 +38,7 @@ FROM deps AS build
 COPY . .
 RUN ./node_modules/.bin/tsc -p tsconfig.build.json \
  && ./node_modules/.bin/tsx workers/build-bundle.ts \
- && test -f dist/api/server.js \
+ && test -f dist/server/api.js \
  && test -f dist/workers/booking-worker.js \
  && test -f dist/db/migrate.js \
  && test -f dist/workflow-bundle.js
@@ -79,4 +79,4 @@ USER node
 
 EXPOSE 3000
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/api/server.js"]
+CMD ["node", "dist/server/api.js"]

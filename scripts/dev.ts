@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     throw new DevProblem(`port ${config.http.port} (the API's PORT) is already in use; stop what uses it or set PORT`);
   }
   let workerPolling = false;
-  run('api', 'api/server.ts', appEnv);
+  run('api', 'server/api.ts', appEnv);
   run('worker', 'workers/booking-worker.ts', appEnv, (line) => {
     if (line.includes('"worker polling"')) workerPolling = true;
   });

@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import type { ApiContainer } from '../api/dependencies.js';
+import type { ApiContainer } from './dependencies.js';
 import { LastSeenService } from '../services/messaging/last-seen.js';
 import { createRealtimeServer, type RealtimeServer } from '../realtime/realtime-server.js';
 

@@ -1,4 +1,4 @@
-/** The real API (api/server.ts) as a child on a free port, and signed-in users to call it as. */
+/** The real API (server/api.ts) as a child on a free port, and signed-in users to call it as. */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { AccessTokens } from '../../services/auth/access-tokens.js';
@@ -8,7 +8,7 @@ import { spawnEntry, type Child } from './processes.js';
 
 export async function startApi(root: string, logDir: string, env: Record<string, string>, name = 'api'): Promise<{ child: Child; baseUrl: string }> {
   const port = await freePort();
-  const child = await spawnEntry(name, path.join(root, 'api', 'server.ts'), { root, logDir, env: { ...env, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } });
+  const child = await spawnEntry(name, path.join(root, 'server', 'api.ts'), { root, logDir, env: { ...env, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } });
   await child.waitForLine('"API listening"', 120_000);
   return { child, baseUrl: `http://127.0.0.1:${port}` };
 }

@@ -62,7 +62,7 @@ export interface SpawnOptions {
 
 const STOP_TIMEOUT_MS = 20_000;
 
-/** Runs a TypeScript entry point of the project (api/server.ts, workers/booking-worker.ts, …) as a child. */
+/** Runs a TypeScript entry point of the project (server/api.ts, workers/booking-worker.ts, …) as a child. */
 export async function spawnEntry(name: string, entry: string, options: SpawnOptions): Promise<Child> {
   await mkdir(options.logDir, { recursive: true });
   const logFile = path.join(options.logDir, `${name}.log`);

@@ -19,7 +19,7 @@ function runProcess(entry: string, env: Record<string, string>): Promise<{ code:
 }
 
 describe('start-up configuration', () => {
-  for (const entry of ['api/server.ts', 'workers/booking-worker.ts', 'server/realtime.ts', 'db/migrate.ts']) {
+  for (const entry of ['server/api.ts', 'workers/booking-worker.ts', 'server/realtime.ts', 'db/migrate.ts']) {
     it(`${entry} refuses a short SECRET_KEY in production before touching anything`, async () => {
       const { code, stderr } = await runProcess(entry, { ENVIRONMENT: 'production', SECRET_KEY: 'short' });
       expect(code).toBe(78);
@@ -28,8 +28,8 @@ describe('start-up configuration', () => {
     });
   }
 
-  it('api/server.ts refuses production with development defaults, naming each key', async () => {
-    const { code, stderr } = await runProcess('api/server.ts', {
+  it('server/api.ts refuses production with development defaults, naming each key', async () => {
+    const { code, stderr } = await runProcess('server/api.ts', {
       ENVIRONMENT: 'production',
       SECRET_KEY: 'a-production-secret-that-is-long-enough-0123',
       CORS_ORIGINS: '*',
@@ -40,8 +40,8 @@ describe('start-up configuration', () => {
     }
   });
 
-  it('api/server.ts refuses NODE_ENV=production without ENVIRONMENT (a built image started bare)', async () => {
-    const { code, stderr } = await runProcess('api/server.ts', { NODE_ENV: 'production' });
+  it('server/api.ts refuses NODE_ENV=production without ENVIRONMENT (a built image started bare)', async () => {
+    const { code, stderr } = await runProcess('server/api.ts', { NODE_ENV: 'production' });
     expect(code).toBe(78);
     expect(stderr).toContain('ENVIRONMENT: must be set when NODE_ENV=production');
   });

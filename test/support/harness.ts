@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildApp } from '../../api/app.js';
 import { answerParserErrors } from '../../api/middleware/client-errors.js';
-import { createApiContainer, type ApiContainer } from '../../api/dependencies.js';
+import { createApiContainer, type ApiContainer } from '../../server/dependencies.js';
 import { type Config, loadConfig } from '../../domain/config.js';
 import { ensureBucket } from '../../integrations/storage.js';
 import { stackEnv } from '../../scripts/stack/env.js';

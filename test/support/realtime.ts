@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { buildApp } from '../../api/app.js';
-import { createApiContainer, type ApiContainer } from '../../api/dependencies.js';
+import { createApiContainer, type ApiContainer } from '../../server/dependencies.js';
 import type { Config } from '../../domain/config.js';
 import { ensureBucket } from '../../integrations/storage.js';
 import { attachRealtime } from '../../server/attach-realtime.js';

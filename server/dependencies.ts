@@ -17,7 +17,7 @@ import { AccessTokens } from '../services/auth/access-tokens.js';
 import { createAuthServices } from '../services/auth/create-auth-services.js';
 import { createEmailSender } from '../platform/email/create-email-sender.js';
 import { OutboxRelay } from '../platform/email/outbox-relay.js';
-import { RateLimiter } from './middleware/rate-limit-store.js';
+import { RateLimiter } from '../api/middleware/rate-limit-store.js';
 import { createStripeClient } from '../integrations/stripe.js';
 import { createFileService } from '../services/files/create-file-service.js';
 import { createPaymentServices } from '../services/payments/payment-services.js';
@@ -31,7 +31,7 @@ import { registerBookingStripeEvents } from '../services/bookings/stripe-booking
 import { BookingRepository } from '../db/repositories/booking-repository.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
-import type { AppDependencies } from './app.js';
+import type { AppDependencies } from '../api/app.js';
 
 export interface ApiResources {
   db: Knex;

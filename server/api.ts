@@ -5,13 +5,13 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import { configFromEnvironmentOrExit } from '../domain/process-config.js';
-import { buildApp } from './app.js';
+import { buildApp } from '../api/app.js';
 import { createApiContainer } from './dependencies.js';
 import { createLogger } from '../platform/logger.js';
-import { answerParserErrors } from './middleware/client-errors.js';
-import { attachRealtime } from '../server/attach-realtime.js';
+import { answerParserErrors } from '../api/middleware/client-errors.js';
+import { attachRealtime } from './attach-realtime.js';
 import { exitAfterShutdownOnSignal } from '../platform/shutdown-signals.js';
-import { ApiMetrics, metricsRoute } from './metrics.js';
+import { ApiMetrics, metricsRoute } from '../api/metrics.js';
 import { startMetricsServer } from '../integrations/telemetry/endpoint.js';
 import { startTracing } from '../integrations/telemetry/tracing.js';
 
