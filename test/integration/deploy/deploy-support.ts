@@ -5,11 +5,8 @@
 import { CONFIG_KEYS } from '../../../domain/config.js';
 import { BOOKING_SEARCH_ATTRIBUTES } from '../../../scripts/stack/search-attributes.js';
 
-/**
- * The one list (workflows/booking/search-attributes.ts, re-exported by the stack script).
- * `Attention` is named here until that list carries it (the failure policy's attention state).
- */
-export const EXPECTED_SEARCH_ATTRIBUTES: Record<string, string> = { Attention: 'Keyword', ...BOOKING_SEARCH_ATTRIBUTES };
+/** The one list (workflows/booking/search-attributes.ts, re-exported by the stack script). */
+export const EXPECTED_SEARCH_ATTRIBUTES: Record<string, string> = { ...BOOKING_SEARCH_ATTRIBUTES };
 
 /** "A=Keyword B=Datetime" (as the registration jobs take them) → { A: 'Keyword', … }. */
 export function parseAttributeList(text: string): Record<string, string> {
