@@ -1,0 +1,119 @@
+/**
+ * Real objects for the fuzzer to reach: a published tutor with a week of availability and a day
+ * off, a booking between the student and the tutor (a read-model row with no workflow behind it,
+ * like a booking whose life is over: actions on it are refused with 409), their conversation, one
+ * pending file per person, a second sign-in session of the student's and a verification document
+ * awaiting an admin. Each operation whose path
+ * names an object is pinned to the caller's own object of that kind.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { SessionRepository } from '../../../db/repositories/session-repository.js';
+import type { FuzzRole } from '../../../scripts/fuzz/schemathesis.js';
+import type { TestUser } from '../../support/fixtures.js';
+
+interface People {
+  student: TestUser;
+  tutor: TestUser;
+  admin: TestUser;
+}
+
+async function api<T>(baseUrl: string, user: TestUser, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...user.auth, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`fuzz fixture ${method} ${path} as ${user.role}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function insertBooking(db: Knex, studentId: string, tutorId: string): Promise<string> {
+  const id = randomUUID();
+  const start = new Date(Date.now() + 14 * 86_400_000);
+  const end = new Date(start.getTime() + 3_600_000);
+  await db('bookings').insert({
+    id,
+    student_id: studentId,
+    tutor_id: tutorId,
+    status: 'SCHEDULED',
+    payment_status: 'captured',
+    session_start: start,
+    session_end: end,
+    blocked_until: end,
+    time_zone: 'UTC',
+    price_minor: 4500,
+    currency: 'USD',
+    commission_bps: 1500,
+    cancellation_policy: 'moderate',
+    request_expires_at: start,
+    idempotency_key: randomUUID(),
+    request_hash: 'fuzz',
+  });
+  return id;
+}
+
+const newFile = (baseUrl: string, user: TestUser, purpose: string, contentType: string) =>
+  api<{ file: { id: string } }>(baseUrl, user, 'POST', '/api/files', { purpose, contentType, size: 64, filename: `fuzz.${contentType.split('/')[1]}` }).then((answer) => answer.file.id);
+
+export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, admin }: People): Promise<FuzzRole[]> {
+  const tree = await api<{ items: { id: string; subjects?: { id: string }[] }[] }>(baseUrl, student, 'GET', '/api/subjects');
+  const subject = tree.items[0]?.subjects?.[0]?.id ?? tree.items[0]?.id;
+  await api(baseUrl, tutor, 'PUT', '/api/me/tutor-profile', {
+    headline: 'Algebra without tears',
+    bio: 'Ten years of teaching.',
+    hourlyRateMinor: 4500,
+    currency: 'USD',
+    timeZone: 'UTC',
+    subjects: subject ? [subject] : [],
+    languages: ['en'],
+    published: Boolean(subject),
+  });
+  await api(baseUrl, tutor, 'PUT', '/api/me/availability/rules', {
+    rules: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+  });
+  const dayOff = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const override = await api<{ id: string }>(baseUrl, tutor, 'POST', '/api/me/availability/overrides', { date: dayOff, kind: 'off' });
+
+  const bookingId = await insertBooking(db, student.id, tutor.id);
+  const conversation = await api<{ id: string }>(baseUrl, student, 'POST', '/api/conversations', { participantId: tutor.id });
+  const [studentFile, tutorFile, documentFile] = await Promise.all([
+    newFile(baseUrl, student, 'message_attachment', 'text/plain'),
+    newFile(baseUrl, tutor, 'message_attachment', 'text/plain'),
+    newFile(baseUrl, tutor, 'verification_document', 'application/pdf'),
+  ]);
+  // A second sign-in of the student's, theirs to end.
+  const otherSession = await new SessionRepository(db).createSession({ userId: student.id, method: 'password', expiresAt: new Date(Date.now() + 86_400_000) });
+  const documentId = randomUUID();
+  await db('verification_documents').insert({ id: documentId, tutor_id: tutor.id, file_id: documentFile, kind: 'identity' });
+
+  const id = (value: string) => ({ 'path.id': value });
+  const bookingOperations = ['getBooking', 'getBookingTimeline', 'acceptBooking', 'declineBooking', 'cancelBooking', 'proposeReschedule', 'answerReschedule', 'reportNoShow'];
+  const publicTutor = { getTutorProfile: id(tutor.id), listTutorSlots: id(tutor.id) };
+  const asParty = (file: string) => ({
+    ...publicTutor,
+    ...Object.fromEntries(bookingOperations.map((operation) => [operation, id(bookingId)])),
+    listConversationMessages: id(conversation.id),
+    confirmUpload: id(file),
+    downloadFile: id(file),
+  });
+  return [
+    { name: 'student', token: student.token, parameters: { ...asParty(studentFile), revokeSession: id(otherSession.id) } },
+    { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id) } },
+    {
+      name: 'admin',
+      token: admin.token,
+      parameters: {
+        ...publicTutor,
+        getBooking: id(bookingId),
+        getBookingTimeline: id(bookingId),
+        adminCancelBooking: id(bookingId),
+        adminRefundBooking: id(bookingId),
+        adminResolvePayout: id(bookingId),
+        approveVerificationDocument: id(documentId),
+        rejectVerificationDocument: id(documentId),
+      },
+    },
+  ];
+}
