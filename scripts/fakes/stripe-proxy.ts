@@ -28,7 +28,8 @@
  *   "lose-response", "body"?: {...}, "path"?: "/v1/refunds", "method"?: "POST"}, "latencyMs": 800}`:
  *   the next matching requests fail (an answer without reaching stripe-mock; 'drop' closes the
  *   connection before Stripe acts; 'lose-response' lets Stripe act and then closes the connection),
- *   and every request waits latencyMs first; `GET` shows what is pending, `DELETE` clears it all.
+ *   and every request that reaches Stripe takes latencyMs longer (its idempotency key in flight
+ *   meanwhile); `GET` shows what is pending, `DELETE` clears it all.
  *   Bounded: latency ≤ 30 s, count ≤ 100 per call, 1000 pending faults;
  * - `expireAuthorization(id)` / `POST /_fake/stripe/payment_intents/{id}/expire`: the card network
  *   lets a hold lapse (the intent becomes canceled, cancellation_reason automatic);
@@ -299,7 +300,6 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     };
     created(exchange);
     options.onRequest?.(exchange);
-    if (latencyMs > 0) await sleep(latencyMs);
 
     const drop = (): void => {
       req.socket.destroy();
@@ -329,6 +329,8 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
       return answer(res, exchange, early);
     }
 
+    // Stripe taking its time: the key is in flight meanwhile, as on Stripe's side.
+    if (latencyMs > 0) await sleep(latencyMs);
     let result: Answer;
     try {
       result = await forward(req, method, url, rawBody);

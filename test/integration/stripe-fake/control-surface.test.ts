@@ -123,6 +123,26 @@ describe('POST /_fake/stripe/faults', () => {
     expect((await client({ timeout: 2_000 }).customers.create({ email: 'on-time@example.test' })).email).toBe('on-time@example.test');
   });
 
+  it('keeps a slow request’s key in flight: the same key meanwhile is 409 idempotency_key_in_use, afterwards a replay', async () => {
+    await control('POST', 'faults', { latencyMs: 1_000 });
+    const idempotencyKey = key('customer');
+    const slow = stripe.customers.create({ email: 'slow@example.test' }, { idempotencyKey });
+    await expect.poll(() => recorder.requests({ path: '/v1/customers' }).filter((request) => request.idempotencyKey === idempotencyKey).length).toBe(1);
+    const meanwhile = (await thrown(stripe.customers.create({ email: 'slow@example.test' }, { idempotencyKey }))) as Stripe.errors.StripeError;
+    // The SDK raises a 409 as a StripeAPIError: something to retry, not a refusal.
+    expect({ statusCode: meanwhile.statusCode, type: meanwhile.type, rawType: meanwhile.rawType, code: meanwhile.code }).toEqual({
+      statusCode: 409,
+      type: 'StripeAPIError',
+      rawType: 'invalid_request_error',
+      code: 'idempotency_key_in_use',
+    });
+    const first = await slow;
+    await control('DELETE', 'faults');
+    const replay = await stripe.customers.create({ email: 'slow@example.test' }, { idempotencyKey });
+    expect(replay.id).toBe(first.id);
+    expect(replay.lastResponse.headers['idempotent-replayed']).toBe('true');
+  });
+
   it('refuses settings out of bounds or malformed, and applies none of them', async () => {
     for (const body of [
       { latencyMs: 30_001 },
