@@ -8,6 +8,13 @@
  * scripts/fakes/stripe-proxy.md for exactly what). This adds the recording; faults, latency,
  * expired holds, 3-D Secure and `state()` are the proxy's, reachable from other processes too at
  * `${url}/_fake/stripe/…`.
+ *
+ * For invariant checks: `state()` is Stripe's view (per PaymentIntent: amount, status,
+ * amountCapturable, amountReceived, amountRefunded, chargeId, refunds with amounts and idempotency
+ * keys; per transfer: amount, amountReversed, sourceTransaction, transferGroup, destination,
+ * reversals; every mutating request as method, path, idempotency key, status, replayed, injected);
+ * `money(bookingId)` sums one booking's (held, captured, refunded, transferred, reversed, its keyed
+ * mutations); `reset()` empties it between sequences.
  */
 import { stackEnv } from '../../scripts/stack/env.js';
 import {
