@@ -18,7 +18,8 @@ export class StripeEventRepository {
    * Inserts the event's row, runs `handle` in the same transaction and commits both; 'duplicate'
    * (and `handle` not run) when the event was processed before. A concurrent delivery of the same
    * event waits on the uncommitted row: it is a duplicate once the first commits, and processed
-   * anew if the first rolls back. 'busy' when that wait passes `lockTimeoutMs`.
+   * anew if the first rolls back. 'busy' when that wait (or any lock wait of the handlers') passes
+   * `lockTimeoutMs`; nothing is recorded then.
    */
   async processOnce(event: { id: string; type: string }, handle: (trx: Knex.Transaction) => Promise<void>, lockTimeoutMs: number): Promise<EventClaim> {
     try {

@@ -69,7 +69,10 @@ export class StripeWebhookService {
       CONCURRENT_DELIVERY_WAIT_MS,
     );
     if (claim === 'busy') {
-      throw new AppError('unavailable', `Stripe event ${event.id} is being processed by another delivery`, { retryAfterSeconds: RETRY_AFTER_SECONDS });
+      // Most often another delivery of the same event still at work; or a handler's own lock wait.
+      throw new AppError('unavailable', `Stripe event ${event.id} cannot be processed now (another delivery of it is still at work); deliver it again later`, {
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      });
     }
     return { eventId: event.id, type: event.type, duplicate: claim === 'duplicate' };
   }
