@@ -68,6 +68,8 @@ export interface AppDependencies {
   bookings: BookingService;
   calendarLinks: CalendarLinkService;
   sessions?: SessionCheck;
+  /** Builds the realtime protocol document served at /docs/realtime.json (realtime/ owns it). */
+  realtimeProtocol: () => Record<string, unknown>;
   /** The built web app to serve outside the API's paths; default: web/dist outside development. */
   webAssets?: string;
 }
@@ -85,7 +87,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
     ...paymentRoutes(deps.payments),
     ...webhookRoutes(deps.payments.webhooks),
   );
-  resourceRoutes.push(...conversationRoutes(deps.messaging), ...realtimeDocsRoutes(deps.config.http.publicBaseUrl));
+  resourceRoutes.push(...conversationRoutes(deps.messaging), ...realtimeDocsRoutes(deps.realtimeProtocol));
   resourceRoutes.push(...availabilityRoutes(deps.availability), ...tutorSearchRoutes(deps.tutorSearch));
   resourceRoutes.push(...bookingRoutes(deps.bookings));
   resourceRoutes.push(...calendarRoutes(deps.calendarLinks));

@@ -32,6 +32,7 @@ import { BookingRepository } from '../db/repositories/booking-repository.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
 import type { AppDependencies } from '../api/app.js';
+import { buildProtocolDocument } from '../realtime/protocol/document.js';
 
 export interface ApiResources {
   db: Knex;
@@ -108,7 +109,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, calendarLinks },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, calendarLinks, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
     async close() {
       await emailRelay.stop();
       await emails.idle();

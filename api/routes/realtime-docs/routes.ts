@@ -1,9 +1,11 @@
-/** The realtime (WebSocket) protocol document, served beside the OpenAPI document. */
+/**
+ * The realtime (WebSocket) protocol document, served beside the OpenAPI document. realtime/ builds
+ * it; the composition root hands the builder in, so api/ never imports realtime/.
+ */
 import { z } from 'zod';
-import { buildProtocolDocument } from '../../../realtime/protocol/document.js';
 import { defineRoute, type RouteSpec } from '../../routing.js';
 
-export function realtimeDocsRoutes(serverUrl: string): RouteSpec[] {
+export function realtimeDocsRoutes(buildDocument: () => Record<string, unknown>): RouteSpec[] {
   let document: Record<string, unknown> | undefined;
   return [
     defineRoute({
@@ -15,7 +17,7 @@ export function realtimeDocsRoutes(serverUrl: string): RouteSpec[] {
       access: 'public',
       responses: { 200: { description: 'The realtime protocol document', schema: z.record(z.string(), z.unknown()) } },
       handler: async (ctx) => {
-        ctx.body = document ??= buildProtocolDocument({ serverUrl });
+        ctx.body = document ??= buildDocument();
       },
     }),
   ];
