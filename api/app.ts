@@ -11,6 +11,7 @@ import type { AppState } from './context.js';
 import { problemDetails } from './middleware/problem-details.js';
 import { requestContext } from './middleware/request-context.js';
 import { httpMetrics } from './metrics.js';
+import { bookingIdParam, createdBookingLogContext } from './middleware/booking-log-context.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { jsonBody } from './middleware/json-body.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -111,11 +112,13 @@ export function buildApp(deps: AppDependencies): Koa<AppState> {
   const router = new Router<AppState>(ROUTER_OPTIONS);
   const routes = collectRoutes(deps);
   mountRoutes(router, routes, accessGuard(deps.tokens, deps.sessions));
+  router.param('id', bookingIdParam);
 
   // Koa would print every error itself; problem-details already logged the ones that matter.
   app.silent = true;
   app.use(requestContext(deps.logger));
   app.use(httpMetrics());
+  app.use(createdBookingLogContext());
   app.use(problemDetails());
   const webAssets = deps.webAssets ?? (deps.config.environment === 'development' ? undefined : findWebAssets());
   if (webAssets) app.use(serveWebApp(webAssets));
