@@ -134,5 +134,8 @@ describe('tracing a booking request', () => {
       (entry) => entry !== undefined,
     );
     expect(zoom!.meta).toMatchObject({ bookingId, workflowId, activityType: 'createMeeting', trace_id: created!.traceId });
+    // And the workflow's lines (through the workflow logger) name the booking too.
+    const started = workerLogs.find((entry) => entry.message === 'Workflow started' && entry.meta?.workflowId === workflowId);
+    expect(started?.meta).toMatchObject({ bookingId, workflowType: 'bookingWorkflow' });
   });
 });
