@@ -140,6 +140,17 @@ const schema = z
     /** How often the email outbox retries messages whose first send failed. */
     EMAIL_RETRY_INTERVAL: duration.prefault('30s'),
 
+    /** How often the clean-up schedule (created by the worker) deletes what outlived its retention. */
+    MAINTENANCE_INTERVAL: duration.prefault('1h'),
+    /** Ended (expired or revoked) sign-in sessions are kept this long, then deleted with their refresh tokens. */
+    SESSION_RETENTION: duration.prefault('7d'),
+    /** An upload never confirmed is deleted (object and row) this long after it was started. */
+    PENDING_UPLOAD_RETENTION: duration.prefault('24h'),
+    /** Processed Stripe event ids are kept this long for de-duplication (Stripe redelivers for up to 3 days). */
+    STRIPE_EVENT_RETENTION: duration.prefault('30d'),
+    /** Sent emails stay in the outbox this long. */
+    SENT_EMAIL_RETENTION: duration.prefault('30d'),
+
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     REGISTRATION_RATE_LIMIT: rateLimit.prefault('5/minute'),
     LOGIN_RATE_LIMIT: rateLimit.prefault('10/minute'),
@@ -204,6 +215,14 @@ const schema = z
   .refine((env) => env.REALTIME_PRESENCE_TTL > env.REALTIME_HEARTBEAT_INTERVAL, {
     path: ['REALTIME_PRESENCE_TTL'],
     message: 'must be longer than REALTIME_HEARTBEAT_INTERVAL, or live users would flicker offline',
+  })
+  .refine((env) => env.PENDING_UPLOAD_RETENTION > env.FILE_UPLOAD_URL_TTL, {
+    path: ['PENDING_UPLOAD_RETENTION'],
+    message: 'must be longer than FILE_UPLOAD_URL_TTL, or uploads in progress would be deleted',
+  })
+  .refine((env) => env.STRIPE_EVENT_RETENTION >= 3 * 86_400_000, {
+    path: ['STRIPE_EVENT_RETENTION'],
+    message: 'must be at least 3d: Stripe redelivers an event for up to three days, and a forgotten id would be processed twice',
   });
 
 type ParsedEnv = z.output<typeof schema>;
@@ -285,6 +304,13 @@ export interface Config {
     oauthStateTtlMs: number;
   };
   email: { frontendBaseUrl: string; retryIntervalMs: number };
+  maintenance: {
+    intervalMs: number;
+    sessionRetentionMs: number;
+    pendingUploadRetentionMs: number;
+    stripeEventRetentionMs: number;
+    sentEmailRetentionMs: number;
+  };
   rateLimits: { general: RateLimit; registration: RateLimit; login: RateLimit };
   shutdownGraceMs: number;
   observability: ObservabilityConfig;
@@ -369,6 +395,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       oauthStateTtlMs: e.OAUTH_STATE_TTL,
     },
     email: { frontendBaseUrl: e.FRONTEND_BASE_URL, retryIntervalMs: e.EMAIL_RETRY_INTERVAL },
+    maintenance: {
+      intervalMs: e.MAINTENANCE_INTERVAL,
+      sessionRetentionMs: e.SESSION_RETENTION,
+      pendingUploadRetentionMs: e.PENDING_UPLOAD_RETENTION,
+      stripeEventRetentionMs: e.STRIPE_EVENT_RETENTION,
+      sentEmailRetentionMs: e.SENT_EMAIL_RETENTION,
+    },
     rateLimits: {
       general: { limit: e.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
       registration: e.REGISTRATION_RATE_LIMIT,

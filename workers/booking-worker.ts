@@ -14,6 +14,9 @@ import { workflowSource } from './workflow-source.js';
 import { startTracing } from '../integrations/telemetry/tracing.js';
 import { workerObservability } from './observability.js';
 import { startWorkerHealth } from './worker-health.js';
+import { connectTemporal } from '../integrations/temporal.js';
+import { createStorageClient } from '../integrations/storage.js';
+import { startCleanUp } from './maintenance.js';
 
 const config = configFromEnvironmentOrExit();
 // Before any client exists, so the instrumentations see them (off without an OTLP endpoint).
@@ -50,20 +53,24 @@ const health =
     ? undefined
     : await startWorkerHealth({ host: metricsHost, port: workerHealthPort, taskQueue: config.temporal.taskQueue, connection, state: () => worker?.getState(), logger });
 if (health) logger.info({ url: health.url }, 'worker health and metrics listening (/healthz, /readyz, /metrics)');
+// The clean-up schedule is created (or brought up to date) at start; its activities run beside the booking ones.
+const temporal = await connectTemporal(config.temporal);
 try {
+  const cleanUpActivities = await startCleanUp({ client: temporal.client, config, db, storage: createStorageClient(config.storage) });
   const source = workflowSource(config.environment !== 'development');
   worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...source,
-    activities: createBookingActivities({ config, db, redis, emails }),
+    activities: { ...createBookingActivities({ config, db, redis, emails }), ...cleanUpActivities },
     ...workerObservability(tracing, source),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
   await worker.run();
 } finally {
   await health?.close();
+  await temporal.connection.close();
   await connection.close();
   await emails.idle();
   redis.disconnect();

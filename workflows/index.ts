@@ -1,2 +1,3 @@
 // Every workflow the booking task queue runs. The worker bundles this file.
 export { bookingWorkflow } from './booking/workflow.js';
+export { cleanUpWorkflow } from './maintenance/workflow.js';

@@ -39,6 +39,17 @@ export class FileRepository {
     return changed > 0 ? StoredFile.query(db).findById(id) : undefined;
   }
 
+  /** Uploads still pending (never confirmed) that were created before `before`, oldest first. */
+  async findPendingCreatedBefore(before: Date, limit: number, trx?: Knex.Transaction): Promise<StoredFile[]> {
+    return StoredFile.query(trx ?? this.db).where({ status: 'pending' }).where('created_at', '<', before).orderBy('created_at').limit(limit);
+  }
+
+  /** Deletes these files if they are still pending (a confirm that won a race keeps its row); answers how many. */
+  async deletePending(ids: readonly string[], trx?: Knex.Transaction): Promise<number> {
+    if (ids.length === 0) return 0;
+    return StoredFile.query(trx ?? this.db).delete().whereIn('id', ids).where({ status: 'pending' });
+  }
+
   async markRejected(id: string, reason: string, trx?: Knex.Transaction): Promise<boolean> {
     const now = new Date();
     const changed = await StoredFile.query(trx ?? this.db)

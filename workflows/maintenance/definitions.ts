@@ -1,0 +1,33 @@
+/**
+ * Names of the clean-up kept in Temporal (schedule, workflow type, activity names): defined once,
+ * never renamed, shared by the worker that creates the schedule and the workflow it starts.
+ */
+
+/** The clean-up workflow's type: a schedule starts it; it deletes what outlived its retention. */
+export const CLEAN_UP_WORKFLOW_TYPE = 'cleanUpWorkflow';
+
+/** One schedule per task queue, so several deployments (or test runs) on one Temporal server never collide. */
+export const cleanUpScheduleId = (taskQueue: string) => `clean-up-${taskQueue}`;
+
+/** What one run deleted, by kind. */
+export interface CleanUpReport {
+  sessions: number;
+  oauthStates: number;
+  unconfirmedUploads: number;
+  stripeEvents: number;
+  sentEmails: number;
+}
+
+/** The clean-up activities; each deletes one kind in batches and answers how many rows it deleted. Safe to run twice. */
+export interface CleanUpActivities {
+  /** Sessions that expired or were revoked longer ago than SESSION_RETENTION, with their refresh tokens. */
+  deleteEndedSessions(): Promise<number>;
+  /** Google sign-ins started and never finished, once expired. */
+  deleteExpiredOAuthStates(): Promise<number>;
+  /** Uploads never confirmed within PENDING_UPLOAD_RETENTION: the object in storage, then the row. */
+  deleteUnconfirmedUploads(): Promise<number>;
+  /** Processed Stripe event ids older than STRIPE_EVENT_RETENTION (Stripe redelivers for 3 days). */
+  deleteOldStripeEvents(): Promise<number>;
+  /** Sent emails of the outbox older than SENT_EMAIL_RETENTION. */
+  deleteSentEmails(): Promise<number>;
+}
