@@ -109,8 +109,9 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: DocumentInfo): R
       };
     }
     const errorStatuses = new Set([...COMMON_ERRORS, ...(route.errors ?? [])]);
-    if (route.access !== 'public') errorStatuses.add(401);
-    if (route.access === 'admin') errorStatuses.add(403);
+    // Any signed-in route may refuse the caller's role (a tutor-only route to a student, a party's
+    // route to an admin who must use the admin one), so 403 is documented wherever 401 is.
+    if (route.access !== 'public') errorStatuses.add(401).add(403);
     for (const status of [...errorStatuses].sort()) responses[String(status)] = problemResponse(status);
 
     const operation: Record<string, unknown> = {

@@ -61,16 +61,6 @@ export async function installSchemathesis(): Promise<string> {
   return stdout.trim().split('\n').at(-1)!;
 }
 
-/**
- * CPython before 3.11.8 can fail ast.parse when threads race (Hypothesis calls it to describe
- * strategies): one worker there, two (the cores CI has) on a newer Python.
- */
-async function workersFor(executable: string): Promise<number> {
-  const python = path.join(path.dirname(executable), 'python');
-  const { stdout } = await promisify(execFile)(python, ['-c', 'import sys; print(int(sys.version_info >= (3, 11, 8)))']);
-  return stdout.trim() === '1' ? 2 : 1;
-}
-
 function toml(value: string): string {
   return JSON.stringify(value);
 }
@@ -124,45 +114,50 @@ function dedupe(failures: FuzzFailure[]): FuzzFailure[] {
 
 export async function runSchemathesis(options: FuzzOptions): Promise<FuzzRoleResult[]> {
   const executable = await installSchemathesis();
-  const results: FuzzRoleResult[] = [];
-  for (const role of options.roles) {
-    const dir = await mkdtemp(path.join(tmpdir(), `fuzz-${role.name}-`));
-    try {
-      await writeFile(path.join(dir, 'schemathesis.toml'), configFor(role, options));
-      const report = path.join(options.reportDir ?? dir, `schemathesis-${role.name}.ndjson`);
-      const args = [
-        '--config-file', path.join(dir, 'schemathesis.toml'),
-        '--no-color',
-        'run',
-        `${options.baseUrl}/openapi.json`,
-        '--url', options.baseUrl,
-        '--checks', FUZZ_CHECKS.join(','),
-        '--header', `Authorization: Bearer ${role.token}`,
-        '--workers', String(await workersFor(executable)),
-        '--report', 'ndjson',
-        '--report-ndjson-path', report,
-        '--suppress-health-check', 'all',
-        '--continue-on-failure',
-        '--request-timeout', '15',
-        ...(options.seed === undefined ? [] : ['--seed', String(options.seed)]),
-      ];
-      const exitCode = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn(executable, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-        const forward = (chunk: Buffer) => options.log?.(chunk.toString());
-        child.stdout.on('data', forward);
-        child.stderr.on('data', forward);
-        child.on('error', reject);
-        child.on('exit', resolve);
-      });
-      const events = (await readFile(report, 'utf8').catch(() => ''))
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as JsonReport);
-      const summary = summarise(role.name, events);
-      results.push({ ...summary, failures: dedupe(summary.failures), exitCode });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  return Promise.all(options.roles.map((role) => runRole(executable, role, options)));
+}
+
+async function runRole(executable: string, role: FuzzRole, options: FuzzOptions): Promise<FuzzRoleResult> {
+  const dir = await mkdtemp(path.join(tmpdir(), `fuzz-${role.name}-`));
+  try {
+    await writeFile(path.join(dir, 'schemathesis.toml'), configFor(role, options));
+    const report = path.join(options.reportDir ?? dir, `schemathesis-${role.name}.ndjson`);
+    const args = [
+      '--config-file', path.join(dir, 'schemathesis.toml'),
+      '--no-color',
+      'run',
+      `${options.baseUrl}/openapi.json`,
+      '--url', options.baseUrl,
+      '--checks', FUZZ_CHECKS.join(','),
+      '--header', `Authorization: Bearer ${role.token}`,
+      // One worker per role, the roles side by side: the same use of two cores as two workers,
+      // and no threads inside Python (CPython before 3.11.8 can fail ast.parse when they race).
+      '--workers', '1',
+      '--report', 'ndjson',
+      '--report-ndjson-path', report,
+      '--suppress-health-check', 'all',
+      '--continue-on-failure',
+      '--request-timeout', '15',
+      ...(options.seed === undefined ? [] : ['--seed', String(options.seed)]),
+    ];
+    let output = '';
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(executable, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const collect = (chunk: Buffer) => (output += chunk.toString());
+      child.stdout.on('data', collect);
+      child.stderr.on('data', collect);
+      child.on('error', reject);
+      child.on('exit', resolve);
+    });
+    // Printed whole once done, so the three roles' reports do not interleave.
+    options.log?.(`\n──── schemathesis as ${role.name} ────\n${output}`);
+    const events = (await readFile(report, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as JsonReport);
+    const summary = summarise(role.name, events);
+    return { ...summary, failures: dedupe(summary.failures), exitCode };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return results;
 }

@@ -111,6 +111,7 @@ describe('access to every declared route', () => {
     for (const route of routes.filter((candidate) => candidate.access !== 'public')) {
       const operation = document.paths[route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')][route.method];
       expect(operation.responses['401'], `${route.method} ${route.path}`).toBeDefined();
+      expect(operation.responses['403'], `${route.method} ${route.path}`).toBeDefined();
     }
   });
 });
