@@ -10,10 +10,15 @@ CACHE="${TUTORFLOW_CACHE:-$HOME/.cache/tutorflow}"
 PYTHON=""
 PYENV_PYTHONS=$(ls -d "$(pyenv root 2>/dev/null || echo /nonexistent)"/versions/3.*/bin/python3 2>/dev/null | sort -rV || true)
 for candidate in $PYENV_PYTHONS python3.13 python3.12 python3; do
-  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
     PYTHON="$candidate"; break
   fi
 done
+if [[ -z "$PYTHON" ]] && command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+  # A clean Debian/Ubuntu machine has python3 without its venv module.
+  apt-get install -y -qq python3-venv >&2 || { apt-get update -qq >&2 && apt-get install -y -qq python3-venv >&2; }
+  python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null && PYTHON=python3
+fi
 [[ -n "$PYTHON" ]] || { echo "Schemathesis needs python3 (3.10+) with venv" >&2; exit 1; }
 PY_VERSION=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 VENV="$CACHE/schemathesis-$VERSION-py$PY_VERSION"
