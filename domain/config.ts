@@ -198,6 +198,8 @@ const schema = z
     BOOKING_PAYOUT_HOLD: duration.prefault('72h'),
     BOOKING_PAYOUT_RECHECK: duration.prefault('1h'),
     BOOKING_REFUND_WINDOW: duration.prefault('30d'),
+    // How long an API request waits for a booking's workflow to answer an action before 202/503.
+    BOOKING_UPDATE_TIMEOUT: duration.prefault('10s'),
     BOOKING_DEFAULT_MINIMUM_NOTICE: duration.prefault('2h'),
     PLATFORM_COMMISSION_BPS: z.coerce.number().int().min(0).max(10_000).default(1_500),
   })
@@ -315,7 +317,7 @@ export interface Config {
   shutdownGraceMs: number;
   observability: ObservabilityConfig;
   realtime: RealtimeConfig;
-  booking: BookingTimings & { commissionBps: number; defaultMinimumNoticeMs: number };
+  booking: BookingTimings & { commissionBps: number; defaultMinimumNoticeMs: number; updateTimeoutMs: number };
 }
 
 export interface ObservabilityConfig {
@@ -431,6 +433,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       payoutHoldMs: e.BOOKING_PAYOUT_HOLD,
       payoutRecheckMs: e.BOOKING_PAYOUT_RECHECK,
       refundWindowMs: e.BOOKING_REFUND_WINDOW,
+      updateTimeoutMs: e.BOOKING_UPDATE_TIMEOUT,
       commissionBps: e.PLATFORM_COMMISSION_BPS,
       defaultMinimumNoticeMs: e.BOOKING_DEFAULT_MINIMUM_NOTICE,
     },

@@ -122,9 +122,26 @@ export class BookingRepository {
     return Booking.query(this.db).findOne('payment_intent_id', paymentIntentId);
   }
 
+  /** One party's bookings, newest lesson first. */
   async list(filter: BookingListFilter): Promise<Booking[]> {
+    return this.page(filter).where(filter.role === 'student' ? 'student_id' : 'tutor_id', filter.userId);
+  }
+
+  /**
+   * Every booking, for admins: by status, dates, tutor, student and attention (the ones that wait
+   * for a person, oldest first would be a sort of its own; newest lesson first keeps one cursor).
+   */
+  async listAll(filter: Omit<BookingListFilter, 'userId' | 'role'> & { attention?: boolean; tutorId?: string; studentId?: string }): Promise<Booking[]> {
+    const query = this.page(filter);
+    if (filter.attention === true) query.whereNotNull('attention_reason');
+    if (filter.attention === false) query.whereNull('attention_reason');
+    if (filter.tutorId) query.where('tutor_id', filter.tutorId);
+    if (filter.studentId) query.where('student_id', filter.studentId);
+    return query;
+  }
+
+  private page(filter: Omit<BookingListFilter, 'userId' | 'role'>) {
     const query = Booking.query(this.db)
-      .where(filter.role === 'student' ? 'student_id' : 'tutor_id', filter.userId)
       .orderBy([
         { column: 'session_start', order: 'desc' },
         { column: 'id', order: 'desc' },

@@ -3,14 +3,7 @@
  * queries the booking's workflow, which is the single writer, and reads the read model it keeps.
  */
 import { createHash } from 'node:crypto';
-import {
-  WithStartWorkflowOperation,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { Principal } from '../../domain/principal.js';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Booking, BookingEvent } from '../../db/models/booking.js';
 import type { BookingRepository } from '../../db/repositories/booking-repository.js';
 import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
@@ -21,24 +14,21 @@ import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
 import type { Config } from '../../domain/config.js';
 import { AppError } from '../../domain/errors.js';
 import { lessonPrice } from '../../domain/money.js';
+import type { Principal } from '../../domain/principal.js';
+import type { BookingWorkflowClient, UpdateOutcome } from '../../workflows/booking/client.js';
 import {
   acceptUpdate,
   adminRefundUpdate,
   adminResolvePayoutUpdate,
   answerRescheduleUpdate,
-  BOOKING_WORKFLOW_TYPE,
   type BookingSnapshot,
-  bookingWorkflowId,
   type BookingWorkflowInput,
   cancelUpdate,
   declineUpdate,
   proposeRescheduleUpdate,
-  REFUSALS,
   reportNoShowUpdate,
-  SEARCH_ATTRIBUTES,
-  submitUpdate,
+  resolveAttentionUpdate,
 } from '../../workflows/booking/definitions.js';
-import { staticSummary } from '../../workflows/booking/details.js';
 
 export interface ScheduleSource {
   /** The tutor's rules, overrides, settings and live bookings around `startMs`; undefined when there is no such tutor. */
@@ -54,7 +44,7 @@ export interface BookingRequest {
 
 export interface BookingServiceDependencies {
   config: Config;
-  temporal: Client;
+  workflows: BookingWorkflowClient;
   bookings: BookingRepository;
   tutors: TutorProfileRepository;
   users: UserRepository;
@@ -71,25 +61,6 @@ const SLOT_REFUSALS: Record<Exclude<SlotVerdict, { bookable: true }>['reason'], 
   conflict: 'The tutor is already booked at that time',
 };
 
-/** Maps the workflow's refusal types to the one error type of the API. */
-function refusalToAppError(error: unknown): never {
-  const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-  if (failure instanceof ApplicationFailure) {
-    const message = failure.message;
-    switch (failure.type) {
-      case REFUSALS.notAParty:
-        throw AppError.notFound('Booking');
-      case REFUSALS.invalidState:
-      case REFUSALS.slotTaken:
-        throw AppError.conflict(message);
-      case REFUSALS.idempotencyKeyReused:
-      case REFUSALS.invalidRequest:
-        throw new AppError('unprocessable', message);
-    }
-  }
-  throw error;
-}
-
 /** The same student and Idempotency-Key always name the same booking (and so the same workflow). */
 export function bookingIdFor(studentId: string, idempotencyKey: string): string {
   const hex = createHash('sha256').update(`${studentId}\u0000${idempotencyKey}`).digest('hex');
@@ -104,15 +75,30 @@ export function requestHashOf(request: BookingRequest): string {
 
 export interface RequestOutcome {
   created: boolean;
-  booking: BookingSnapshot;
+  /** Undefined when the workflow took the request but had not answered by the deadline (202). */
+  booking: BookingSnapshot | undefined;
+  bookingId: string;
+}
+
+/** An admin's Idempotency-Key, scoped to the admin, short enough for Stripe's 255-character keys. */
+function adminRequestId(adminId: string, idempotencyKey: string): string {
+  return createHash('sha256').update(`${adminId}\u0000${idempotencyKey}`).digest('hex').slice(0, 32);
+}
+
+export interface BookingListFilter {
+  statuses?: BookingStatus[];
+  from?: Date;
+  to?: Date;
+  before?: { sessionStart: Date; id: string };
+  limit: number;
+  /** Admins only: bookings that wait for a person (failure policy), by tutor or student. */
+  attention?: boolean;
+  tutorId?: string;
+  studentId?: string;
 }
 
 export class BookingService {
   constructor(private readonly deps: BookingServiceDependencies) {}
-
-  private handle(bookingId: string) {
-    return this.deps.temporal.workflow.getHandle(bookingWorkflowId(bookingId));
-  }
 
   /**
    * Requests a lesson. The workflow holds the time (the database refuses an overlap), authorizes
@@ -130,7 +116,7 @@ export class BookingService {
       if (existing.requestHash !== requestHash) {
         throw new AppError('unprocessable', 'This Idempotency-Key was already used for a different booking request');
       }
-      return { created: false, booking: await this.currentState(existing) };
+      return { created: false, booking: await this.currentState(existing), bookingId };
     }
 
     const { config } = this.deps;
@@ -179,42 +165,19 @@ export class BookingService {
       },
     };
 
-    const start = new WithStartWorkflowOperation(BOOKING_WORKFLOW_TYPE, {
-      workflowId: bookingWorkflowId(bookingId),
-      taskQueue: config.temporal.taskQueue,
-      args: [input],
-      // Two identical requests racing: the second joins the first's workflow instead of failing.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.bookingStatus, value: 'PENDING_PAYMENT' },
-        { key: SEARCH_ATTRIBUTES.tutorId, value: tutor.id },
-        { key: SEARCH_ATTRIBUTES.studentId, value: principal.userId },
-        { key: SEARCH_ATTRIBUTES.sessionStart, value: sessionStart },
-        { key: SEARCH_ATTRIBUTES.paymentStatus, value: 'pending' },
-      ],
-      staticSummary: staticSummary(input, { student: student?.displayName ?? principal.userId, tutor: tutor.displayName }),
-      staticDetails: `Booking ${bookingId}\n\nStudent ${principal.userId} · tutor ${tutor.id}\n\nIdempotency-Key ${idempotencyKey}`,
-    });
-    let booking: BookingSnapshot;
-    try {
-      booking = await this.deps.temporal.workflow.executeUpdateWithStart(submitUpdate, { args: [{ requestHash }], startWorkflowOperation: start });
-    } catch (error) {
-      refusalToAppError(error);
-    }
+    const outcome = await this.deps.workflows.submit(input, { student: student?.displayName ?? principal.userId, tutor: tutor.displayName });
+    if (!outcome.done) return { created: true, booking: undefined, bookingId };
+    const { booking } = outcome;
     if (booking.outcome === 'slot_taken') throw AppError.conflict(SLOT_REFUSALS.conflict);
     if (booking.status === 'PAYMENT_FAILED') {
       throw new AppError('payment_failed', booking.paymentFailure ?? 'The card was declined', { extensions: { bookingId } });
     }
-    return { created: true, booking };
+    return { created: true, booking, bookingId };
   }
 
   /** The live state from the workflow, or the read model once the workflow has finished. */
   private async currentState(row: Booking): Promise<BookingSnapshot> {
-    try {
-      return await this.handle(row.id).query('getBooking');
-    } catch {
-      return snapshotOf(row);
-    }
+    return (await this.deps.workflows.query(row.id)) ?? snapshotOf(row);
   }
 
   /** A booking its parties and admins may see; anyone else is told it does not exist. */
@@ -229,21 +192,18 @@ export class BookingService {
     return { booking, events: await this.deps.bookings.events(bookingId) };
   }
 
-  async list(principal: Principal, filter: { statuses?: BookingStatus[]; from?: Date; to?: Date; before?: { sessionStart: Date; id: string }; limit: number }): Promise<Booking[]> {
-    if (principal.role === 'admin') throw AppError.forbidden('Admins list bookings through the Temporal UI or the admin routes');
+  /** A party's own bookings; an admin's view of all of them, with the attention and party filters. */
+  async list(principal: Principal, filter: BookingListFilter): Promise<Booking[]> {
+    const adminOnly = filter.attention !== undefined || filter.tutorId !== undefined || filter.studentId !== undefined;
+    if (principal.role !== 'admin' && adminOnly) throw AppError.forbidden('Only admins filter by attention, tutor or student');
+    if (principal.role === 'admin') return this.deps.bookings.listAll(filter);
     return this.deps.bookings.list({ userId: principal.userId, role: principal.role, ...filter });
   }
 
-  /** Sends an update to the workflow of a booking the principal may act on. */
-  private async act<A>(principal: Principal, bookingId: string, update: UpdateDefinition<BookingSnapshot, [A]>, arg: A): Promise<BookingSnapshot> {
-    const booking = await this.get(principal, bookingId);
-    try {
-      return await this.handle(bookingId).executeUpdate(update, { args: [arg] });
-    } catch (error) {
-      // A booking whose life is over has no workflow left to change it.
-      if (isFinishedWorkflow(error)) throw AppError.conflict(`Nothing can change a ${booking.status} booking any more`);
-      refusalToAppError(error);
-    }
+  /** Sends an update to the workflow of a booking the principal may act on, within the deadline. */
+  private async act<A>(principal: Principal, bookingId: string, update: UpdateDefinition<BookingSnapshot, [A]>, arg: A, updateId?: string): Promise<UpdateOutcome> {
+    await this.get(principal, bookingId);
+    return this.deps.workflows.update(bookingId, update, arg, updateId);
   }
 
   accept(principal: Principal, bookingId: string, reason?: string) {
@@ -254,9 +214,10 @@ export class BookingService {
     return this.act(principal, bookingId, declineUpdate, { tutorId: principal.userId, ...(reason ? { reason } : {}) });
   }
 
-  cancel(principal: Principal, bookingId: string, reason: string, refundAmountMinor?: number) {
-    const actor = principal.role;
-    return this.act(principal, bookingId, cancelUpdate, { actor, actorId: principal.userId, reason, ...(refundAmountMinor !== undefined ? { refundAmountMinor } : {}) });
+  /** A party cancels; the policy decides the refund. (Admins use adminCancel, with an Idempotency-Key.) */
+  cancel(principal: Principal, bookingId: string, reason: string) {
+    if (principal.role === 'admin') throw AppError.forbidden('Admins cancel through the admin route, with an Idempotency-Key');
+    return this.act(principal, bookingId, cancelUpdate, { actor: principal.role, actorId: principal.userId, reason });
   }
 
   proposeReschedule(principal: Principal, bookingId: string, start: string, lengthMinutes: number) {
@@ -276,24 +237,40 @@ export class BookingService {
     return this.act(principal, bookingId, reportNoShowUpdate, { actorId: principal.userId, ...(note ? { note } : {}) });
   }
 
-  adminRefund(principal: Principal, bookingId: string, amountMinor: number, reason: string, requestId: string) {
-    return this.act(principal, bookingId, adminRefundUpdate, { adminId: principal.userId, amountMinor, reason, requestId });
+  /** Admins: cancel any live booking; the same Idempotency-Key is the same cancellation. */
+  adminCancel(principal: Principal, bookingId: string, reason: string, idempotencyKey: string, refundAmountMinor?: number) {
+    requireAdmin(principal);
+    const requestId = adminRequestId(principal.userId, idempotencyKey);
+    const cancel = { actor: 'admin' as const, actorId: principal.userId, reason, ...(refundAmountMinor !== undefined ? { refundAmountMinor } : {}) };
+    return this.act(principal, bookingId, cancelUpdate, cancel, `admin-cancel-${requestId}`);
+  }
+
+  /** Admins: refund an amount; the same Idempotency-Key refunds once (a double click pays nothing twice). */
+  adminRefund(principal: Principal, bookingId: string, amountMinor: number, reason: string, idempotencyKey: string) {
+    requireAdmin(principal);
+    const requestId = adminRequestId(principal.userId, idempotencyKey);
+    return this.act(principal, bookingId, adminRefundUpdate, { adminId: principal.userId, amountMinor, reason, requestId }, `admin-refund-${requestId}`);
   }
 
   adminResolvePayout(principal: Principal, bookingId: string, decision: 'pay_tutor' | 'refund_student', reason: string) {
+    requireAdmin(principal);
     return this.act(principal, bookingId, adminResolvePayoutUpdate, { adminId: principal.userId, decision, reason });
   }
 
-  async auditLog(limit: number, before?: { at: Date; id: string }): Promise<BookingEvent[]> {
+  /** Admins: settle what a booking waits for (failure policy): run the failed step again, or close it. */
+  adminResolveAttention(principal: Principal, bookingId: string, action: 'retry' | 'close', reason: string, itemId?: string) {
+    requireAdmin(principal);
+    return this.act(principal, bookingId, resolveAttentionUpdate, { adminId: principal.userId, action, reason, ...(itemId ? { itemId } : {}) });
+  }
+
+  async auditLog(principal: Principal, limit: number, before?: { at: Date; id: string }): Promise<BookingEvent[]> {
+    requireAdmin(principal);
     return this.deps.bookings.adminEvents(limit, before);
   }
 }
 
-function isFinishedWorkflow(error: unknown): boolean {
-  if (error instanceof WorkflowNotFoundError) return true;
-  // The server answers NOT_FOUND for an update to a completed execution.
-  const grpcCode = (error as { code?: number; cause?: { code?: number } }).code ?? (error as { cause?: { code?: number } }).cause?.code;
-  return grpcCode === 5 || /workflow execution already completed/i.test((error as Error).message ?? '');
+function requireAdmin(principal: Principal): void {
+  if (principal.role !== 'admin') throw AppError.forbidden('Only admins may do this');
 }
 
 function canSee(principal: Principal, booking: Booking): boolean {

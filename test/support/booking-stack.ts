@@ -63,12 +63,17 @@ export async function startBookingStack(overrides: Record<string, string> = {}):
       activities: createBookingActivities({ config, db, redis, emails }),
     });
     const running = worker.run();
+    let stopped: Promise<void> | undefined;
     const handle = {
-      async stop() {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-        await emails.idle();
-        await connection.close();
+      /** Idempotent: a test may stop a worker itself, and close() stops every worker again. */
+      stop() {
+        stopped ??= (async () => {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await running;
+          await emails.idle();
+          await connection.close();
+        })();
+        return stopped;
       },
     };
     workers.push(handle);

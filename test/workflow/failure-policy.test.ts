@@ -20,7 +20,7 @@ import {
 } from '../../workflows/booking/definitions.js';
 import { type BookingHandle, bookingRunner, refusalOf } from '../support/booking-runner.js';
 import { HOUR, type RecordingActivities, transitions } from '../support/booking-workflow.js';
-import type { BookingWorkflowInput } from '../../workflows/booking/definitions.js';
+import type { BookingSnapshot, BookingWorkflowInput } from '../../workflows/booking/definitions.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 
 let env: TestWorkflowEnvironment;
@@ -40,10 +40,10 @@ const eventTypes = (activities: RecordingActivities) => activities.callsOf('reco
 const attentionWrites = (activities: RecordingActivities) => activities.callsOf('recordAttention').map((call) => call.reason);
 
 /** Waits (on the server's clock, skipping time) until the booking's query shows `predicate`. */
-async function until(handle: BookingHandle, predicate: (state: Awaited<ReturnType<BookingHandle['query']>> & object) => boolean): Promise<void> {
+async function until(handle: BookingHandle, predicate: (state: BookingSnapshot) => boolean): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const state = await handle.query(getBookingQuery);
-    if (predicate(state as never)) return;
+    if (predicate(state)) return;
     await env.sleep(3 * HOUR);
   }
   throw new Error('the booking never reached the expected state');

@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import type { Context } from 'koa';
 import type { Booking, BookingEvent } from '../../../db/models/booking.js';
 import type { BookingService } from '../../../services/bookings/booking-service.js';
+import type { UpdateOutcome } from '../../../workflows/booking/client.js';
 import { decodeCursor, encodeCursor } from '../../cursor.js';
 import { defineRoute, type RouteSpec } from '../../routing.js';
 import {
+  ActionAcceptedSchema,
   AdminCancelBody,
+  AdminIdempotencyHeaders,
   AdminRefundBody,
   AdminResolveBody,
   AnswerRescheduleBody,
@@ -21,6 +24,7 @@ import {
   OptionalReasonBody,
   ReasonBody,
   RescheduleBody,
+  ResolveAttentionBody,
   TimelineSchema,
 } from './schemas.js';
 
@@ -41,13 +45,34 @@ const toView = (booking: Booking) => ({
   meetingJoinUrl: booking.meetingJoinUrl,
   requestExpiresAt: booking.requestExpiresAt.toISOString(),
   closeReason: booking.closeReason,
+  attentionReason: booking.attentionReason ?? null,
+  attentionSince: booking.attentionSince ? booking.attentionSince.toISOString() : null,
   createdAt: booking.createdAt.toISOString(),
   updatedAt: booking.updatedAt.toISOString(),
 });
 
 const toEventView = (event: BookingEvent) => ({ type: event.type, at: event.at.toISOString(), actor: event.actor, actorId: event.actorId, data: event.data });
 
-const STATE = { 200: { description: 'The booking’s state after the change', schema: BookingStateSchema } };
+const STATE = {
+  200: { description: 'The booking’s state after the change', schema: BookingStateSchema },
+  202: { description: 'Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied', schema: ActionAcceptedSchema },
+};
+
+/** 200 with the new state, or 202 with where to look when the workflow had not finished in time. */
+function answer(ctx: Context, outcome: UpdateOutcome): void {
+  if (outcome.done) {
+    ctx.body = outcome.booking;
+    return;
+  }
+  accepted(ctx, outcome.bookingId);
+}
+
+function accepted(ctx: Context, bookingId: string): void {
+  const href = `/api/bookings/${bookingId}`;
+  ctx.status = 202;
+  ctx.set('Location', href);
+  ctx.body = { bookingId, href, detail: 'The booking took the request and is still working on it; its state and timeline show the outcome.' };
+}
 
 export function bookingRoutes(bookings: BookingService): RouteSpec[] {
   /** Every party action shares one shape: a booking id, a small body, the state afterwards. */
@@ -57,7 +82,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
     summary: string;
     description: string;
     body: B;
-    run: (principal: Parameters<BookingService['get']>[0], id: string, body: ReturnType<B['parse']>) => Promise<unknown>;
+    run: (principal: Parameters<BookingService['get']>[0], id: string, body: ReturnType<B['parse']>) => Promise<UpdateOutcome>;
   }): RouteSpec =>
     defineRoute({
       method: 'post',
@@ -70,9 +95,9 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       params: BookingIdParams,
       body: spec.body,
       responses: STATE,
-      errors: [404, 409, 422],
+      errors: [404, 409, 422, 503],
       handler: async (ctx, { params, body }) => {
-        ctx.body = await spec.run(ctx.state.principal!, params.id, body as ReturnType<B['parse']>);
+        answer(ctx, await spec.run(ctx.state.principal!, params.id, body as ReturnType<B['parse']>));
       },
     });
 
@@ -91,12 +116,14 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       responses: {
         201: { description: 'The booking was requested (or scheduled, for an instant-booking tutor)', schema: BookingStateSchema },
         200: { description: 'This Idempotency-Key already made this booking', schema: BookingStateSchema },
+        202: { description: 'Taken, not answered within BOOKING_UPDATE_TIMEOUT: retry with the same Idempotency-Key, or read the booking (Location)', schema: ActionAcceptedSchema },
       },
-      errors: [402, 403, 404, 409, 422],
+      errors: [402, 403, 404, 409, 422, 503],
       handler: async (ctx, { body, headers }) => {
         const outcome = await bookings.request(ctx.state.principal!, body, headers['idempotency-key']!);
+        if (!outcome.booking) return accepted(ctx, outcome.bookingId);
         ctx.status = outcome.created ? 201 : 200;
-        ctx.set('Location', `/api/bookings/${outcome.booking.bookingId}`);
+        ctx.set('Location', `/api/bookings/${outcome.bookingId}`);
         ctx.body = outcome.booking;
       },
     }),
@@ -104,7 +131,8 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       method: 'get',
       path: '/api/bookings',
       operationId: 'listBookings',
-      summary: 'Your bookings, newest lesson first',
+      summary: 'Your bookings, newest lesson first (admins: every booking, with filters)',
+      description: 'Students and tutors see their own bookings. Admins see every booking and may filter by `attention` (bookings that wait for a person), `tutorId` and `studentId`.',
       tags: ['bookings'],
       access: 'user',
       query: BookingListQuery,
@@ -117,6 +145,9 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
           ...(query.from ? { from: new Date(query.from) } : {}),
           ...(query.to ? { to: new Date(query.to) } : {}),
           ...(before ? { before: { sessionStart: before.at, id: before.id } } : {}),
+          ...(query.attention !== undefined ? { attention: query.attention } : {}),
+          ...(query.tutorId ? { tutorId: query.tutorId } : {}),
+          ...(query.studentId ? { studentId: query.studentId } : {}),
           limit: query.limit,
         });
         const last = items.at(-1);
@@ -208,15 +239,17 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       path: '/api/admin/bookings/:id/cancel',
       operationId: 'adminCancelBooking',
       summary: 'Cancel any live booking (admins), with a reason',
-      description: 'Refunds everything captured unless `refundAmountMinor` says otherwise. Recorded in the audit log with the admin’s id.',
+      description:
+        'Refunds everything captured and not yet refunded unless `refundAmountMinor` says otherwise (never more than that). The Idempotency-Key is required: a repeated request is the same cancellation. Recorded in the audit log with the admin’s id.',
       tags: ['admin'],
       access: 'admin',
+      headers: AdminIdempotencyHeaders,
       params: BookingIdParams,
       body: AdminCancelBody,
       responses: STATE,
-      errors: [404, 409, 422],
-      handler: async (ctx, { params, body }) => {
-        ctx.body = await bookings.cancel(ctx.state.principal!, params.id, body.reason, body.refundAmountMinor);
+      errors: [404, 409, 422, 503],
+      handler: async (ctx, { params, body, headers }) => {
+        answer(ctx, await bookings.adminCancel(ctx.state.principal!, params.id, body.reason, headers['idempotency-key']!, body.refundAmountMinor));
       },
     }),
     defineRoute({
@@ -224,15 +257,17 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       path: '/api/admin/bookings/:id/refunds',
       operationId: 'adminRefundBooking',
       summary: 'Refund an amount of a booking (admins)',
-      description: 'Refused (422) above what was captured and not yet refunded. If the tutor was already paid, the transfer is reversed by the refunded amount. Recorded in the audit log.',
+      description:
+        'Refused (422) above what was captured and not yet refunded, and when Stripe refuses it. If the tutor was already paid, the transfer is reversed by the refunded amount. The Idempotency-Key is required: the same key refunds once (the same key with another amount is 422). Recorded in the audit log.',
       tags: ['admin'],
       access: 'admin',
+      headers: AdminIdempotencyHeaders,
       params: BookingIdParams,
       body: AdminRefundBody,
       responses: STATE,
-      errors: [404, 409, 422],
-      handler: async (ctx, { params, body }) => {
-        ctx.body = await bookings.adminRefund(ctx.state.principal!, params.id, body.amountMinor, body.reason, ctx.state.requestId ?? randomUUID());
+      errors: [404, 409, 422, 503],
+      handler: async (ctx, { params, body, headers }) => {
+        answer(ctx, await bookings.adminRefund(ctx.state.principal!, params.id, body.amountMinor, body.reason, headers['idempotency-key']!));
       },
     }),
     defineRoute({
@@ -245,9 +280,26 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       params: BookingIdParams,
       body: AdminResolveBody,
       responses: STATE,
-      errors: [404, 409],
+      errors: [404, 409, 503],
       handler: async (ctx, { params, body }) => {
-        ctx.body = await bookings.adminResolvePayout(ctx.state.principal!, params.id, body.decision, body.reason);
+        answer(ctx, await bookings.adminResolvePayout(ctx.state.principal!, params.id, body.decision, body.reason));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/bookings/:id/attention',
+      operationId: 'adminResolveAttention',
+      summary: 'Settle what a booking waits for (admins): run the failed step again, or close it',
+      description:
+        'The failure policy: a money step Stripe refused for good (release, refund, reversal, payout, capture) or a read-model write Postgres refused leaves the booking waiting for an admin (`attention` in its state; `attention=true` in the admin list). `retry` runs the step again with the same Stripe idempotency key (422 when it is refused again); `close` records that it was settled outside, e.g. in Stripe’s dashboard.',
+      tags: ['admin'],
+      access: 'admin',
+      params: BookingIdParams,
+      body: ResolveAttentionBody,
+      responses: STATE,
+      errors: [404, 409, 422, 503],
+      handler: async (ctx, { params, body }) => {
+        answer(ctx, await bookings.adminResolveAttention(ctx.state.principal!, params.id, body.action, body.reason, body.itemId));
       },
     }),
     defineRoute({
@@ -261,7 +313,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       responses: { 200: { description: 'A page of admin actions', schema: AuditLogSchema } },
       handler: async (ctx, { query }) => {
         const before = query.cursor ? decodeCursor(query.cursor) : undefined;
-        const events = await bookings.auditLog(query.limit, before);
+        const events = await bookings.auditLog(ctx.state.principal!, query.limit, before);
         const last = events.at(-1);
         ctx.body = {
           items: events.map((event) => ({ bookingId: event.bookingId, adminId: event.actorId, type: event.type, at: event.at.toISOString(), data: event.data })),

@@ -19,6 +19,11 @@ export const IdempotencyHeaders = z.object({
     .describe('Makes the request safe to retry: the same key returns the same booking'),
 });
 
+/** Admin money actions: required, so a double click or a retried request acts once. */
+export const AdminIdempotencyHeaders = z.object({
+  'idempotency-key': IdempotencyHeaders.shape['idempotency-key'].describe('Required: the same key (per admin) is the same action, applied once'),
+});
+
 export const CreateBookingBody = z
   .strictObject({
     tutorId: uuid,
@@ -47,8 +52,30 @@ export const BookingStateSchema = z
     pendingReschedule: RescheduleProposalSchema.optional(),
     noShowReports: z.array(z.object({ reportedBy: z.enum(['student', 'tutor']), absent: z.enum(['student', 'tutor']), note: z.string().optional(), at: instant })),
     payoutFrozen: z.boolean(),
+    reversedMinor: z.number().int().optional().describe('Taken back from the tutor after a refund that came after the payout'),
+    attention: z
+      .array(
+        z.object({
+          id: z.string(),
+          reason: z.enum(['capture_failed', 'release_failed', 'refund_failed', 'reversal_failed', 'payout_failed', 'read_model_failed']),
+          message: z.string(),
+          since: instant,
+          amountMinor: z.number().int().optional(),
+          retryable: z.boolean(),
+        }),
+      )
+      .optional()
+      .describe('What waits for an admin (the failure policy); absent when nothing does'),
   })
   .meta({ id: 'BookingState', description: 'The live state of a booking, as its workflow sees it' });
+
+export const ActionAcceptedSchema = z
+  .object({
+    bookingId: uuid,
+    detail: z.string(),
+    href: z.string().describe('Where the booking shows the effect once it is applied'),
+  })
+  .meta({ id: 'BookingActionAccepted', description: 'The booking took the request but had not finished it within BOOKING_UPDATE_TIMEOUT' });
 
 export const BookingSchema = z
   .object({
@@ -68,6 +95,8 @@ export const BookingSchema = z
     meetingJoinUrl: z.string().nullable(),
     requestExpiresAt: instant,
     closeReason: z.string().nullable(),
+    attentionReason: z.string().nullable().describe('Why the booking waits for an admin (failure policy); null when nothing does'),
+    attentionSince: instant.nullable(),
     createdAt: instant,
     updatedAt: instant,
   })
@@ -84,6 +113,13 @@ export const BookingListQuery = z.object({
   to: clientInstant.optional().describe('Lessons starting before'),
   cursor: cursorQuery('uuid').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  attention: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((text) => (text === undefined ? undefined : text === 'true'))
+    .describe('Admins: only bookings that wait for a person (true) or none that do (false)'),
+  tutorId: uuid.optional().describe('Admins: one tutor’s bookings'),
+  studentId: uuid.optional().describe('Admins: one student’s bookings'),
 });
 
 export const BookingListSchema = z.object({ items: z.array(BookingSchema), nextCursor: z.string().nullable() }).meta({ id: 'BookingList' });
@@ -114,6 +150,11 @@ export const AdminCancelBody = z.strictObject({
   refundAmountMinor: z.number().int().min(0).optional().describe('Default: everything captured and not yet refunded'),
 });
 export const AdminRefundBody = z.strictObject({ amountMinor: z.number().int().positive(), reason: z.string().trim().min(1).max(500) });
+export const ResolveAttentionBody = z.strictObject({
+  action: z.enum(['retry', 'close']).describe('retry: run the failed step again (same idempotency key); close: it was settled outside'),
+  reason: z.string().trim().min(1).max(500),
+  itemId: z.string().min(1).max(200).optional().describe('Which item (see the booking state’s `attention`); the oldest by default'),
+});
 export const AdminResolveBody = z.strictObject({ decision: z.enum(['pay_tutor', 'refund_student']), reason: z.string().trim().min(1).max(500) });
 export const AuditLogQuery = z.object({ cursor: cursorQuery('bigint').optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const AuditLogSchema = z

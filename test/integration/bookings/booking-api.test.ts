@@ -141,16 +141,25 @@ describe('a requested booking', () => {
     expect(refunds[0]!.body).toMatchObject({ amount: '6000' });
   });
 
-  it('lets admins refund, never above what was captured, and records who did it', async () => {
+  it('lets admins refund once per Idempotency-Key, never above what was captured, and records who did it', async () => {
     const requested = await requestBooking(stack.api, alice, lesson(slotInDays(11)));
     const id = requested.body.bookingId as string;
     await call(stack.api, 'POST', `/api/bookings/${id}/accept`, tutor, {});
-    expect((await call(stack.api, 'POST', `/api/admin/bookings/${id}/refunds`, tutor, { amountMinor: 100, reason: 'x' })).status).toBe(403);
-    const tooMuch = await call(stack.api, 'POST', `/api/admin/bookings/${id}/refunds`, admin, { amountMinor: 6_001, reason: 'Goodwill' });
+    const key = (value: string) => ({ 'Idempotency-Key': value });
+    expect((await call(stack.api, 'POST', `/api/admin/bookings/${id}/refunds`, tutor, { amountMinor: 100, reason: 'x' }, key('tutor-try-1'))).status).toBe(403);
+    // The key is required: without it a double click could refund twice.
+    const keyless = await call(stack.api, 'POST', `/api/admin/bookings/${id}/refunds`, admin, { amountMinor: 100, reason: 'x' });
+    expect(keyless.status).toBe(400);
+    const tooMuch = await call(stack.api, 'POST', `/api/admin/bookings/${id}/refunds`, admin, { amountMinor: 6_001, reason: 'Goodwill' }, key('too-much-1'));
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.detail).toMatch(/At most 6000/);
-    const refunded = await call(stack.api, 'POST', `/api/admin/bookings/${id}/refunds`, admin, { amountMinor: 1_500, reason: 'Late start' });
+    const refunded = await call(stack.api, 'POST', `/api/admin/bookings/${id}/refunds`, admin, { amountMinor: 1_500, reason: 'Late start' }, key('late-start-1'));
     expect(refunded.body).toMatchObject({ refundedMinor: 1_500, paymentStatus: 'partially_refunded' });
+    // A double click: the same key is the same refund.
+    const again = await call(stack.api, 'POST', `/api/admin/bookings/${id}/refunds`, admin, { amountMinor: 1_500, reason: 'Late start' }, key('late-start-1'));
+    expect(again.status).toBe(200);
+    expect(again.body.refundedMinor).toBe(1_500);
+    expect(stack.stripe.requests({ method: 'POST', path: '/v1/refunds' }).filter((request) => request.idempotencyKey?.startsWith(id))).toHaveLength(1);
 
     const audit = await eventually(
       () => call(stack.api, 'GET', '/api/admin/audit-log', admin),
