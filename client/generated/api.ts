@@ -1467,6 +1467,16 @@ export interface components {
             expiresAt: string;
         };
         IntegrityReport: {
+            /** @description Workers polling the booking task queue (Temporal DescribeTaskQueue); not part of `status` */
+            bookingWorkers?: {
+                activityPollers: number;
+                /** @description Why polling could not be checked */
+                error?: string;
+                /** @description At least one worker polls the task queue for workflow and for activity tasks */
+                polling: boolean;
+                taskQueue: string;
+                workflowPollers: number;
+            };
             /** Format: date-time */
             checkedAt: string;
             dependencies: {
