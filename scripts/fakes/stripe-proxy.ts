@@ -35,6 +35,9 @@
  *   lets a hold lapse (the intent becomes canceled, cancellation_reason automatic);
  * - `authenticate(id, succeed)` / `POST /_fake/stripe/payment_intents/{id}/authenticate`
  *   `{"succeed": true}`: the cardholder finishes (or fails) 3-D Secure;
+ * - `dispute(id)` / `POST /_fake/stripe/payment_intents/{id}/dispute` `{"reason"?: "fraudulent"}`:
+ *   the cardholder disputes the captured charge (refunds refused from then on); answers the
+ *   dispute object for the charge.dispute.created event a test delivers;
  * - `forgetIdempotencyKeys()` / `POST /_fake/stripe/forget-idempotency-keys`: Stripe's ~24 hours
  *   passing. Objects stay.
  * The state lives in memory: it is gone when the proxy stops.
@@ -120,6 +123,8 @@ export interface StripeProxy {
   expireAuthorization(paymentIntentId: string): void;
   /** The cardholder finishes 3-D Secure (or fails it) on a requires_action PaymentIntent. */
   authenticate(paymentIntentId: string, succeed?: boolean): void;
+  /** The cardholder disputes the captured charge: refunds are refused from then on. Returns the dispute object. */
+  dispute(paymentIntentId: string, reason?: string): Record<string, unknown>;
   /** Stripe keeps idempotency keys for about 24 hours: this is the day passing. Objects stay. */
   forgetIdempotencyKeys(): void;
   close(): Promise<void>;
@@ -412,9 +417,14 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
         idempotency.forget();
         return sendJson(res, 200, { forgotten: true });
       }
-      if ((match = route.match(/^POST payment_intents\/([^/]+)\/(expire|authenticate)$/))) {
+      if ((match = route.match(/^POST payment_intents\/([^/]+)\/(expire|authenticate|dispute)$/))) {
         const [, id, action] = match as [string, string, string];
-        const result = action === 'expire' ? model.expireAuthorization(id) : model.authenticate(id, body.succeed !== false);
+        const result =
+          action === 'expire'
+            ? model.expireAuthorization(id)
+            : action === 'dispute'
+              ? model.dispute(id, typeof body.reason === 'string' ? body.reason : undefined)
+              : model.authenticate(id, body.succeed !== false);
         return sendJson(res, result.status, result.body);
       }
     } catch (error) {
@@ -473,6 +483,11 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     authenticate(paymentIntentId, succeed = true) {
       const result = model.authenticate(paymentIntentId, succeed);
       if (result.status !== 200) throw new Error(`cannot authenticate ${paymentIntentId}: ${JSON.stringify(result.body)}`);
+    },
+    dispute(paymentIntentId, reason) {
+      const result = model.dispute(paymentIntentId, reason);
+      if (result.status !== 200) throw new Error(`cannot dispute ${paymentIntentId}: ${JSON.stringify(result.body)}`);
+      return result.body as Record<string, unknown>;
     },
     forgetIdempotencyKeys() {
       idempotency.forget();

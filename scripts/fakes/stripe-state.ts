@@ -53,6 +53,8 @@ export interface FakePaymentIntent {
   /** The key the PaymentIntent was created with. */
   idempotencyKey: string | null;
   refunds: FakeRefund[];
+  /** The dispute (chargeback) opened on the charge, if any: refunds are refused from then on. */
+  disputeId: string | null;
 }
 
 export interface FakeReversal {
@@ -237,6 +239,35 @@ export class StripeModel {
   }
 
   /** The cardholder finishing (or failing) 3-D Secure in the browser, which no server call can do. */
+  /**
+   * The cardholder disputes the captured charge with their bank (docs.stripe.com/disputes): Stripe
+   * opens a dispute, and refuses refunds of the charge from then on. Answers the dispute object, for
+   * the charge.dispute.created event a test delivers.
+   */
+  dispute(id: string, reason = 'fraudulent'): Answer {
+    const record = this.intents.get(id);
+    if (!record) return invalidRequest(`No such payment_intent: '${id}'`, 'resource_missing', 'intent');
+    const { state } = record;
+    if (state.status !== 'succeeded' || !state.chargeId) {
+      return invalidRequest(`Only a captured charge can be disputed; ${id} is ${state.status}.`, 'payment_intent_unexpected_state');
+    }
+    if (state.disputeId) return invalidRequest(`The charge ${state.chargeId} is already disputed (${state.disputeId}).`, 'charge_disputed');
+    state.disputeId = newId('dp');
+    return ok({
+      id: state.disputeId,
+      object: 'dispute',
+      amount: state.amountReceived - state.amountRefunded,
+      currency: state.currency,
+      charge: state.chargeId,
+      payment_intent: state.id,
+      reason,
+      status: 'needs_response',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      metadata: {},
+    });
+  }
+
   authenticate(id: string, succeed: boolean): Answer {
     const record = this.intents.get(id);
     if (!record) return invalidRequest(`No such payment_intent: '${id}'`, 'resource_missing', 'intent');
@@ -335,6 +366,7 @@ export class StripeModel {
         metadata: stringMap(body.metadata),
         idempotencyKey: request.idempotencyKey,
         refunds: [],
+        disputeId: null,
       },
       base: fixture,
       clientSecret: `${id}_secret_${randomBytes(8).toString('hex')}`,
@@ -460,6 +492,7 @@ export class StripeModel {
     if (state.status !== 'succeeded') {
       return unexpectedState(record, `This PaymentIntent (${state.id}) does not have a successful charge to refund.`, 'payment_intent');
     }
+    if (state.disputeId) return invalidRequest(`Charge ${state.chargeId} has been charged back; cannot issue a refund.`, 'charge_disputed');
     const remaining = state.amountReceived - state.amountRefunded;
     if (remaining <= 0) return invalidRequest(`Charge ${state.chargeId} has already been refunded.`, 'charge_already_refunded');
     const amount = integer(body.amount) ?? remaining;

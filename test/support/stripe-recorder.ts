@@ -60,6 +60,8 @@ export interface StripeRecorder {
   expireAuthorization(paymentIntentId: string): void;
   /** The student finishes (or fails) 3-D Secure on a requires_action PaymentIntent. */
   authenticate(paymentIntentId: string, succeed?: boolean): void;
+  /** The student disputes the captured charge with their bank: refunds are refused from then on. Returns the dispute object. */
+  dispute(paymentIntentId: string, reason?: string): Record<string, unknown>;
   /** Stripe keeps idempotency keys for about 24 hours: this is the day passing. Objects stay. */
   forgetIdempotencyKeys(): void;
   close(): Promise<void>;
@@ -104,6 +106,7 @@ export async function startStripeRecorder(options: StripeRecorderOptions = {}): 
     reset: () => proxy.reset(),
     expireAuthorization: (id) => proxy.expireAuthorization(id),
     authenticate: (id, succeed) => proxy.authenticate(id, succeed),
+    dispute: (id, reason) => proxy.dispute(id, reason),
     forgetIdempotencyKeys: () => proxy.forgetIdempotencyKeys(),
     close: () => proxy.close(),
   };

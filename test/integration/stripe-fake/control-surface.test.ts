@@ -178,6 +178,14 @@ describe('PaymentIntent controls', () => {
     expect(await control('POST', `payment_intents/${intent.id}/authenticate`, { succeed: true })).toMatchObject({ status: 200, body: { status: 'requires_capture' } });
   });
 
+  it('opens a dispute on a captured charge, once', async () => {
+    const intent = await authorize(1000);
+    await stripe.paymentIntents.capture(intent.id, {}, { idempotencyKey: key('capture') });
+    const opened = await control('POST', `payment_intents/${intent.id}/dispute`, { reason: 'product_not_received' });
+    expect(opened).toMatchObject({ status: 200, body: { object: 'dispute', payment_intent: intent.id, reason: 'product_not_received', amount: 1000 } });
+    expect((await control('POST', `payment_intents/${intent.id}/dispute`)).status).toBe(400);
+  });
+
   it('forgets idempotency keys, as Stripe does after about a day', async () => {
     const idempotencyKey = key('customer');
     await stripe.customers.create({ email: 'a@example.test' }, { idempotencyKey });

@@ -90,6 +90,20 @@ describe('refunds', () => {
     expect(intentState(intent.id).refunds).toEqual([]);
   });
 
+  it('refuses any refund of a disputed charge with charge_disputed', async () => {
+    const intent = await captured(2000);
+    await stripe.refunds.create({ payment_intent: intent.id, amount: 300 }, { idempotencyKey: key('refund-goodwill') });
+    const dispute = recorder.dispute(intent.id);
+    expect(dispute).toMatchObject({ object: 'dispute', charge: intent.latest_charge, payment_intent: intent.id, amount: 1700, status: 'needs_response' });
+    const refused = await refusal(stripe.refunds.create({ payment_intent: intent.id, amount: 100 }, { idempotencyKey: key('refund-after-dispute') }));
+    expectRefusal(refused, { statusCode: 400, type: 'StripeInvalidRequestError', code: 'charge_disputed' });
+    expect(intentState(intent.id)).toMatchObject({ disputeId: dispute.id, amountRefunded: 300 });
+    // Only a captured charge can be disputed, once.
+    expect(() => recorder.dispute(intent.id)).toThrow(/already disputed/);
+    const held = await authorized();
+    expect(() => recorder.dispute(held.id)).toThrow(/captured/);
+  });
+
   it('lists the refunds made, newest first, with their metadata', async () => {
     const intent = await captured(1000);
     await stripe.refunds.create({ payment_intent: intent.id, amount: 100, metadata: { step: 'first' } }, { idempotencyKey: key('refund-1') });
