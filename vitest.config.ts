@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { unitProject } from './vitest.unit.config.js';
 
 /**
  * Three tiers (see README): unit tests beside their code; integration tests against the real test
  * stack (Postgres, Redis, MinIO, stripe-mock, Temporal); workflow tests on real Temporal servers.
- * The global setup starts the test stack on its own ports and stops what it started.
+ * The global setup starts the test stack on its own ports and stops what it started; the unit
+ * project does not extend this file, so it neither has nor needs it (vitest.unit.config.ts).
  */
 export default defineConfig({
   test: {
@@ -14,10 +16,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      {
-        extends: true,
-        test: { name: 'unit', include: ['{api,services,platform,realtime,workflows,activities,workers,db,domain,integrations}/**/*.test.ts'] },
-      },
+      unitProject,
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/stack/**/*.test.ts'] } },
       { extends: true, test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], testTimeout: 120_000 } },
     ],
