@@ -10,6 +10,7 @@ import { RealtimeProvider, useRealtime } from './realtime.js';
 import { Link, match, navigate, useLocation } from './router.js';
 import { homeOf, signOut, useSession, type Account } from './session.js';
 import { viewerZone } from './format.js';
+import { ErrorBoundary } from './error-boundary.js';
 import { Page } from './ui.js';
 
 type Role = Account['role'];
@@ -152,7 +153,9 @@ export function App() {
       </a>
       <Header />
       <main id="main">
-        <Routes />
+        <ErrorBoundary resetKey={location.pathname}>
+          <Routes />
+        </ErrorBoundary>
       </main>
       <footer className="site-footer">
         <p>Times are shown in your time zone, {viewerZone}, unless marked otherwise.</p>

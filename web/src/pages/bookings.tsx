@@ -137,12 +137,12 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
         <Page title={`Lesson on ${formatInstant(booking.sessionStart)}`}>
           <div className="card">
             <p>
-              Status: <StatusBadge status={state.data?.status ?? booking.status} /> {STATUS_LABELS[state.data?.status ?? booking.status]}
+              Status: <StatusBadge status={state.data?.status ?? booking.status} /> <strong data-testid="status">{STATUS_LABELS[state.data?.status ?? booking.status]}</strong>
             </p>
             <p>
               {formatInstant(booking.sessionStart)} – {formatInstant(booking.sessionEnd)}
               <br />
-              <span className="muted">Booked in the tutor’s zone {booking.timeZone}.</span>
+              <span className="muted">The booking’s own time zone: {booking.timeZone}.</span>
             </p>
             <p>
               Price {formatMoney(booking.priceMinor, booking.currency)} · charged {formatMoney(booking.capturedMinor, booking.currency)} · refunded{' '}

@@ -114,7 +114,10 @@ export function Conversation({ conversationId }: { conversationId: string }) {
   useEffect(() => {
     if (newestTheirs && !document.hidden) send({ type: 'message.read', conversationId, messageId: newestTheirs.id });
   }, [newestTheirs?.id, conversationId, send]);
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [messages?.length]);
+  useEffect(() => {
+    // Block body: newer browsers' scrollIntoView returns a promise, which an effect must not return.
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [messages?.length]);
 
   useRealtimeEvents((event, reconnected) => {
     if (event.type === 'ready') {

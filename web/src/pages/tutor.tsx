@@ -16,6 +16,9 @@ const TEST_CARDS = [
   { id: 'pm_card_chargeDeclined', label: 'Test card that is declined' },
 ];
 
+/** In development (and in builds for the fakes, VITE_STRIPE_TEST_CARDS=true) Stripe's test cards are offered too. */
+const SHOW_TEST_CARDS = import.meta.env.DEV || import.meta.env.VITE_STRIPE_TEST_CARDS === 'true';
+
 export function TutorPage({ tutorId }: { tutorId: string }) {
   const session = useSession();
   const [weekOffset, setWeekOffset] = useState(0);
@@ -161,7 +164,7 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
             Saved {method.brand} ending {method.last4} (expires {method.expMonth}/{method.expYear})
           </option>
         ))}
-        {import.meta.env.DEV || saved.length === 0
+        {SHOW_TEST_CARDS || saved.length === 0
           ? TEST_CARDS.filter((test) => !saved.some((method) => method.id === test.id)).map((test) => (
               <option key={test.id} value={test.id}>
                 {test.label}
@@ -176,7 +179,7 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
           Your bank asks you to confirm this payment (3-D Secure). The booking waits for the confirmation; <Link to={`/bookings/${result.bookingId}`}>follow it here</Link>.
         </Notice>
       ) : null}
-      <button type="submit" disabled={action.busy}>
+      <button type="submit" disabled={action.busy || cards.loading}>
         {action.busy ? 'Booking…' : `Request lesson for ${formatMoney(price, tutor.currency)}`}
       </button>
     </form>

@@ -1,0 +1,219 @@
+/**
+ * The product in a real browser (Debian's chromium through playwright-core) on the real stack:
+ * a student finds Lena and books; Lena, in a second browser context, sees the request arrive live
+ * and accepts; both chat (typing and read receipts visible); the student cancels and sees the
+ * refund; an admin refunds part of another booking. Every main page passes an axe scan with no
+ * serious or critical violation. On a failure every open page is saved to .data/e2e-screenshots/;
+ * E2E_DOC_SCREENSHOTS=1 also refreshes the README's screenshots in docs/screenshots/.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN, DEMO_STUDENT, DEMO_TUTORS } from '../../scripts/demo-data/demo-people.js';
+import { eventually } from '../support/booking-stack.js';
+import { readJson, type Json } from '../support/http.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { launchChromium, personContext, screenshotAll, seriousViolations, signIn } from './support/browser.js';
+import { startE2eStack, type E2eStack } from './support/e2e-stack.js';
+
+const LENA = DEMO_TUTORS.find((tutor) => tutor.email.startsWith('lena@'))!;
+const DOC_SCREENSHOTS = process.env.E2E_DOC_SCREENSHOTS === '1' ? path.join(REPO_ROOT, 'docs/screenshots') : undefined;
+const STUDENT_ZONE = 'America/New_York';
+
+let stack: E2eStack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let student: Page;
+let lena: Page;
+let bookingId: string;
+/** A second booking of the student's, accepted, that the admin refunds in part. */
+let secondId: string;
+
+async function docShot(page: Page, name: string): Promise<void> {
+  if (DOC_SCREENSHOTS) await page.screenshot({ path: path.join(DOC_SCREENSHOTS, `${name}.png`) });
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.getByText('Loading…').first().waitFor({ state: 'detached' }).catch(() => undefined);
+  expect(await seriousViolations(page), `axe on ${page.url()}`).toEqual([]);
+}
+
+/** REST as a demo person, for the set-up the browser journey does not cover. */
+async function as(email: string, password: string) {
+  const login = await readJson(await fetch(`${stack.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) }));
+  const token = login.tokens.accessToken as string;
+  return async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> => {
+    const response = await fetch(`${stack.baseUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: await readJson(response) };
+  };
+}
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
+}, 240_000);
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail') {
+    const files = await screenshotAll(contexts, context.task.name);
+    console.log(`screenshots of the failure: ${files.join(', ')}`);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('the web app in chromium', () => {
+  it('lets the student find Lena and book a lesson on their own clock', async () => {
+    const context = await personContext(browser, stack.baseUrl, STUDENT_ZONE);
+    contexts.push(context);
+    student = await context.newPage();
+    await student.goto('/signin');
+    await expectAccessible(student);
+    await docShot(student, 'sign-in');
+    await signIn(student, DEMO_STUDENT.email, DEMO_STUDENT.password);
+
+    await expect.poll(() => student.url()).toContain('/tutors');
+    await student.getByRole('button', { name: 'Search' }).click();
+    const lenaLink = student.getByRole('link', { name: LENA.displayName });
+    await lenaLink.waitFor();
+    await expectAccessible(student);
+    await docShot(student, 'tutor-search');
+
+    await lenaLink.click();
+    await student.getByRole('heading', { name: LENA.displayName, level: 1 }).waitFor();
+    await student.getByText(`Shown on your clock: ${STUDENT_ZONE}`).waitFor();
+    const slots = student.locator('button.slot');
+    await slots.first().waitFor();
+    await expectAccessible(student);
+    // The last slot of the week: the most notice, so the cancellation later refunds by the policy's top tier.
+    const slot = slots.last();
+    expect(await slot.getAttribute('aria-label')).toContain(`(${STUDENT_ZONE})`);
+    await slot.click();
+    // The demo student's saved test Visa (the demo seed attaches pm_card_visa), offered among Stripe's test cards.
+    await student.getByRole('button', { name: /Request lesson for/ }).and(student.locator(':enabled')).waitFor();
+    await student.getByLabel('Pay with').selectOption('pm_card_visa');
+    await docShot(student, 'tutor-page');
+    await student.getByRole('button', { name: /Request lesson for/ }).click();
+    await student.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
+    bookingId = student.url().split('/').at(-1)!;
+    await student.getByTestId('status').getByText('Requested', { exact: true }).waitFor({ timeout: 30_000 });
+    await expectAccessible(student);
+  });
+
+  it('shows Lena the request live in her own browser, and she accepts', async () => {
+    const context = await personContext(browser, stack.baseUrl, LENA.timeZone, { width: 390, height: 844 });
+    contexts.push(context);
+    lena = await context.newPage();
+    await signIn(lena, LENA.email, LENA.password);
+    await expect.poll(() => lena.url()).toContain('/lessons');
+    await lena.locator('.live-open').waitFor();
+    const request = lena.locator(`[data-booking-id="${bookingId}"]`);
+    await request.waitFor();
+
+    // A second request arrives while her page is open: it appears without a reload.
+    const asStudent = await as(DEMO_STUDENT.email, DEMO_STUDENT.password);
+    const lenaId = stack.seed.accounts.find((account) => account.email === LENA.email)!.userId;
+    const today = new Date().toISOString().slice(0, 10);
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const free = await asStudent('GET', `/api/tutors/${lenaId}/slots?from=${today}&to=${inAWeek}&timeZone=UTC`);
+    const first = free.body.slots[0];
+    const second = await asStudent('POST', '/api/bookings', { tutorId: lenaId, start: first.start, lengthMinutes: 30, paymentMethodId: 'pm_card_visa' }, { 'idempotency-key': randomUUID() });
+    expect(second.status).toBe(201);
+    await lena.locator(`[data-booking-id="${second.body.bookingId}"]`).waitFor({ timeout: 30_000 });
+    await expectAccessible(lena);
+    await docShot(lena, 'tutor-requests-phone');
+
+    await request.getByRole('button', { name: 'Accept' }).click();
+    await lena.locator(`[data-booking-id="${bookingId}"]`).getByText('scheduled').waitFor({ timeout: 30_000 });
+    await student.reload();
+    await student.getByTestId('status').getByText('Scheduled', { exact: true }).waitFor({ timeout: 30_000 });
+
+    // The other request is the one the admin refunds in part later: Lena accepts it too.
+    const asLena = await as(LENA.email, LENA.password);
+    expect((await asLena('POST', `/api/bookings/${second.body.bookingId}/accept`, {})).status).toBe(200);
+    secondId = second.body.bookingId;
+  });
+
+  it('lets both chat, with typing and read receipts', async () => {
+    await student.getByRole('link', { name: 'Message the tutor' }).click();
+    await student.waitForURL(/\/messages\/[0-9a-f-]{36}$/);
+    const conversationPath = new URL(student.url()).pathname;
+    await student.getByRole('heading', { name: `Chat with ${LENA.displayName}` }).waitFor();
+
+    await lena.goto(conversationPath);
+    await lena.getByRole('heading', { name: `Chat with ${DEMO_STUDENT.displayName}` }).waitFor();
+    await student.getByTestId('presence').getByText('online').waitFor();
+
+    await student.getByLabel('Message', { exact: true }).pressSequentially('Hello Lena, looking forward', { delay: 20 });
+    await lena.getByText(`${DEMO_STUDENT.displayName} is typing…`).waitFor();
+    await student.getByRole('button', { name: 'Send' }).click();
+    await lena.getByText('Hello Lena, looking forward').waitFor();
+    await student.getByTestId('read-receipt').waitFor();
+    await expectAccessible(student);
+    await docShot(student, 'chat');
+
+    await lena.getByLabel('Message', { exact: true }).fill('Hi Sam, see you then!');
+    await lena.getByRole('button', { name: 'Send' }).click();
+    await student.getByText('Hi Sam, see you then!').waitFor();
+    await lena.getByTestId('read-receipt').waitFor();
+    await expectAccessible(lena);
+  });
+
+  it('lets the student cancel and shows the refund', async () => {
+    await student.goto(`/bookings/${bookingId}`);
+    const preview = student.getByText(/Cancelling now refunds/);
+    await preview.waitFor();
+    const promised = /refunds (\S+)/.exec((await preview.textContent()) ?? '')![1]!;
+    await student.getByLabel('Reason for cancelling').fill('Something came up');
+    await student.getByRole('button', { name: 'Cancel booking' }).click();
+    await expect.poll(() => student.getByTestId('refund-result').textContent(), { timeout: 30_000 }).toBe(promised);
+    await student.getByTestId('status').getByText('Cancelled', { exact: true }).waitFor();
+    await expectAccessible(student);
+    await docShot(student, 'booking-cancelled');
+
+    await student.goto('/bookings');
+    await student.locator(`[data-booking-id="${bookingId}"]`).getByText(`refunded ${promised}`).waitFor();
+    await expectAccessible(student);
+  });
+
+  it('lets an admin refund part of another booking, with a reason', async () => {
+    const asAdmin = await as(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    await eventually(
+      () => asAdmin('GET', `/api/bookings/${secondId}`),
+      (response) => response.body.status === 'SCHEDULED' && response.body.capturedMinor > 0,
+    );
+    const context = await personContext(browser, stack.baseUrl, DEMO_ADMIN.timeZone);
+    contexts.push(context);
+    const admin = await context.newPage();
+    await signIn(admin, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    await admin.getByRole('heading', { name: 'Bookings', level: 1 }).waitFor();
+    await expectAccessible(admin);
+
+    await admin.goto(`/admin/bookings/${secondId}`);
+    await admin.getByRole('link', { name: new RegExp(`booking-${secondId} in the Temporal UI`) }).waitFor();
+    await expectAccessible(admin);
+    await admin.getByLabel('Amount (EUR)').fill('5');
+    await admin.getByLabel('Reason for the refund').fill('Audio problems for ten minutes');
+    await admin.getByRole('button', { name: 'Refund', exact: true }).click();
+    await admin.getByRole('status').filter({ hasText: /^Refunded €5\.00;/ }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => admin.getByTestId('admin-refunded').textContent(), { timeout: 30_000 }).toBe('€5.00');
+    await docShot(admin, 'admin-booking');
+
+    const stored = await asAdmin('GET', `/api/bookings/${secondId}`);
+    expect(stored.body.refundedMinor).toBe(500);
+    await admin.goto('/admin/audit-log');
+    await admin.getByRole('cell', { name: /refund/i }).first().waitFor();
+    await expectAccessible(admin);
+    await admin.goto('/admin/verification');
+    await admin.getByRole('heading', { name: 'Verification queue' }).waitFor();
+    await expectAccessible(admin);
+  });
+});

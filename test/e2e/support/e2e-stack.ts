@@ -1,0 +1,73 @@
+/**
+ * The whole product for browser tests: the booking stack (real API services, a real booking worker
+ * on the test Temporal server, Stripe behind the recording proxy, the local fakes), the demo data,
+ * and one HTTP server that serves the freshly built web app, the API and the WebSocket on one
+ * origin, as the API does in production.
+ */
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { build } from 'vite';
+import { buildApp } from '../../../api/app.js';
+import { createStripeClient } from '../../../integrations/stripe.js';
+import { attachRealtime } from '../../../server/attach-realtime.js';
+import { seedDemo, type DemoSeedResult } from '../../../scripts/demo-data/demo.js';
+import { LOOPBACK } from '../../../scripts/stack/profiles.js';
+import { freePort } from '../../../scripts/stack/util/free-port.js';
+import { startBookingStack, type BookingStack } from '../../support/booking-stack.js';
+import { REPO_ROOT } from '../../support/paths.js';
+
+export interface E2eStack {
+  /** The web app, the API and /ws, all on this origin. */
+  baseUrl: string;
+  booking: BookingStack;
+  seed: DemoSeedResult;
+  close(): Promise<void>;
+}
+
+/** Builds the web app into a folder of its own (a developer's web/dist is left alone). */
+async function buildWebApp(): Promise<string> {
+  const outDir = await mkdtemp(path.join(tmpdir(), 'tutorflow-web-'));
+  await build({
+    configFile: path.join(REPO_ROOT, 'web/vite.config.ts'),
+    build: { outDir, emptyOutDir: true, sourcemap: false },
+    // The stack's Stripe is the fake: offer Stripe's test cards, as `npm run dev` does.
+    define: { 'import.meta.env.VITE_STRIPE_TEST_CARDS': JSON.stringify('true') },
+    logLevel: 'warn',
+  });
+  return outDir;
+}
+
+export async function startE2eStack(): Promise<E2eStack> {
+  const port = await freePort();
+  const baseUrl = `http://${LOOPBACK}:${port}`;
+  const [webAssets, booking] = await Promise.all([
+    buildWebApp(),
+    // The page's origin is this server: the WebSocket upgrade checks it.
+    startBookingStack({ CORS_ORIGINS: baseUrl, PUBLIC_BASE_URL: baseUrl, FRONTEND_BASE_URL: baseUrl }),
+  ]);
+  const config = booking.api.config;
+  const logger = pino({ level: 'silent' });
+  const seed = await seedDemo({ config, db: booking.api.container.resources.db, stripe: createStripeClient(config.stripe), logger });
+  await booking.startWorker();
+
+  const server = http.createServer(buildApp({ ...booking.api.container.app, webAssets }).callback());
+  const realtime = await attachRealtime(server, booking.api.container, logger);
+  server.listen(port, LOOPBACK);
+  await once(server, 'listening');
+  return {
+    baseUrl,
+    booking,
+    seed,
+    async close() {
+      await realtime.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await booking.close();
+      await rm(webAssets, { recursive: true, force: true });
+    },
+  };
+}
