@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { UniqueViolationError } from 'objection';
-import type { Principal } from '../../domain/principal.js';
+import { requireAdmin, type Principal } from '../../domain/principal.js';
 import type { VerificationDocument, VerificationDocumentKind, VerificationDocumentStatus } from '../../db/models/verification-document.js';
 import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';
@@ -72,12 +72,12 @@ export class VerificationService {
   }
 
   async listForReview(principal: Principal, status: VerificationDocumentStatus | undefined, limit: number): Promise<AdminVerificationDocumentView[]> {
-    requireAdmin(principal);
+    requireAdmin(principal, 'Only admins review verification documents');
     return this.withTutorNames(await this.documents.listByStatus(status, limit));
   }
 
   async decide(principal: Principal, documentId: string, decision: Decision): Promise<AdminVerificationDocumentView> {
-    requireAdmin(principal);
+    requireAdmin(principal, 'Only admins review verification documents');
     const decided = await this.db.transaction(async (trx) => {
       const document = await this.documents.findByIdForUpdate(documentId, trx);
       if (!document) throw AppError.notFound('The verification document');
@@ -108,10 +108,6 @@ export class VerificationService {
     const names = new Map(users.map((user) => [user.id, user.displayName]));
     return documents.map((document) => ({ ...toView(document), tutorDisplayName: names.get(document.tutorId) ?? '' }));
   }
-}
-
-function requireAdmin(principal: Principal): void {
-  if (principal.role !== 'admin') throw AppError.forbidden('Only admins review verification documents');
 }
 
 function toView(document: VerificationDocument): VerificationDocumentView {
