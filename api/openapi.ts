@@ -58,7 +58,7 @@ function rewriteRefs(value: unknown): unknown {
 }
 
 /** Path and query parameters come from the members of an object schema. */
-function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header', components: Components): unknown[] {
+function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header' | 'cookie', components: Components): unknown[] {
   if (!schema) return [];
   const json = toSchema(schema, 'input', components);
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
@@ -106,6 +106,9 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: DocumentInfo): R
         ...(response.schema
           ? { content: contentOf(response.contentType, toSchema(response.schema, 'output', components)) }
           : {}),
+        ...(response.headers
+          ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
+          : {}),
       };
     }
     const errorStatuses = new Set([...COMMON_ERRORS, ...(route.errors ?? [])]);
@@ -123,6 +126,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: DocumentInfo): R
         ...parametersOf(route.params, 'path', components),
         ...parametersOf(route.query, 'query', components),
         ...parametersOf(route.headers, 'header', components),
+        ...parametersOf(route.cookies, 'cookie', components),
       ],
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input', components) } } } }

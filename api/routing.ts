@@ -21,6 +21,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Defaults to application/json; several when the body's type depends on what is asked for. */
   contentType?: string | string[];
+  /** Response headers worth documenting (e.g. Set-Cookie), name → what it carries. */
+  headers?: Record<string, string>;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -49,6 +51,8 @@ export interface RouteSpec<
   body?: B;
   /** Request headers the route reads (names in lower case), e.g. idempotency-key. */
   headers?: z.ZodObject;
+  /** Cookies the route reads (browsers); documented as cookie parameters, read by the handler itself. */
+  cookies?: z.ZodObject;
   /** Success responses by status; the standard problem responses are added to the document. */
   responses: Record<number, ResponseSpec>;
   /** Error statuses this route can answer beyond the ones every route can (400, 401, 429, 500). */

@@ -19,9 +19,11 @@ import {
   GoogleCallbackQuerySchema,
   GoogleSignedInSchema,
   GoogleStartQuerySchema,
+  GoogleSignInCookiesSchema,
   GoogleStartSchema,
   LoginBodySchema,
   RefreshBodySchema,
+  RefreshCookiesSchema,
   RegisterBodySchema,
   ResetPasswordBodySchema,
   SessionIdParamsSchema,
@@ -35,6 +37,8 @@ import {
 const TAGS = ['auth'];
 
 const transportOf = (headers: Record<string, string>): TokenTransport => (headers['refresh-token-transport'] === 'cookie' ? 'cookie' : 'body');
+
+const REFRESH_SET_COOKIE = 'tf_refresh=<refresh token>; Path=/api/auth/refresh; Max-Age=<until it expires>; HttpOnly; Secure; SameSite=Strict (cookie transport only)';
 
 const COOKIE_TRANSPORT =
   ' Browsers send `Refresh-Token-Transport: cookie` to get the refresh token as an HttpOnly; Secure; SameSite=Strict cookie (tf_refresh, Path=/api/auth/refresh) instead of in the JSON.';
@@ -56,7 +60,7 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       access: 'public',
       headers: TokenTransportHeadersSchema,
       body: RegisterBodySchema,
-      responses: { 201: { description: 'The account, signed in (Set-Cookie: tf_refresh with the cookie transport)', schema: SignedInSchema } },
+      responses: { 201: { description: 'The account, signed in', schema: SignedInSchema, headers: { 'Set-Cookie': REFRESH_SET_COOKIE } } },
       errors: [409],
       handler: async (ctx, { body, headers }) => {
         const { account, tokens } = await auth.accounts.register(body);
@@ -75,7 +79,7 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       access: 'public',
       headers: TokenTransportHeadersSchema,
       body: LoginBodySchema,
-      responses: { 200: { description: 'Signed in (Set-Cookie: tf_refresh with the cookie transport)', schema: SignedInSchema } },
+      responses: { 200: { description: 'Signed in', schema: SignedInSchema, headers: { 'Set-Cookie': REFRESH_SET_COOKIE } } },
       errors: [401],
       handler: async (ctx, { body, headers }) => {
         const { account, tokens } = await auth.accounts.login(body.email, body.password);
@@ -95,7 +99,10 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       tags: TAGS,
       access: 'public',
       body: RefreshBodySchema,
-      responses: { 200: { description: 'A new token pair (the refresh token in the body, or in Set-Cookie: tf_refresh)', schema: TokenPairSchema } },
+      cookies: RefreshCookiesSchema,
+      responses: {
+        200: { description: 'A new token pair (the refresh token in the body, or in the tf_refresh cookie)', schema: TokenPairSchema, headers: { 'Set-Cookie': REFRESH_SET_COOKIE } },
+      },
       errors: [401],
       handler: async (ctx, { body }) => {
         noStore(ctx);
@@ -119,7 +126,7 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
         'Its refresh token stops working at once, its access tokens on their next use, and its realtime connections close. The tf_refresh cookie, if any, is cleared.',
       tags: TAGS,
       access: 'user',
-      responses: { 204: { description: 'Signed out' } },
+      responses: { 204: { description: 'Signed out', headers: { 'Set-Cookie': 'tf_refresh=; Path=/api/auth/refresh; Max-Age=0 (clears it)' } } },
       handler: async (ctx) => {
         await auth.accounts.logout(ctx.state.principal!);
         clearRefreshCookie(ctx);
@@ -246,7 +253,14 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       tags: TAGS,
       access: 'public',
       query: GoogleStartQuerySchema,
-      responses: { 200: { description: 'Where to send the browser (Set-Cookie: tf_google_signin)', schema: GoogleStartSchema } },
+      cookies: GoogleSignInCookiesSchema,
+      responses: {
+        200: {
+          description: 'Where to send the browser',
+          schema: GoogleStartSchema,
+          headers: { 'Set-Cookie': 'tf_google_signin=<browser binding>; Path=/api/auth/google; Max-Age=<OAUTH_STATE_TTL>; HttpOnly; Secure; SameSite=Lax' },
+        },
+      },
       handler: async (ctx, { query }) => {
         noStore(ctx);
         const started = await auth.google.start(
@@ -269,7 +283,10 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       tags: TAGS,
       access: 'public',
       query: GoogleCallbackQuerySchema,
-      responses: { 200: { description: 'Signed in (clears tf_google_signin; Set-Cookie: tf_refresh with the cookie transport)', schema: GoogleSignedInSchema } },
+      cookies: GoogleSignInCookiesSchema,
+      responses: {
+        200: { description: 'Signed in', schema: GoogleSignedInSchema, headers: { 'Set-Cookie': `tf_google_signin cleared (Max-Age=0); with the cookie transport also ${REFRESH_SET_COOKIE}` } },
+      },
       errors: [401, 409, 422, 503],
       handler: async (ctx, { query }) => {
         const { outcome, account, tokens, tokenTransport } = await auth.google.finish(query, readCookie(ctx, GOOGLE_SIGN_IN_COOKIE));

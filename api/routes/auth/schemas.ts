@@ -49,6 +49,14 @@ export const TokenTransportHeadersSchema = z.object({
     ),
 });
 
+export const RefreshCookiesSchema = z.object({
+  tf_refresh: opaqueToken.optional().describe('The refresh token of a browser that signed in with the cookie transport; used when the body has none'),
+});
+
+export const GoogleSignInCookiesSchema = z.object({
+  tf_google_signin: z.string().max(200).optional().describe('Set by /api/auth/google/start in this browser; the callback refuses a state without it'),
+});
+
 export const ChangePasswordBodySchema = z.object({
   currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4),
   newPassword: newPassword,

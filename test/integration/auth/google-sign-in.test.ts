@@ -45,7 +45,7 @@ async function googleUser(identity: { email: string; email_verified?: boolean; n
  */
 async function consent(startQuery = ''): Promise<{ authorizationUrl: URL; callbackQuery: string; cookie: string }> {
   const started = await fetch(`${api.baseUrl}/api/auth/google/start${startQuery}`);
-  const start = { status: started.status, body: await started.json() };
+  const start = { status: started.status, body: (await started.json()) as Json };
   expect(start.status, JSON.stringify(start.body)).toBe(200);
   const cookie = started.headers.getSetCookie().find((line) => line.startsWith('tf_google_signin='))!.split(';')[0]!;
   const authorizationUrl = new URL(start.body.authorizationUrl);
