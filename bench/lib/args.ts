@@ -41,7 +41,7 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [${PARTS.join('|')} …] [options]
   no part named: all of them, in that order
   --bookings N         open bookings for the transition lag (default 1000; the target is at 5000)
-  --window S           seconds the deadlines are spread over (default 150)
+  --window S           seconds the deadlines are spread over (default 120)
   --concurrency a,b,c  creation: concurrent clients per level (default 1,5,10,20)
   --requests N         creation: requests per level and side (default 200)
   --racers N           creation: racers on one slot (default 20)
@@ -74,7 +74,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     strict: true,
     options: {
       bookings: { type: 'string', default: '1000' },
-      window: { type: 'string', default: '150' },
+      window: { type: 'string', default: '120' },
       concurrency: { type: 'string', default: '1,5,10,20' },
       requests: { type: 'string', default: '200' },
       racers: { type: 'string', default: '20' },

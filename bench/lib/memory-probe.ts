@@ -4,12 +4,13 @@
  * unref'd: it never keeps the process alive.
  */
 import { writeFileSync } from 'node:fs';
+import v8 from 'node:v8';
 
 const file = process.env.BENCH_MEMORY_FILE;
 if (file) {
   const write = () => {
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    writeFileSync(file, JSON.stringify({ at: Date.now(), rss, heapUsed, heapTotal, external }));
+    writeFileSync(file, JSON.stringify({ at: Date.now(), rss, heapUsed, heapTotal, external, heapLimit: v8.getHeapStatistics().heap_size_limit }));
   };
   write();
   setInterval(write, 1_000).unref();

@@ -37,6 +37,7 @@ export interface MemorySample {
   heapUsed: number;
   heapTotal: number;
   external: number;
+  heapLimit: number;
 }
 
 export interface Child {
@@ -82,9 +83,12 @@ export async function spawnEntry(name: string, entry: string, options: SpawnOpti
   });
   children.add(child);
   const waiters: { text: string; resolve(): void }[] = [];
+  // The first lines, so a wait that starts after its line was printed still sees it.
+  const early: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
       log.write(`${line}\n`);
+      if (early.length < 500) early.push(line);
       for (const waiter of waiters.filter((w) => line.includes(w.text))) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();
@@ -113,6 +117,7 @@ export async function spawnEntry(name: string, entry: string, options: SpawnOpti
     pid: child.pid!,
     waitForLine: (text, timeoutMs) =>
       new Promise<void>((resolve, reject) => {
+        if (early.some((line) => line.includes(text))) return resolve();
         const timer = setTimeout(() => reject(new Error(`${name}: no "${text}" within ${timeoutMs / 1000} s (log: ${logFile})`)), timeoutMs);
         const done = () => {
           clearTimeout(timer);

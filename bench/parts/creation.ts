@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../domain/config.js';
 import { bookingWorkflowId } from '../../workflows/booking/definitions.js';
 import { seedTutors } from '../search/seed.js';
-import { bearer, startApi } from '../lib/api.js';
+import { bearer, saveTestCards, startApi } from '../lib/api.js';
 import { benchStack } from '../lib/bench-stack.js';
 import { temporalClient } from '../lib/bookings.js';
 import { seconds, type PartContext } from '../lib/context.js';
@@ -22,7 +22,7 @@ import { startWorker } from '../lib/worker.js';
 
 const BARE_QUEUE = 'bare-bench';
 /** Each level stops at --requests or after this long, whichever comes first. */
-const LEVEL_MS = 40_000;
+const LEVEL_MS = 25_000;
 const TUTORS = 300;
 
 interface Level {
@@ -67,7 +67,8 @@ export async function runCreation(ctx: PartContext): Promise<void> {
   await stack.db.raw(`insert into availability_rules (tutor_id, weekday, start_minute, end_minute) select user_id, d, 0, 1440 from tutor_profiles cross join generate_series(0, 6) d`);
   await stack.db.raw(`insert into tutor_scheduling (tutor_id, buffer_minutes, minimum_notice_minutes, booking_horizon_days, slot_step_minutes) select user_id, 0, 0, 365, 30 from tutor_profiles`);
   const tutors = (await stack.db.raw(`select user_id from tutor_profiles order by user_id`)).rows.map((r: { user_id: string }) => r.user_id) as string[];
-  const studentIds = (await stack.db.raw(`select id from users where role = 'student' order by id`)).rows.map((r: { id: string }) => r.id) as string[];
+  const studentIds = (await stack.db.raw(`select id from users where role = 'student' order by id limit 100`)).rows.map((r: { id: string }) => r.id) as string[];
+  await saveTestCards(config, stack.db, studentIds);
   const students = await Promise.all(studentIds.map((id) => bearer(config, id, 'student')));
 
   const [worker, api, bare] = await Promise.all([

@@ -1,5 +1,113 @@
-import type { PartContext } from '../lib/context.js';
+/**
+ * 5. Worker memory and cache: the booking worker's RSS and V8 heap at rising numbers of open
+ * bookings, all waiting on their request-expiry timer (a day away), the sticky cache those use, and
+ * the time to rebuild after a restart: a fresh worker answering a query on every open booking,
+ * each of which replays that booking's history. Baseline: the same worker with no open booking.
+ */
+import path from 'node:path';
+import { loadConfig } from '../../domain/config.js';
+import { bookingWorkflowId, getBookingQuery } from '../../workflows/booking/definitions.js';
+import { seedTutors } from '../search/seed.js';
+import { benchStack } from '../lib/bench-stack.js';
+import { bookablePeople, pool, startBooking, temporalClient, workflowInput } from '../lib/bookings.js';
+import { seconds, type PartContext } from '../lib/context.js';
+import { sleep, type MemorySample } from '../lib/processes.js';
+import { startWorker } from '../lib/worker.js';
 
-export async function runWorker(_ctx: PartContext): Promise<void> {
-  throw new Error('not built yet');
+const MiB = 2 ** 20;
+const CREATE_CONCURRENCY = 20;
+/** Creating bookings is the slow half; all sizes together get at most this long. */
+const CREATION_BUDGET_MS = 8 * 60_000;
+
+/** The SDK's default sticky cache size for a heap limit (worker-options.js, reuseV8Context). */
+export const defaultMaxCachedWorkflows = (heapLimitBytes: number) => Math.max(Math.floor((Math.max(heapLimitBytes / MiB - 200, 0) * 600) / 1024), 10);
+
+async function settledMemory(read: () => Promise<MemorySample | undefined>): Promise<MemorySample> {
+  await sleep(8_000);
+  const samples: MemorySample[] = [];
+  for (let i = 0; i < 3; i++) {
+    const sample = await read();
+    if (sample) samples.push(sample);
+    await sleep(1_100);
+  }
+  if (samples.length === 0) throw new Error('the worker wrote no memory sample');
+  return samples.reduce((a, b) => (b.heapUsed < a.heapUsed ? b : a));
+}
+
+export async function runWorker(ctx: PartContext): Promise<void> {
+  const { say, options } = ctx;
+  const logDir = path.join(ctx.logDir, 'worker');
+  const largest = options.workerSizes.at(-1)!;
+  const stack = await benchStack('worker', { LOG_LEVEL: 'warn' });
+  const config = loadConfig(stack.env);
+  say(`[worker] seeding ${largest} tutors`);
+  await seedTutors(stack.db, largest);
+  const people = await bookablePeople(stack.db);
+  let worker = await startWorker(ctx.root, logDir, { ...stack.env, LOG_LEVEL: 'info' });
+  const client = await temporalClient(config);
+  const idle = await settledMemory(worker.child.memory);
+  const cacheMax = defaultMaxCachedWorkflows(idle.heapLimit);
+  say(`[worker] idle: RSS ${(idle.rss / MiB).toFixed(0)} MiB, heap ${(idle.heapUsed / MiB).toFixed(0)} MiB; sticky cache holds up to ${cacheMax} workflows (heap limit ${(idle.heapLimit / MiB).toFixed(0)} MiB)`);
+
+  const far = Date.now() + 86_400_000;
+  const ids: string[] = [];
+  const budgetEnds = Date.now() + CREATION_BUDGET_MS;
+  const points: { open: number; rssMiB: number; heapMiB: number; cacheUsed: number }[] = [];
+  for (const size of options.workerSizes) {
+    const plans = Array.from({ length: size - ids.length }, (_, k) => {
+      const i = ids.length + k;
+      return workflowInput(config, {
+        tutorId: people.tutors[i % people.tutors.length]!,
+        studentId: people.students[i % people.students.length]!,
+        sessionStart: new Date(far + 3_600_000 + Math.floor(i / people.tutors.length) * 3_600_000),
+        sessionEnd: new Date(far + 3_600_000 + Math.floor(i / people.tutors.length) * 3_600_000 + 1_800_000),
+        requestExpiresAt: new Date(far),
+        instant: false,
+      });
+    });
+    const began = Date.now();
+    const created = await pool(
+      plans,
+      CREATE_CONCURRENCY,
+      async (input) => {
+        await startBooking(client, config, input);
+        ids.push(input.bookingId);
+      },
+      { deadlineMs: budgetEnds, progress: (done) => say(`[worker]   open bookings ${ids.length}/${size} (${(done / ((Date.now() - began) / 1000)).toFixed(1)}/s)`) },
+    );
+    if (created.failed > 0) say(`[worker]   ${created.failed} failed: ${created.errors[0]}`);
+    const memory = await settledMemory(worker.child.memory);
+    const point = { open: ids.length, rssMiB: memory.rss / MiB, heapMiB: memory.heapUsed / MiB, cacheUsed: Math.min(ids.length, cacheMax) };
+    points.push(point);
+    say(`[worker] ${ids.length} open: RSS ${point.rssMiB.toFixed(0)} MiB, heap ${point.heapMiB.toFixed(0)} MiB, sticky cache ${point.cacheUsed}/${cacheMax}`);
+    ctx.rows.push(
+      {
+        part: 'worker',
+        measure: `${ids.length} open bookings: worker RSS${ids.length < size ? ` (wanted ${size}: creation budget spent)` : ''}`,
+        value: point.rssMiB,
+        unit: 'MiB',
+        baseline: { name: 'MiB with none open', value: idle.rss / MiB },
+        ...(size >= 10_000 ? { target: { text: '< 512 MB RSS at 10k', met: ids.length >= 10_000 && memory.rss < 512 * 1e6 } } : {}),
+      },
+      { part: 'worker', measure: `${ids.length} open bookings: V8 heap used (sticky cache ${point.cacheUsed}/${cacheMax})`, value: point.heapMiB, unit: 'MiB', baseline: { name: 'MiB with none open', value: idle.heapUsed / MiB } },
+    );
+    if (Date.now() >= budgetEnds) break;
+  }
+
+  // Restart: a new worker process, then one query per open booking (each replays its history).
+  await worker.child.stop();
+  worker = await startWorker(ctx.root, logDir, { ...stack.env, LOG_LEVEL: 'info' }, 'worker-restarted');
+  const began = Date.now();
+  const queried = await pool(ids, CREATE_CONCURRENCY, async (id) => void (await client.workflow.getHandle(bookingWorkflowId(id)).query(getBookingQuery)), {
+    deadlineMs: Date.now() + 300_000,
+    progress: (done) => say(`[worker]   rebuilt ${done}/${ids.length}`),
+  });
+  const rebuildS = (Date.now() - began) / 1000;
+  const after = await settledMemory(worker.child.memory);
+  say(`[worker] restart: polling after ${seconds(worker.startMs)}; ${queried.done}/${ids.length} bookings replayed in ${rebuildS.toFixed(1)} s (${(queried.done / rebuildS).toFixed(0)}/s); RSS then ${(after.rss / MiB).toFixed(0)} MiB`);
+  ctx.rows.push(
+    { part: 'worker', measure: `restart: worker start to polling (bundling included)`, value: worker.startMs / 1000, unit: 's' },
+    { part: 'worker', measure: `restart: replay of ${queried.done} open bookings (one query each)`, value: rebuildS, unit: 's', note: `${(queried.done / rebuildS).toFixed(0)}/s` },
+  );
+  ctx.details.worker = { idle, cacheMax, points, rebuild: { startS: worker.startMs / 1000, replayed: queried.done, seconds: rebuildS, rssMiB: after.rss / MiB } };
 }
