@@ -200,7 +200,6 @@ const schema = z
     BOOKING_REFUND_WINDOW: duration.prefault('30d'),
     // How long an API request waits for a booking's workflow to answer an action before 202/503.
     BOOKING_UPDATE_TIMEOUT: duration.prefault('10s'),
-    BOOKING_DEFAULT_MINIMUM_NOTICE: duration.prefault('2h'),
     PLATFORM_COMMISSION_BPS: z.coerce.number().int().min(0).max(10_000).default(1_500),
   })
   .superRefine((env, ctx) => {
@@ -317,7 +316,7 @@ export interface Config {
   shutdownGraceMs: number;
   observability: ObservabilityConfig;
   realtime: RealtimeConfig;
-  booking: BookingTimings & { commissionBps: number; defaultMinimumNoticeMs: number; updateTimeoutMs: number };
+  booking: BookingTimings & { commissionBps: number; updateTimeoutMs: number };
 }
 
 export interface ObservabilityConfig {
@@ -435,7 +434,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       refundWindowMs: e.BOOKING_REFUND_WINDOW,
       updateTimeoutMs: e.BOOKING_UPDATE_TIMEOUT,
       commissionBps: e.PLATFORM_COMMISSION_BPS,
-      defaultMinimumNoticeMs: e.BOOKING_DEFAULT_MINIMUM_NOTICE,
     },
   });
 }

@@ -214,5 +214,4 @@ export interface BookingActivities {
 export const FAILURE_TYPES = {
   cardDeclined: 'CardDeclined',
   invalidRequest: 'StripeInvalidRequest',
-  slotTaken: 'SlotTaken',
 } as const;

@@ -52,10 +52,6 @@ export function canonicalTimeZone(zone: string): string | undefined {
   }
 }
 
-export function isTimeZone(zone: string): boolean {
-  return canonicalTimeZone(zone) !== undefined;
-}
-
 /**
  * The wall clock at an instant, as a "wall epoch": the instant at which a UTC clock would show the
  * same date and time. Its difference from the instant is the zone's offset.

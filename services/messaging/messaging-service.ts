@@ -42,8 +42,6 @@ export interface SentMessage {
   recipientId: string;
 }
 
-export const MAX_PAGE_SIZE = 100;
-
 export class MessagingService {
   private readonly conversations: ConversationRepository;
   private readonly messages: MessageRepository;
