@@ -91,7 +91,8 @@ export class BookingState {
       ...(this.meeting ? { meetingJoinUrl: this.meeting.joinUrl } : {}),
       ...(this.pendingReschedule ? { pendingReschedule: this.pendingReschedule } : {}),
       noShowReports: [...this.noShowReports],
-      payoutFrozen: this.isPayoutFrozen(),
+      // Only a payout that is due can wait for an admin: a dispute on an uncaptured request freezes nothing.
+      payoutFrozen: this.isPayoutFrozen() && (this.status === 'ACTIVE' || this.status === 'ENDED') && this.refundable() > 0,
       ...(this.attention.length > 0 ? { attention: this.attention.map((item) => ({ ...item })) } : {}),
     };
   }
