@@ -14,7 +14,7 @@ import type { Config } from '../../domain/config.js';
 import type { CleanUpActivities } from '../../workflows/maintenance/definitions.js';
 
 export interface CleanUpDependencies {
-  config: Pick<Config, 'maintenance' | 'storage'>;
+  config: Pick<Config, 'maintenance' | 'storage' | 'files'>;
   db: Knex;
   storage: StorageClient;
 }
@@ -50,6 +50,20 @@ export function createCleanUpActivities({ config, db, storage }: CleanUpDependen
         if (stale.length > 0) await storage.removeObjects(config.storage.bucket, stale.map((file) => file.objectKey));
         return files.deletePending(stale.map((file) => file.id));
       }),
+    deleteUploadLeftovers: async () => {
+      // Files decided after the previous runs' windows began, whose upload URL has expired since.
+      const until = ago(config.files.uploadUrlTtlMs);
+      const since = new Date(until.getTime() - 2 * retention.intervalMs);
+      let removed = 0;
+      for (let after: string | undefined; ; ) {
+        const decided = await files.findDecidedBetween(since, until, BATCH, after);
+        if (decided.length > 0) await storage.removeObjects(config.storage.bucket, decided.map((file) => file.objectKey));
+        removed += decided.length;
+        if (decided.length < BATCH) return removed;
+        after = decided.at(-1)!.id;
+        heartbeat(removed);
+      }
+    },
     deleteOldStripeEvents: () => inBatches(() => retained.deleteStripeEventsBefore(ago(retention.stripeEventRetentionMs), BATCH)),
     deleteSentEmails: () => inBatches(() => retained.deleteSentEmailsBefore(ago(retention.sentEmailRetentionMs), BATCH)),
   };

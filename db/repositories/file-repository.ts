@@ -44,6 +44,17 @@ export class FileRepository {
     return StoredFile.query(trx ?? this.db).where({ status: 'pending' }).where('created_at', '<', before).orderBy('created_at').limit(limit);
   }
 
+  /** Files confirmed or rejected in [since, until), by id after `afterId` (keyset pages). */
+  async findDecidedBetween(since: Date, until: Date, limit: number, afterId?: string, trx?: Knex.Transaction): Promise<StoredFile[]> {
+    const query = StoredFile.query(trx ?? this.db)
+      .whereIn('status', ['ready', 'rejected'])
+      .where('confirmed_at', '>=', since)
+      .where('confirmed_at', '<', until)
+      .orderBy('id')
+      .limit(limit);
+    return afterId ? query.where('id', '>', afterId) : query;
+  }
+
   /** Deletes these files if they are still pending (a confirm that won a race keeps its row); answers how many. */
   async deletePending(ids: readonly string[], trx?: Knex.Transaction): Promise<number> {
     if (ids.length === 0) return 0;

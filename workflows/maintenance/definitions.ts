@@ -14,6 +14,8 @@ export interface CleanUpReport {
   sessions: number;
   oauthStates: number;
   unconfirmedUploads: number;
+  /** Objects PUT through an upload URL after its file was confirmed (or rejected), never served. */
+  uploadLeftovers: number;
   stripeEvents: number;
   sentEmails: number;
 }
@@ -26,6 +28,12 @@ export interface CleanUpActivities {
   deleteExpiredOAuthStates(): Promise<number>;
   /** Uploads never confirmed within PENDING_UPLOAD_RETENTION: the object in storage, then the row. */
   deleteUnconfirmedUploads(): Promise<number>;
+  /**
+   * Objects left at the upload key of files already decided: an upload URL stays valid for
+   * FILE_UPLOAD_URL_TTL, so a PUT after the confirm leaves an object nothing serves. Swept once the
+   * URL has expired (files decided in the two intervals before that).
+   */
+  deleteUploadLeftovers(): Promise<number>;
   /** Processed Stripe event ids older than STRIPE_EVENT_RETENTION (Stripe redelivers for 3 days). */
   deleteOldStripeEvents(): Promise<number>;
   /** Sent emails of the outbox older than SENT_EMAIL_RETENTION. */

@@ -15,6 +15,7 @@ export async function cleanUpWorkflow(): Promise<CleanUpReport> {
     sessions: await activities.deleteEndedSessions(),
     oauthStates: await activities.deleteExpiredOAuthStates(),
     unconfirmedUploads: await activities.deleteUnconfirmedUploads(),
+    uploadLeftovers: await activities.deleteUploadLeftovers(),
     stripeEvents: await activities.deleteOldStripeEvents(),
     sentEmails: await activities.deleteSentEmails(),
   };

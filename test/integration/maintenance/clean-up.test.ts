@@ -116,6 +116,11 @@ describe('the clean-up schedule', () => {
     const abandoned = await file('pending', ago(25 * HOUR));
     const inProgress = await file('pending', ago(HOUR));
     const oldReady = await file('ready', ago(90 * DAY));
+    // A file confirmed half an hour ago whose upload URL was written again after the confirm (now
+    // expired): that object goes, the file and its ready copy stay.
+    const rewritten = await file('ready', ago(HOUR));
+    await db('files').where({ id: rewritten.id }).update({ confirmed_at: ago(HOUR / 2), ready_key: `ready/${rewritten.objectKey}/copy` });
+    await storage.putObject(bucket, `ready/${rewritten.objectKey}/copy`, Buffer.from('bytes'));
 
     // Stripe event ids: older than 30 days go.
     const [oldEvent, newEvent] = [`evt_old_${randomUUID()}`, `evt_new_${randomUUID()}`];
@@ -157,6 +162,9 @@ describe('the clean-up schedule', () => {
     expect(await db('oauth_states').whereIn('state_hash', [expiredState.state_hash, liveState.state_hash]).pluck('state_hash')).toEqual([liveState.state_hash]);
 
     expect(await db('files').whereIn('id', [abandoned.id, inProgress.id, oldReady.id]).orderBy('created_at').pluck('id')).toEqual([oldReady.id, inProgress.id]);
+    expect(await db('files').where({ id: rewritten.id }).first()).toMatchObject({ status: 'ready' });
+    expect(await objectExists(rewritten.objectKey)).toBe(false);
+    expect(await objectExists(`ready/${rewritten.objectKey}/copy`)).toBe(true);
     expect(await objectExists(abandoned.objectKey)).toBe(false);
     expect(await objectExists(inProgress.objectKey)).toBe(true);
     expect(await objectExists(oldReady.objectKey)).toBe(true);
@@ -167,7 +175,7 @@ describe('the clean-up schedule', () => {
     expect(kept.sort()).toEqual([emails.newSent.id, emails.oldFailed.id, emails.oldPending.id].sort());
 
     // The run's own account of it (the test database is this file's alone).
-    expect(report).toEqual({ sessions: 2, oauthStates: 1, unconfirmedUploads: 1, stripeEvents: 1, sentEmails: 1 });
+    expect(report).toEqual({ sessions: 2, oauthStates: 1, unconfirmedUploads: 1, uploadLeftovers: 1, stripeEvents: 1, sentEmails: 1 });
   });
 });
 
