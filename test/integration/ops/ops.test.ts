@@ -203,13 +203,13 @@ describe('npm run ops', () => {
     const env = { ...process.env, ...stackEnv('test'), DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: ctx.taskQueue, TEMPORAL_UI_URL: UI_URL, LOG_LEVEL: 'silent' };
     const run = promisify(execFile);
     const listed = await until('the command to list the booking', async () => {
-      const { stdout } = await run(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['scripts/ops.ts', 'attention', '--json'], { cwd: REPO_ROOT, env });
+      const { stdout } = await run(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['scripts/ops/cli.ts', 'attention', '--json'], { cwd: REPO_ROOT, env });
       const items = JSON.parse(stdout) as { bookingId: string; reason: string; amount?: { priceMinor: number } }[];
       return items.some((item) => item.bookingId === booking.bookingId) ? items : undefined;
     });
     expect(listed.find((item) => item.bookingId === booking.bookingId)).toMatchObject({ reason: 'capture_refused', amount: { priceMinor: 2_500 } });
 
-    const usage = await run(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['scripts/ops.ts', 'reset'], { cwd: REPO_ROOT, env }).catch((error: { code: number; stderr: string }) => error);
+    const usage = await run(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['scripts/ops/cli.ts', 'reset'], { cwd: REPO_ROOT, env }).catch((error: { code: number; stderr: string }) => error);
     expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining('reset needs booking ids or --query') });
     await ctx.client.workflow.getHandle(booking.workflowId).terminate('test over');
   });

@@ -2,18 +2,18 @@
  * The local fakes as long-running servers for docker-compose's `dev` profile (and anyone who wants
  * them on another address than `npm run dev` uses):
  *
- *   tsx scripts/compose-fakes.ts fakes [--port 4510] [--host 127.0.0.1]
- *       Brevo, Zoom, Google and Google Calendar fakes (scripts/fakes/); GET /_fake/health
- *   tsx scripts/compose-fakes.ts stripe-proxy --upstream http://stripe-mock:12111 [--port 12112] [--host 127.0.0.1]
- *       the stateful Stripe proxy in front of stripe-mock (scripts/fakes/stripe-proxy.ts)
+ *   tsx scripts/fakes/serve.ts fakes [--port 4510] [--host 127.0.0.1]
+ *       Brevo, Zoom, Google and Google Calendar fakes (this folder); GET /_fake/health
+ *   tsx scripts/fakes/serve.ts stripe-proxy --upstream http://stripe-mock:12111 [--port 12112] [--host 127.0.0.1]
+ *       the stateful Stripe proxy in front of stripe-mock (stripe-proxy.ts)
  *
  * Loopback by default; a container passes --host 0.0.0.0 so other containers reach it.
  */
 import { parseArgs } from 'node:util';
-import { startFakes } from './fakes/index.js';
-import { startStripeProxy } from './fakes/stripe-proxy.js';
+import { startFakes } from './index.js';
+import { startStripeProxy } from './stripe-proxy.js';
 
-const USAGE = 'usage: tsx scripts/compose-fakes.ts fakes|stripe-proxy [--port N] [--host address] [--upstream url (stripe-proxy)]';
+const USAGE = 'usage: tsx scripts/fakes/serve.ts fakes|stripe-proxy [--port N] [--host address] [--upstream url (stripe-proxy)]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

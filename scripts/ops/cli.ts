@@ -12,12 +12,12 @@
  * Exit codes: 0 done, 1 some booking could not be repaired, 2 bad usage or configuration.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../domain/config.js';
-import { formatMoney } from '../domain/money.js';
-import { findAttention, type AttentionItem } from './ops/attention.js';
-import { openOpsContext } from './ops/context.js';
-import { PlanError } from './ops/execution.js';
-import { resetBookings, resolveTargets, retryBookings, type RepairOutcome } from './ops/repair.js';
+import { ConfigError, loadConfig } from '../../domain/config.js';
+import { formatMoney } from '../../domain/money.js';
+import { findAttention, type AttentionItem } from './attention.js';
+import { openOpsContext } from './context.js';
+import { PlanError } from './execution.js';
+import { resetBookings, resolveTargets, retryBookings, type RepairOutcome } from './repair.js';
 import { existsSync } from 'node:fs';
 
 const USAGE = `usage: npm run ops -- attention [--json] [--attempts N] [--limit N]
