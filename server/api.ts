@@ -11,7 +11,8 @@ import { createLogger } from '../platform/logger.js';
 import { answerParserErrors } from '../api/middleware/client-errors.js';
 import { attachRealtime } from './attach-realtime.js';
 import { exitAfterShutdownOnSignal } from '../platform/shutdown-signals.js';
-import { ApiMetrics, metricsRoute } from '../api/metrics.js';
+import { metricsRoute } from '../api/metrics.js';
+import { ApiMetrics } from '../services/observability/api-metrics.js';
 import { startMetricsServer } from '../integrations/telemetry/endpoint.js';
 import { startTracing } from '../integrations/telemetry/tracing.js';
 

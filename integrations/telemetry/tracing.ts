@@ -1,10 +1,15 @@
 /**
  * OpenTelemetry tracing, off unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT names a collector (or a
- * test hands in an exporter). One trace runs from the HTTP request (http + koa instrumentations)
- * through the Temporal client's update-with-start (its interceptor, integrations/temporal.ts), the
- * workflow and its activities (the worker's interceptors and the workflow span sink, see
- * workerTracing) to Stripe's HTTP calls (http), Zoom and Brevo (undici: fetch), Postgres (pg) and
- * Redis (ioredis).
+ * test hands in an exporter). One trace runs from the HTTP request (http instrumentation; the
+ * metrics middleware names the server span by its route template) through the Temporal client's
+ * update-with-start (its interceptor, integrations/temporal.ts), the workflow and its activities
+ * (the worker's interceptors and the workflow span sink, see workerTracing) to Stripe's HTTP calls
+ * (http), Zoom and Brevo (undici: fetch) and Postgres (pg).
+ *
+ * Why the OpenTelemetry 1.x line, and no koa/ioredis instrumentation: @temporalio/interceptors-
+ * opentelemetry 1.24 is built on sdk-trace-base 1.x, and the contrib instrumentations of that line
+ * support koa < 3 and ioredis < 6 only (this code base runs koa 3 and ioredis 6); their releases
+ * that do need the 2.x SDK and an ESM loader hook.
  *
  * Call startTracing first thing in a process, before the clients are created: the instrumentations
  * patch modules as they are loaded (CommonJS `require`, which is how knex loads pg) and the shared
@@ -14,8 +19,6 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { Resource } from '@opentelemetry/resources';
@@ -65,8 +68,6 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/metrics' }),
       new UndiciInstrumentation(),
       new PgInstrumentation(),
-      new IORedisInstrumentation(),
-      new KoaInstrumentation(),
     ],
   });
   // Node's built-in http is patched when it is required: do it now, and carry the patched
