@@ -18,6 +18,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/bookings/{id}/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settle what a booking waits for (admins): run the failed step again, or close it
+         * @description The failure policy: a money step Stripe refused for good (release, refund, reversal, payout, capture) or a read-model write Postgres refused leaves the booking waiting for an admin (`attention` in its state; `attention=true` in the admin list). `retry` runs the step again with the same Stripe idempotency key (422 when it is refused again); `close` records that it was settled outside, e.g. in Stripe’s dashboard.
+         */
+        post: operations["adminResolveAttention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/bookings/{id}/cancel": {
         parameters: {
             query?: never;
@@ -29,7 +49,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel any live booking (admins), with a reason
-         * @description Refunds everything captured unless `refundAmountMinor` says otherwise. Recorded in the audit log with the admin’s id.
+         * @description Refunds everything captured and not yet refunded unless `refundAmountMinor` says otherwise (never more than that). The Idempotency-Key is required: a repeated request is the same cancellation. Recorded in the audit log with the admin’s id.
          */
         post: operations["adminCancelBooking"];
         delete?: never;
@@ -66,7 +86,7 @@ export interface paths {
         put?: never;
         /**
          * Refund an amount of a booking (admins)
-         * @description Refused (422) above what was captured and not yet refunded. If the tutor was already paid, the transfer is reversed by the refunded amount. Recorded in the audit log.
+         * @description Refused (422) above what was captured and not yet refunded, and when Stripe refuses it. If the tutor was already paid, the transfer is reversed by the refunded amount. The Idempotency-Key is required: the same key refunds once (the same key with another amount is 422). Recorded in the audit log.
          */
         post: operations["adminRefundBooking"];
         delete?: never;
@@ -172,7 +192,7 @@ export interface paths {
         };
         /**
          * Where Google sends the browser back: signs in, creating or linking the account
-         * @description An existing account with the same email is linked only when Google says the address is verified; otherwise 409. New accounts take the role asked for at start (student by default).
+         * @description Needs the tf_google_signin cookie set by /start in this browser; without it (another browser, or expired) the state is spent and the answer is 400. An existing account with the same email is linked only when Google says the address is verified; otherwise 409. New accounts take the role asked for at start (student by default). With tokenTransport=cookie at start, the refresh token is set as the tf_refresh cookie instead of being in the JSON.
          */
         get: operations["finishGoogleSignIn"];
         put?: never;
@@ -192,7 +212,7 @@ export interface paths {
         };
         /**
          * Begin signing in with Google: returns Google's consent URL
-         * @description The URL carries a single-use state bound to a PKCE verifier; the sign-in must finish before expiresAt.
+         * @description The URL carries a single-use state bound to a PKCE verifier and to this browser: the answer sets the tf_google_signin cookie (HttpOnly; Secure; SameSite=Lax; Path=/api/auth/google; as long-lived as the state), which the callback requires, so a callback URL from someone else's sign-in does nothing in your browser. Call it from the browser that will follow the URL (same site as the API, with credentials). The sign-in must finish before expiresAt.
          */
         get: operations["startGoogleSignIn"];
         put?: never;
@@ -214,7 +234,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description A wrong password and an unknown email get the same 401. Limited per client by LOGIN_RATE_LIMIT.
+         * @description A wrong password and an unknown email get the same 401. Limited per client by LOGIN_RATE_LIMIT. Browsers send `Refresh-Token-Transport: cookie` to get the refresh token as an HttpOnly; Secure; SameSite=Strict cookie (tf_refresh, Path=/api/auth/refresh) instead of in the JSON.
          */
         post: operations["login"];
         delete?: never;
@@ -234,9 +254,29 @@ export interface paths {
         put?: never;
         /**
          * End this sign-in session
-         * @description Its refresh token stops working at once, its access tokens on their next use, and its realtime connections close.
+         * @description Its refresh token stops working at once, its access tokens on their next use, and its realtime connections close. The tf_refresh cookie, if any, is cleared.
          */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the password of the signed-in account
+         * @description Needs the current password. Ends every other session of the account (their refresh tokens stop at once, their access tokens on next use, their sockets close); this one stays signed in. Limited per client by LOGIN_RATE_LIMIT.
+         */
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -294,7 +334,7 @@ export interface paths {
         put?: never;
         /**
          * Trade a refresh token for a new access and refresh token
-         * @description Each refresh token works once. Presenting one that was already used ends its whole session (theft detection).
+         * @description Each refresh token works once. Presenting one that was already used ends its whole session (theft detection). Apps send it in the body and get the next one in the body. Browsers that signed in with the cookie transport send {} with the tf_refresh cookie (HttpOnly; Secure; SameSite=Strict; Path=/api/auth/refresh) and get the next one as that cookie (Set-Cookie), never in the JSON; a refused cookie is cleared.
          */
         post: operations["refreshTokens"];
         delete?: never;
@@ -314,10 +354,50 @@ export interface paths {
         put?: never;
         /**
          * Create a student or tutor account with a password, and sign in
-         * @description Sends a link to confirm the email address. Limited per client by REGISTRATION_RATE_LIMIT.
+         * @description Sends a link to confirm the email address. Limited per client by REGISTRATION_RATE_LIMIT. Browsers send `Refresh-Token-Transport: cookie` to get the refresh token as an HttpOnly; Secure; SameSite=Strict cookie (tf_refresh, Path=/api/auth/refresh) instead of in the JSON.
          */
         post: operations["register"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sign-in sessions of your account that can still be used
+         * @description Newest first; `current` marks the session of the access token that asked.
+         */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of your sessions (a lost phone, a shared computer)
+         * @description Its refresh token stops working at once, its access tokens on their next use, and its realtime connections close. A session of another account, an ended or unknown one answers 404.
+         */
+        delete: operations["revokeSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -330,7 +410,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your bookings, newest lesson first */
+        /**
+         * Your bookings, newest lesson first (admins: every booking, with filters)
+         * @description Students and tutors see their own bookings. Admins see every booking and may filter by `attention` (bookings that wait for a person), `tutorId` and `studentId`.
+         */
         get: operations["listBookings"];
         put?: never;
         /**
@@ -567,7 +650,7 @@ export interface paths {
         put?: never;
         /**
          * Check an uploaded file and make it ready
-         * @description The stored object must have the declared size and start with the bytes of its declared type (text must be UTF-8 without NUL). Otherwise the file is rejected, its object deleted, and the answer is 422.
+         * @description The stored object must have the declared size and be of its declared type: images must decode fully as that format (a PNG header followed by anything else is refused), a PDF must start as one, text must be UTF-8 without NUL. Otherwise the file is rejected, its object deleted, and the answer is 422. The checked bytes are copied to storage the upload URL cannot reach, so nothing PUT after the confirm is ever served; avatars are re-encoded (metadata stripped, at most 1024 px a side).
          */
         post: operations["confirmUpload"];
         delete?: never;
@@ -1211,6 +1294,9 @@ export interface components {
             tutorTimeZone: string;
         };
         Booking: {
+            /** @description Why the booking waits for an admin (failure policy); null when nothing does */
+            attentionReason: string | null;
+            attentionSince: string | null;
             capturedMinor: number;
             closeReason: string | null;
             /**
@@ -1254,12 +1340,34 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description The booking took the request but had not finished it within BOOKING_UPDATE_TIMEOUT */
+        BookingActionAccepted: {
+            /** Format: uuid */
+            bookingId: string;
+            detail: string;
+            /** @description Where the booking shows the effect once it is applied */
+            href: string;
+        };
         BookingList: {
             items: components["schemas"]["Booking"][];
             nextCursor: string | null;
         };
         /** @description The live state of a booking, as its workflow sees it */
         BookingState: {
+            /** @description What waits for an admin (the failure policy); absent when nothing does */
+            attention?: {
+                amountMinor?: number;
+                id: string;
+                message: string;
+                /** @enum {string} */
+                reason: "capture_failed" | "release_failed" | "refund_failed" | "reversal_failed" | "payout_failed" | "read_model_failed";
+                retryable: boolean;
+                /**
+                 * Format: date-time
+                 * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
+                 */
+                since: string;
+            }[];
             /** Format: uuid */
             bookingId: string;
             capturedMinor: number;
@@ -1302,6 +1410,8 @@ export interface components {
              * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
              */
             requestExpiresAt: string;
+            /** @description Taken back from the tutor after a refund that came after the payout */
+            reversedMinor?: number;
             /**
              * Format: date-time
              * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
@@ -1438,6 +1548,7 @@ export interface components {
             id: string;
             /** @enum {string} */
             purpose: "avatar" | "verification_document" | "message_attachment";
+            /** @description Bytes; a ready avatar is re-encoded, so its size is that of the stored image */
             size: number;
             /**
              * @description pending until confirmed; ready once its bytes were checked; rejected otherwise
@@ -1680,6 +1791,29 @@ export interface components {
              */
             slotStepMinutes: 5 | 10 | 15 | 20 | 30 | 60;
         };
+        Session: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The session of the access token that asked */
+            current: boolean;
+            /**
+             * Format: date-time
+             * @description When it ends unless refreshed again
+             */
+            expiresAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description When its refresh token was last used (null: never) */
+            lastRefreshedAt: string | null;
+            /**
+             * @description How this sign-in proved who you are
+             * @enum {string}
+             */
+            method: "password" | "google";
+        };
+        SessionList: {
+            items: components["schemas"]["Session"][];
+        };
         SignedIn: {
             account: components["schemas"]["Account"];
             tokens: components["schemas"]["TokenPair"];
@@ -1710,8 +1844,8 @@ export interface components {
             accessToken: string;
             /** Format: date-time */
             accessTokenExpiresAt: string;
-            /** @description Single use: POST it to /api/auth/refresh for a new pair. Using one twice ends the session. */
-            refreshToken: string;
+            /** @description Single use: POST it to /api/auth/refresh for a new pair. Using one twice ends the session. Absent when it was delivered in the tf_refresh cookie instead. */
+            refreshToken?: string;
             /** Format: date-time */
             refreshTokenExpiresAt: string;
             /**
@@ -1882,6 +2016,7 @@ export interface operations {
     getAdminAuditLog: {
         parameters: {
             query?: {
+                /** @description nextCursor of the previous page, as given */
                 cursor?: string;
                 limit?: number;
             };
@@ -1947,7 +2082,7 @@ export interface operations {
             };
         };
     };
-    adminCancelBooking: {
+    adminResolveAttention: {
         parameters: {
             query?: never;
             header?: never;
@@ -1960,9 +2095,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description retry: run the failed step again (same idempotency key); close: it was settled outside
+                     * @enum {string}
+                     */
+                    action: "retry" | "close";
+                    /** @description Which item (see the booking state’s `attention`); the oldest by default */
+                    itemId?: string;
                     reason: string;
-                    /** @description Default: everything captured and not yet refunded */
-                    refundAmountMinor?: number;
                 };
             };
         };
@@ -1974,6 +2114,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BookingState"];
+                };
+            };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
                 };
             };
             /** @description Bad Request */
@@ -2041,6 +2190,139 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminCancelBooking: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required: the same key (per admin) is the same action, applied once */
+                "idempotency-key": string;
+            };
+            path: {
+                /** @description The booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /** @description Default: everything captured and not yet refunded */
+                    refundAmountMinor?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The booking’s state after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingState"];
+                };
+            };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2079,6 +2361,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingState"];
                 };
             };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -2142,12 +2433,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     adminRefundBooking: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: the same key (per admin) is the same action, applied once */
+                "idempotency-key": string;
+            };
             path: {
                 /** @description The booking id */
                 id: string;
@@ -2170,6 +2473,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BookingState"];
+                };
+            };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
                 };
             };
             /** @description Bad Request */
@@ -2237,6 +2549,15 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2528,6 +2849,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -2619,13 +2949,18 @@ export interface operations {
             };
             header?: never;
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description Set by /api/auth/google/start in this browser; the callback refuses a state without it */
+                tf_google_signin?: string;
+            };
         };
         requestBody?: never;
         responses: {
             /** @description Signed in */
             200: {
                 headers: {
+                    /** @description tf_google_signin cleared (Max-Age=0); with the cookie transport also tf_refresh=<refresh token>; Path=/api/auth/refresh; Max-Age=<until it expires>; HttpOnly; Secure; SameSite=Strict (cookie transport only) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2704,16 +3039,23 @@ export interface operations {
                 role?: "student" | "tutor";
                 /** @description The time zone of the account if this sign-in creates one (default UTC) */
                 timeZone?: string;
+                /** @description Where the callback puts the refresh token: the JSON answer, or the tf_refresh cookie (browsers; see Refresh-Token-Transport on login) */
+                tokenTransport?: "body" | "cookie";
             };
             header?: never;
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description Set by /api/auth/google/start in this browser; the callback refuses a state without it */
+                tf_google_signin?: string;
+            };
         };
         requestBody?: never;
         responses: {
             /** @description Where to send the browser */
             200: {
                 headers: {
+                    /** @description tf_google_signin=<browser binding>; Path=/api/auth/google; Max-Age=<OAUTH_STATE_TTL>; HttpOnly; Secure; SameSite=Lax */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2752,7 +3094,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description body (default, for apps): the refresh token is in the JSON answer. cookie (for browsers): it is set as the tf_refresh cookie (HttpOnly; Secure; SameSite=Strict; Path=/api/auth/refresh) and left out of the JSON, so no script can read it. */
+                "refresh-token-transport"?: "body" | "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -2768,6 +3113,8 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
+                    /** @description tf_refresh=<refresh token>; Path=/api/auth/refresh; Max-Age=<until it expires>; HttpOnly; Secure; SameSite=Strict (cookie transport only) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2824,6 +3171,8 @@ export interface operations {
             /** @description Signed out */
             204: {
                 headers: {
+                    /** @description tf_refresh=; Path=/api/auth/refresh; Max-Age=0 (clears it) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2839,6 +3188,95 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    /** @description At least 10 characters, and not your email address */
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The password is changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2979,19 +3417,25 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token of a browser that signed in with the cookie transport; used when the body has none */
+                tf_refresh?: string;
+            };
         };
         requestBody: {
             content: {
                 "application/json": {
-                    refreshToken: string;
+                    /** @description Apps: the refresh token. Browsers that chose the cookie send {} instead: the tf_refresh cookie carries it. */
+                    refreshToken?: string;
                 };
             };
         };
         responses: {
-            /** @description A new token pair */
+            /** @description A new token pair (the refresh token in the body, or in the tf_refresh cookie) */
             200: {
                 headers: {
+                    /** @description tf_refresh=<refresh token>; Path=/api/auth/refresh; Max-Age=<until it expires>; HttpOnly; Secure; SameSite=Strict (cookie transport only) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3039,7 +3483,10 @@ export interface operations {
     register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description body (default, for apps): the refresh token is in the JSON answer. cookie (for browsers): it is set as the tf_refresh cookie (HttpOnly; Secure; SameSite=Strict; Path=/api/auth/refresh) and left out of the JSON, so no script can read it. */
+                "refresh-token-transport"?: "body" | "cookie";
+            };
             path?: never;
             cookie?: never;
         };
@@ -3066,6 +3513,8 @@ export interface operations {
             /** @description The account, signed in */
             201: {
                 headers: {
+                    /** @description tf_refresh=<refresh token>; Path=/api/auth/refresh; Max-Age=<until it expires>; HttpOnly; Secure; SameSite=Strict (cookie transport only) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3110,17 +3559,163 @@ export interface operations {
             };
         };
     };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your live sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listBookings: {
         parameters: {
             query?: {
+                /** @description Admins: only bookings that wait for a person (true) or none that do (false) */
+                attention?: "true" | "false";
+                /** @description nextCursor of the previous page, as given */
                 cursor?: string;
                 /** @description Lessons starting at or after */
                 from?: string;
                 limit?: number;
                 /** @description Comma-separated statuses */
                 status?: string;
+                /** @description Admins: one student’s bookings */
+                studentId?: string;
                 /** @description Lessons starting before */
                 to?: string;
+                /** @description Admins: one tutor’s bookings */
+                tutorId?: string;
             };
             header?: never;
             path?: never;
@@ -3218,6 +3813,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingState"];
                 };
             };
+            /** @description Taken, not answered within BOOKING_UPDATE_TIMEOUT: retry with the same Idempotency-Key, or read the booking (Location) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -3299,6 +3903,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getBooking: {
@@ -3333,6 +3946,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3396,6 +4018,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingState"];
                 };
             };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -3407,6 +4038,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3452,6 +4092,15 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3488,6 +4137,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingState"];
                 };
             };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -3499,6 +4157,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3544,6 +4211,15 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3580,6 +4256,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingState"];
                 };
             };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -3591,6 +4276,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3636,6 +4330,15 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3672,6 +4375,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingState"];
                 };
             };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -3683,6 +4395,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3728,6 +4449,15 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3769,6 +4499,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingState"];
                 };
             };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -3780,6 +4519,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3825,6 +4573,15 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3861,6 +4618,15 @@ export interface operations {
                     "application/json": components["schemas"]["BookingState"];
                 };
             };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -3872,6 +4638,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3917,6 +4692,15 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3958,6 +4742,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4028,6 +4821,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4191,6 +4993,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -4336,6 +5147,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -4423,6 +5243,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4562,6 +5391,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5236,6 +6074,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -5283,6 +6130,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5418,6 +6274,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6679,7 +7544,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "image/png": string;
+                    "text/css": string;
+                    "text/javascript": string;
                 };
             };
             /** @description Bad Request */

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { unwrap, type Schemas } from '../../../client/index.js';
 import { formatInstant, formatMoney, toMinor } from '../format.js';
 import { Link, navigate } from '../router.js';
@@ -12,8 +12,15 @@ export function workflowLink(bookingId: string): string {
   return `${TEMPORAL_UI}/namespaces/${encodeURIComponent(TEMPORAL_NAMESPACE)}/workflows/booking-${bookingId}`;
 }
 
-/** Every admin action is retried safely: a fresh key per action, kept across retries of that action. */
-const idempotency = () => ({ 'Idempotency-Key': crypto.randomUUID() });
+/**
+ * Admin actions carry an Idempotency-Key: one per intended action, so submitting the same form
+ * again after a network failure cannot refund twice; a changed form or a done action gets a new one.
+ */
+function useActionKey(...inputs: unknown[]): { key: string; spent: () => void } {
+  const [round, setRound] = useState(0);
+  const key = useMemo(() => crypto.randomUUID(), [round, ...inputs]);
+  return { key, spent: () => setRound((value) => value + 1) };
+}
 
 export function AdminBookings() {
   const [attention, setAttention] = useState(true);
@@ -119,22 +126,30 @@ function AdminActions({ booking, onChanged }: { booking: Schemas['Booking']; onC
   const [done, setDone] = useState<string | undefined>();
   const action = useAction();
   const remaining = booking.capturedMinor - booking.refundedMinor;
+  const refundKey = useActionKey(refund.amount, refund.reason);
+  const cancelKey = useActionKey(cancel.reason);
+  const resolveKey = useActionKey(resolve.decision, resolve.reason);
 
   const submitRefund = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
       const amountMinor = toMinor(refund.amount, booking.currency);
       const result = unwrap(
-        await api.POST('/api/admin/bookings/{id}/refunds', { params: { path: { id: booking.id } }, body: { amountMinor, reason: refund.reason }, headers: idempotency() }),
+        await api.POST('/api/admin/bookings/{id}/refunds', {
+          params: { path: { id: booking.id }, header: { 'idempotency-key': refundKey.key } },
+          body: { amountMinor, reason: refund.reason },
+        }),
       );
-      setDone(`Refunded ${formatMoney(amountMinor, booking.currency)}; ${formatMoney((result as { refundedMinor: number }).refundedMinor, booking.currency)} refunded in all.`);
+      refundKey.spent();
+      setDone(`Refunded ${formatMoney(amountMinor, booking.currency)}${'refundedMinor' in result ? `; ${formatMoney(result.refundedMinor, booking.currency)} refunded in all.` : '; it is being carried out.'}`);
       onChanged();
     });
   };
   const submitCancel = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      unwrap(await api.POST('/api/admin/bookings/{id}/cancel', { params: { path: { id: booking.id } }, body: { reason: cancel.reason }, headers: idempotency() }));
+      unwrap(await api.POST('/api/admin/bookings/{id}/cancel', { params: { path: { id: booking.id }, header: { 'idempotency-key': cancelKey.key } }, body: { reason: cancel.reason } }));
+      cancelKey.spent();
       setDone('Cancelled.');
       onChanged();
     });
@@ -142,7 +157,8 @@ function AdminActions({ booking, onChanged }: { booking: Schemas['Booking']; onC
   const submitResolve = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      unwrap(await api.POST('/api/admin/bookings/{id}/payout-resolution', { params: { path: { id: booking.id } }, body: resolve, headers: idempotency() }));
+      unwrap(await api.POST('/api/admin/bookings/{id}/payout-resolution', { params: { path: { id: booking.id } }, body: resolve, headers: { 'Idempotency-Key': resolveKey.key } }));
+      resolveKey.spent();
       setDone('Payout decided.');
       onChanged();
     });

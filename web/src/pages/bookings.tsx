@@ -10,6 +10,11 @@ import { ErrorMessage, Field, Notice, Page, Show, StatusBadge, useAction, useLoa
 type Booking = Schemas['Booking'];
 type BookingState = Schemas['BookingState'];
 
+/** An action answers the booking's new state, or 202 when the workflow has not answered yet. */
+function stateOf(answer: BookingState | { bookingId: string; detail: string }): BookingState | undefined {
+  return 'status' in answer ? answer : undefined;
+}
+
 const LIVE = ['PENDING_PAYMENT', 'REQUESTED', 'SCHEDULED', 'ACTIVE'];
 /** A new request first holds the time, then authorizes the card: look again shortly after the broadcast. */
 const FOLLOW_UP_MS = [1_000, 3_000, 8_000];
@@ -180,7 +185,7 @@ function BookingActions({ booking, state, role, onChanged }: { booking: Booking;
   const tutorProfile = useLoad(async () => unwrap(await api.GET('/api/tutors/{id}', { params: { path: { id: booking.tutorId } } })), [booking.tutorId]);
   const [reason, setReason] = useState('');
   const [newStart, setNewStart] = useState('');
-  const [cancelled, setCancelled] = useState<BookingState | undefined>();
+  const [cancelled, setCancelled] = useState<BookingState | 'accepted' | undefined>();
   const action = useAction();
   const status = state.status;
   const cancellable = status === 'REQUESTED' || status === 'SCHEDULED' || status === 'PENDING_PAYMENT';
@@ -203,14 +208,14 @@ function BookingActions({ booking, state, role, onChanged }: { booking: Booking;
   const cancel = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      setCancelled(unwrap(await api.POST('/api/bookings/{id}/cancel', { params: { path: { id: booking.id } }, body: { reason } })));
+      setCancelled(stateOf(unwrap(await api.POST('/api/bookings/{id}/cancel', { params: { path: { id: booking.id } }, body: { reason } }))) ?? 'accepted');
       onChanged();
     });
   };
   const reschedule = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      setLastState(unwrap(await api.POST('/api/bookings/{id}/reschedule', { params: { path: { id: booking.id } }, body: { start: new Date(newStart).toISOString(), lengthMinutes } })));
+      setLastState(stateOf(unwrap(await api.POST('/api/bookings/{id}/reschedule', { params: { path: { id: booking.id } }, body: { start: new Date(newStart).toISOString(), lengthMinutes } }))));
       onChanged();
     });
   };
@@ -229,7 +234,8 @@ function BookingActions({ booking, state, role, onChanged }: { booking: Booking;
     <section className="card" aria-labelledby="actions-title">
       <h2 id="actions-title">What you can do</h2>
       <ErrorMessage message={action.error} />
-      {cancelled ? (
+      {cancelled === 'accepted' ? <Notice>Your cancellation is being carried out; the refund shows above in a moment.</Notice> : null}
+      {cancelled && cancelled !== 'accepted' ? (
         <Notice>
           Cancelled. Refund: <strong data-testid="refund-result">{formatMoney(cancelled.refundedMinor, booking.currency)}</strong>
           {cancelled.capturedMinor === 0 ? ' — nothing was charged; the hold on the card is released.' : ' back to the card.'}

@@ -146,6 +146,8 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
           body: { tutorId: tutor.userId, start: slot.start, lengthMinutes, paymentMethodId },
         }),
       );
+      // 202: the workflow has not answered in time; the booking page follows it.
+      if (!('status' in booking)) return navigate(`/bookings/${booking.bookingId}`);
       setResult(booking);
       if (!booking.paymentClientSecret) navigate(`/bookings/${booking.bookingId}`);
     });
