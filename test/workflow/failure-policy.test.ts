@@ -147,6 +147,21 @@ describe('money refused for good', () => {
     expect(activities.callsOf('payoutTutor')).toHaveLength(2);
   });
 
+  it('owes the reversal when Stripe refuses to take a refund back from the paid tutor, until an admin retries', async () => {
+    const activities = await withBooking({ refuse: { reverseTransfer: 1 } }, async (handle, input) => {
+      await accepted(handle, input);
+      await until(handle, (state) => state.paymentStatus === 'paid_out');
+      const refunded = await handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: 'admin-1', amountMinor: 1_000, reason: 'late', requestId: 'after-payout' }] });
+      expect(refunded).toMatchObject({ refundedMinor: 1_000, paidOutMinor: 4_250 });
+      expect(refunded.reversedMinor).toBeUndefined();
+      expect(refunded.attention).toEqual([expect.objectContaining({ id: 'reverse-refund-admin-after-payout', reason: 'reversal_failed', amountMinor: 1_000 })]);
+      const retried = await handle.executeUpdate(resolveAttentionUpdate, { args: [{ adminId: 'admin-1', action: 'retry', reason: 'tutor balance topped up' }] });
+      expect(retried).toMatchObject({ reversedMinor: 1_000 });
+      expect(retried.attention).toBeUndefined();
+    });
+    expect(activities.callsOf('reverseTransfer')).toHaveLength(2);
+  });
+
   it('answers an admin whose own refund Stripe refuses, and owes nothing', async () => {
     await withBooking({ refuse: { refundPayment: 'always' } }, async (handle, input) => {
       await accepted(handle, input);
