@@ -78,6 +78,21 @@ describe('side effects are best effort', () => {
     expect(activities.names()).toContain('syncCalendars');
   });
 
+  it('cancels and refunds when Google Calendar, the meeting’s deletion and the availability broadcast are all refused', async () => {
+    const activities = await withBooking(
+      { refuse: { syncCalendars: 'always', removeCalendarEvents: 'always', deleteMeeting: 'always', publishAvailabilityChanged: 'always' } },
+      async (handle, input) => {
+        expect(await accepted(handle, input)).toMatchObject({ status: 'SCHEDULED', meetingJoinUrl: 'https://zoom.example/j/1' });
+        const cancelled = await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'tutor', actorId: input.tutorId, reason: 'ill' }] });
+        expect(cancelled).toMatchObject({ status: 'CANCELLED', refundedMinor: 5_000, paymentStatus: 'refunded' });
+        expect(cancelled.attention).toBeUndefined();
+        expect(await handle.result()).toMatchObject({ status: 'CANCELLED' });
+      },
+    );
+    expect(eventTypes(activities)).toContain('meeting.delete_failed');
+    expect(activities.callsOf('removeCalendarEvents')).toHaveLength(1);
+  });
+
   it('lives a whole lesson when every email is refused (an unknown template), with each failure on the timeline', async () => {
     const activities = await withBooking({ refuse: { notify: 'always' } }, async (handle, input) => {
       await accepted(handle, input);
