@@ -20,5 +20,8 @@ export function stackEnv(profile: ProfileName | StackProfile): Record<string, st
     STRIPE_API_BASE: `http://${LOOPBACK}:${p.stripeMock.httpPort}`,
   };
   if (p.temporal.uiPort !== null) env.TEMPORAL_UI_URL = `http://${LOOPBACK}:${p.temporal.uiPort}`;
+  // The private metrics and health listeners have fixed default ports (9464-9466): processes that
+  // tests and benchmarks start must not collide with a dev stack or with each other.
+  if (p.name !== 'dev') Object.assign(env, { METRICS_PORT: '0', WORKER_HEALTH_PORT: '0', WORKER_SDK_METRICS_PORT: '0' });
   return env;
 }
