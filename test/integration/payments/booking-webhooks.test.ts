@@ -5,13 +5,11 @@
  * payment_intent.succeeded, a payment_failed after the capture) and none of it moves money twice
  * or moves the booking where it should not go.
  */
-import { randomUUID } from 'node:crypto';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeClient } from '../../../integrations/stripe.js';
 import type { TestUser } from '../../support/fixtures.js';
 import { bookableTutor, type BookingStack, call, eventually, requestBooking, slotInDays, startBookingStack, student } from '../../support/booking-stack.js';
-import { readJson, type Json } from '../../support/http.js';
+import { deliverStripeEvent, stripeEvent, type StripeTestEvent } from '../../support/stripe-events.js';
 
 const THREE_D_SECURE_CARD = 'pm_card_threeDSecure2Required';
 
@@ -31,28 +29,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stack?.close());
 
-const signer = new Stripe('sk_test_signer');
-
-function stripeEvent(type: string, object: Record<string, unknown>, id = `evt_${randomUUID().replaceAll('-', '')}`) {
-  return {
-    id,
-    object: 'event',
-    api_version: Stripe.API_VERSION,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  };
-}
-
-async function deliver(event: object): Promise<{ status: number; body: Json }> {
-  const payload = JSON.stringify(event);
-  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: stack.api.config.stripe.webhookSecret });
-  const response = await fetch(`${stack.api.baseUrl}/api/webhooks/stripe`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature }, body: payload });
-  return { status: response.status, body: (await readJson(response)) as Json };
-}
+const deliver = (event: StripeTestEvent) => deliverStripeEvent(stack.api, event);
 
 describe('Stripe events for a booking, duplicated and out of order', () => {
   it('move the booking once and the money once', async () => {
