@@ -104,7 +104,8 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
 
   function onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
     if (!connection.bucket.take()) {
-      rateLimitRefusals.inc({ limit: 'realtime' });
+      // Once per connection: frames already in flight after the close are not more refusals.
+      if (connection.open) rateLimitRefusals.inc({ limit: 'realtime' });
       return connection.close('policyViolation');
     }
     if (isBinary) return connection.close('unsupportedData');
