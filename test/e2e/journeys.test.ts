@@ -75,6 +75,8 @@ describe('the web app in chromium', () => {
     const context = await personContext(browser, stack.baseUrl, STUDENT_ZONE);
     contexts.push(context);
     student = await context.newPage();
+    await student.goto('/signup');
+    await expectAccessible(student);
     await student.goto('/signin');
     await expectAccessible(student);
     await docShot(student, 'sign-in');
@@ -140,6 +142,15 @@ describe('the web app in chromium', () => {
     const asLena = await as(LENA.email, LENA.password);
     expect([200, 202]).toContain((await asLena('POST', `/api/bookings/${second.body.bookingId}/accept`, {})).status);
     secondId = second.body.bookingId;
+
+    // Her other pages: weekly hours with the students' view of the week, and payouts.
+    await lena.goto('/availability');
+    await lena.getByRole('button', { name: 'Save week' }).waitFor();
+    await lena.getByText(/The next seven days, as students see them/).waitFor();
+    await expectAccessible(lena);
+    await lena.goto('/payouts');
+    await lena.getByText(/Payouts are enabled/).waitFor();
+    await expectAccessible(lena);
   });
 
   it('lets both chat, with typing and read receipts', async () => {
@@ -165,6 +176,9 @@ describe('the web app in chromium', () => {
     await student.getByText('Hi Sam, see you then!').waitFor();
     await lena.getByTestId('read-receipt').waitFor();
     await expectAccessible(lena);
+    await student.goto('/messages');
+    await student.getByRole('link', { name: LENA.displayName }).waitFor();
+    await expectAccessible(student);
   });
 
   it('lets the student cancel and shows the refund', async () => {

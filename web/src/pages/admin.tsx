@@ -26,7 +26,7 @@ export function AdminBookings() {
   const [attention, setAttention] = useState(true);
   const [lookup, setLookup] = useState('');
   const list = useLoad(
-    async () => unwrap(await api.GET('/api/bookings', { params: { query: { limit: 50, ...(attention ? { attention: 'true' } : {}) } as never } })),
+    async () => unwrap(await api.GET('/api/bookings', { params: { query: { limit: 50, ...(attention ? { attention: 'true' as const } : {}) } } })),
     [attention],
   );
   const open = (event: FormEvent) => {
@@ -66,6 +66,7 @@ export function AdminBookings() {
                     </td>
                     <td>
                       <StatusBadge status={booking.status} />
+                      {booking.attentionReason ? <p className="error-text">Needs attention: {booking.attentionReason}</p> : null}
                     </td>
                     <td>{formatMoney(booking.priceMinor, booking.currency)}</td>
                     <td>
@@ -124,11 +125,19 @@ function AdminActions({ booking, onChanged }: { booking: Schemas['Booking']; onC
   const [cancel, setCancel] = useState({ reason: '' });
   const [resolve, setResolve] = useState({ decision: 'pay_tutor' as 'pay_tutor' | 'refund_student', reason: '' });
   const [done, setDone] = useState<string | undefined>();
+  const [settleReason, setSettleReason] = useState('');
   const action = useAction();
   const remaining = booking.capturedMinor - booking.refundedMinor;
   const refundKey = useActionKey(refund.amount, refund.reason);
   const cancelKey = useActionKey(cancel.reason);
   const resolveKey = useActionKey(resolve.decision, resolve.reason);
+
+  const settle = (action_: 'retry' | 'close') =>
+    action.run(async () => {
+      unwrap(await api.POST('/api/admin/bookings/{id}/attention', { params: { path: { id: booking.id } }, body: { action: action_, reason: settleReason } }));
+      setDone(action_ === 'retry' ? 'The failed step ran again.' : 'Recorded as settled.');
+      onChanged();
+    });
 
   const submitRefund = (event: FormEvent) => {
     event.preventDefault();
@@ -169,6 +178,21 @@ function AdminActions({ booking, onChanged }: { booking: Schemas['Booking']; onC
       <h2 id="admin-actions">Admin actions</h2>
       <ErrorMessage message={action.error} />
       {done ? <Notice>{done}</Notice> : null}
+      {booking.attentionReason ? (
+        <div className="attention">
+          <h3>Needs attention since {booking.attentionSince ? formatInstant(booking.attentionSince) : '—'}</h3>
+          <p>{booking.attentionReason}</p>
+          <Field label="Reason for settling it" required value={settleReason} onChange={(event) => setSettleReason(event.target.value)} />
+          <div className="actions">
+            <button type="button" disabled={action.busy || !settleReason} onClick={() => void settle('retry')}>
+              Run the failed step again
+            </button>
+            <button type="button" className="secondary" disabled={action.busy || !settleReason} onClick={() => void settle('close')}>
+              Settled outside (close)
+            </button>
+          </div>
+        </div>
+      ) : null}
       <form onSubmit={submitRefund} aria-label="Refund">
         <h3>Refund</h3>
         <p className="muted">Up to {formatMoney(remaining, booking.currency)} can be refunded.</p>

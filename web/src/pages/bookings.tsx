@@ -119,6 +119,15 @@ function AnswerRequest({ booking, onChanged }: { booking: Booking; onChanged: ()
   );
 }
 
+type TimelineEvent = Schemas['BookingTimeline']['events'][number];
+type Proposal = { proposedBy: 'student' | 'tutor'; sessionStart: string; sessionEnd: string };
+
+/** A new time proposed and not yet answered, read from the timeline. */
+function pendingProposal(events: TimelineEvent[]): Proposal | undefined {
+  const last = events.filter((event) => event.type === 'reschedule.proposed' || event.type === 'reschedule.declined' || event.type === 'rescheduled').at(-1);
+  return last?.type === 'reschedule.proposed' ? (last.data as Proposal) : undefined;
+}
+
 /** One booking: its state, what happened (the timeline) and what the viewer can do now. */
 export function BookingDetail({ bookingId }: { bookingId: string }) {
   const session = useSession()!;
@@ -166,7 +175,7 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
               <Link to={`/messages?with=${session.account.role === 'student' ? booking.tutorId : booking.studentId}`}>Message the {session.account.role === 'student' ? 'tutor' : 'student'}</Link>
             </p>
           </div>
-          {state.data ? <BookingActions booking={booking} state={state.data} role={session.account.role} onChanged={reload} /> : null}
+          {state.data ? <BookingActions booking={booking} state={state.data} proposal={pendingProposal(events)} role={session.account.role} onChanged={reload} /> : null}
           <h2>Timeline</h2>
           <ol className="timeline">
             {events.map((event, index) => (
@@ -181,7 +190,7 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
   );
 }
 
-function BookingActions({ booking, state, role, onChanged }: { booking: Booking; state: Booking; role: string; onChanged: () => void }) {
+function BookingActions({ booking, state, proposal, role, onChanged }: { booking: Booking; state: Booking; proposal: Proposal | undefined; role: string; onChanged: () => void }) {
   const tutorProfile = useLoad(async () => unwrap(await api.GET('/api/tutors/{id}', { params: { path: { id: booking.tutorId } } })), [booking.tutorId]);
   const [reason, setReason] = useState('');
   const [newStart, setNewStart] = useState('');
@@ -202,8 +211,6 @@ function BookingActions({ booking, state, role, onChanged }: { booking: Booking;
           sessionStart: new Date(booking.sessionStart),
         })
       : undefined;
-  const [lastState, setLastState] = useState<BookingState | undefined>();
-  const proposal = lastState?.pendingReschedule;
 
   const cancel = (event: FormEvent) => {
     event.preventDefault();
@@ -215,7 +222,7 @@ function BookingActions({ booking, state, role, onChanged }: { booking: Booking;
   const reschedule = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      setLastState(stateOf(unwrap(await api.POST('/api/bookings/{id}/reschedule', { params: { path: { id: booking.id } }, body: { start: new Date(newStart).toISOString(), lengthMinutes } }))));
+      unwrap(await api.POST('/api/bookings/{id}/reschedule', { params: { path: { id: booking.id } }, body: { start: new Date(newStart).toISOString(), lengthMinutes } }));
       onChanged();
     });
   };
@@ -241,6 +248,7 @@ function BookingActions({ booking, state, role, onChanged }: { booking: Booking;
           {cancelled.capturedMinor === 0 ? ' — nothing was charged; the hold on the card is released.' : ' back to the card.'}
         </Notice>
       ) : null}
+      {proposal && proposal.proposedBy === role ? <Notice>You proposed {formatInstant(proposal.sessionStart)}; waiting for an answer.</Notice> : null}
       {proposal && proposal.proposedBy !== role ? (
         <div className="actions">
           <p>
