@@ -20,6 +20,7 @@ import type { StudentProfileRepository } from '../../db/repositories/student-pro
 import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';
 import type { StripeClient } from '../../integrations/stripe.js';
+import { ensureStripeCustomer } from '../../platform/payments/stripe-customer.js';
 import {
   FAILURE_TYPES,
   type AuthorizeInput,
@@ -53,28 +54,15 @@ export const PAYMENT_STEPS = { authorize: 'authorize', capture: 'capture', relea
 const METADATA_VALUE_MAX = 500;
 
 export function createPaymentActivities(deps: PaymentActivityDependencies): PaymentActivities {
-  const { stripe, users, studentProfiles, tutorProfiles } = deps;
+  const { stripe, tutorProfiles } = deps;
   const heartbeat = () => Context.current().heartbeat();
 
-  /**
-   * The student's Stripe customer, created once. Key and parameters are the same as the card setup's
-   * (services/payments/payment-methods-service.ts), so the two paths racing within Stripe's key
-   * window get one customer; after it, the stored id wins.
-   */
+  /** The student's Stripe customer, created once (the same helper as the card setup's). */
   async function customerOf(studentId: string): Promise<string> {
-    const profile = await studentProfiles.findByUserId(studentId);
-    if (profile?.stripeCustomerId) return profile.stripeCustomerId;
-    const user = await users.findById(studentId);
-    if (!user) throw ApplicationFailure.nonRetryable(`Student ${studentId} does not exist`, FAILURE_TYPES.invalidRequest);
-    await studentProfiles.ensure(studentId, user.timeZone);
-    const customer = await stripeCall(() =>
-      stripe.customers.create(
-        { email: user.email, name: user.displayName, metadata: { tutorflowUserId: studentId } },
-        { idempotencyKey: `customer:${studentId}` },
-      ),
-    );
+    const customerId = await ensureStripeCustomer(deps, studentId, stripeCall);
+    if (!customerId) throw ApplicationFailure.nonRetryable(`Student ${studentId} does not exist`, FAILURE_TYPES.invalidRequest);
     heartbeat();
-    return (await studentProfiles.setStripeCustomerIfAbsent(studentId, customer.id)) ?? customer.id;
+    return customerId;
   }
 
   return {

@@ -10,6 +10,7 @@ import type { StudentProfileRepository } from '../../db/repositories/student-pro
 import type { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
 import type { StripeClient } from '../../integrations/stripe.js';
+import { ensureStripeCustomer } from '../../platform/payments/stripe-customer.js';
 import { callStripe } from './stripe-failure.js';
 
 export interface SavedCard {
@@ -77,18 +78,9 @@ export class PaymentMethodsService {
   }
 
   private async ensureCustomer(userId: string): Promise<string> {
-    const user = await this.users.findById(userId);
-    if (!user) throw AppError.notFound('Your account');
-    const profile = await this.studentProfiles.ensure(userId, user.timeZone);
-    if (profile.stripeCustomerId) return profile.stripeCustomerId;
-    const customer = await callStripe('customer', () =>
-      this.stripe.customers.create(
-        { email: user.email, name: user.displayName, metadata: { tutorflowUserId: userId } },
-        // One customer per student, even when two first setups race within Stripe's key window.
-        { idempotencyKey: `customer:${userId}` },
-      ),
-    );
-    return (await this.studentProfiles.setStripeCustomerIfAbsent(userId, customer.id)) ?? customer.id;
+    const customerId = await ensureStripeCustomer({ stripe: this.stripe, users: this.users, studentProfiles: this.studentProfiles }, userId, (create) => callStripe('customer', create));
+    if (!customerId) throw AppError.notFound('Your account');
+    return customerId;
   }
 }
 
