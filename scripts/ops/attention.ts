@@ -32,8 +32,10 @@ export interface AttentionItem {
 export interface AttentionOptions {
   /** A pending activity on this attempt or later counts as stuck. */
   minAttempts: number;
-  /** At most this many running workflows are described (and listed). */
+  /** At most this many running workflows are described (and listed), newest first. */
   limit: number;
+  /** Narrows both lists (a visibility query, e.g. "BookingStatus = 'SCHEDULED'"). */
+  query?: string;
   now?: Date;
 }
 
@@ -42,10 +44,11 @@ const firstKeyword = (value: unknown): string | undefined => (Array.isArray(valu
 export async function findAttention(ctx: OpsContext, options: AttentionOptions): Promise<AttentionItem[]> {
   const now = options.now ?? new Date();
   const items = new Map<string, AttentionItem>();
+  const narrowed = options.query ? ` AND (${options.query})` : '';
 
   // 1. The failure policy's attention state. Before the attribute is registered there is nothing to find.
   try {
-    for await (const info of ctx.client.workflow.list({ query: `${bookingScope(ctx.taskQueue)} AND ${ATTENTION_ATTRIBUTE} IS NOT NULL`, pageSize: 100 })) {
+    for await (const info of ctx.client.workflow.list({ query: `${bookingScope(ctx.taskQueue)} AND ${ATTENTION_ATTRIBUTE} IS NOT NULL${narrowed}`, pageSize: 100 })) {
       if (items.size >= options.limit) break;
       const reason = firstKeyword(info.searchAttributes?.[ATTENTION_ATTRIBUTE]) ?? 'attention';
       items.set(info.workflowId, {
@@ -63,7 +66,8 @@ export async function findAttention(ctx: OpsContext, options: AttentionOptions):
 
   // 2. Running bookings with a step stuck retrying.
   let described = 0;
-  for await (const info of ctx.client.workflow.list({ query: `${bookingScope(ctx.taskQueue)} AND ExecutionStatus = 'Running'`, pageSize: 100 })) {
+  const running = `${bookingScope(ctx.taskQueue)} AND ExecutionStatus = 'Running'${narrowed}`;
+  for await (const info of ctx.client.workflow.list({ query: running, pageSize: 100 })) {
     if (described++ >= options.limit) break;
     const state = await describeExecution(ctx, info.workflowId, info.runId);
     const stuck = state.pendingActivities.filter((activity) => activity.attempt >= options.minAttempts).sort((a, b) => b.attempt - a.attempt)[0];

@@ -1,12 +1,13 @@
 /**
  * Finds and repairs bookings that need a person (see docs/runbook.md).
  *
- *   npm run ops -- attention [--json] [--attempts N] [--limit N]
+ *   npm run ops -- attention [--json] [--attempts N] [--limit N] [--query '<visibility query>']
  *   npm run ops -- retry <bookingId…> [--query '<visibility query>'] [--dry-run] [--reason text] [--json]
  *   npm run ops -- reset <bookingId…> [--to last-good|<eventId>] [--query '…'] [--dry-run] [--reason text] [--json]
  *
  * Booking ids or workflow ids (booking-<id>); --query adds every running booking workflow of this
  * deployment's task queue it matches (e.g. "PaymentStatus = 'authorized'"), at most --limit.
+ * attention describes at most --limit running bookings (newest first); --query narrows what it reads.
  * Connects where the app does (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
  * DATABASE_URL, TEMPORAL_UI_URL; a .env file in the working directory fills what is not set).
  * Exit codes: 0 done, 1 some booking could not be repaired, 2 bad usage or configuration.
@@ -20,7 +21,7 @@ import { PlanError } from './execution.js';
 import { resetBookings, resolveTargets, retryBookings, type RepairOutcome } from './repair.js';
 import { existsSync } from 'node:fs';
 
-const USAGE = `usage: npm run ops -- attention [--json] [--attempts N] [--limit N]
+const USAGE = `usage: npm run ops -- attention [--json] [--attempts N] [--limit N] [--query '<visibility query>']
        npm run ops -- retry <bookingId…> [--query '<visibility query>'] [--dry-run] [--reason text] [--json]
        npm run ops -- reset <bookingId…> [--to last-good|<eventId>] [--query '…'] [--dry-run] [--reason text] [--json]`;
 
@@ -89,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   const ctx = await openOpsContext(loadConfig(process.env));
   try {
     if (command === 'attention') {
-      const items = await findAttention(ctx, { minAttempts: positiveInt('attempts', values.attempts), limit });
+      const items = await findAttention(ctx, { minAttempts: positiveInt('attempts', values.attempts), limit, ...(values.query !== undefined ? { query: values.query } : {}) });
       console.log(values.json ? JSON.stringify(items, null, 2) : attentionTable(items));
       return 0;
     }

@@ -147,6 +147,8 @@ describe('npm run ops', () => {
     expect(byId.get(retried.bookingId)!.link).toMatch(new RegExp(`^${UI_URL}/namespaces/default/workflows/${retried.workflowId}/[0-9a-f-]+/history$`));
     expect(byId.get(retried.bookingId)!.ageSeconds).toBeGreaterThanOrEqual(0);
     expect(byId.get(attention.bookingId)).toMatchObject({ reason: 'capture_refused', amount: { priceMinor: 3_000 } });
+    // --query narrows both lists.
+    expect((await findAttention(ctx, { minAttempts: 3, limit: 50, query: `WorkflowId = '${reset.workflowId}'` })).map((item) => item.bookingId)).toEqual([reset.bookingId]);
     // A higher threshold leaves the stuck charges out: they are on their third attempt.
     expect((await findAttention(ctx, { minAttempts: 4, limit: 50 })).map((item) => item.bookingId)).toEqual([attention.bookingId]);
 
