@@ -195,7 +195,8 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
 
   adminResolvePayout: {
     update: adminResolvePayoutUpdate,
-    allowedIn: ['ACTIVE', 'ENDED'],
+    // A late cancellation that kept money has a payout too, and a dispute can freeze it.
+    allowedIn: ['ACTIVE', 'ENDED', 'CANCELLED'],
     validate: (state) => {
       if (!state.isPayoutFrozen()) refuse('The payout is not waiting for a decision', REFUSALS.invalidState);
     },

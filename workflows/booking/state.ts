@@ -92,7 +92,7 @@ export class BookingState {
       ...(this.pendingReschedule ? { pendingReschedule: this.pendingReschedule } : {}),
       noShowReports: [...this.noShowReports],
       // Only a payout that is due can wait for an admin: a dispute on an uncaptured request freezes nothing.
-      payoutFrozen: this.isPayoutFrozen() && (this.status === 'ACTIVE' || this.status === 'ENDED') && this.refundable() > 0,
+      payoutFrozen: this.isPayoutFrozen() && ['ACTIVE', 'ENDED', 'CANCELLED'].includes(this.status) && this.refundable() > 0,
       ...(this.attention.length > 0 ? { attention: this.attention.map((item) => ({ ...item })) } : {}),
     };
   }
