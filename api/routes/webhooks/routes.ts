@@ -20,7 +20,7 @@ export function webhookRoutes(stripeWebhooks: StripeWebhookService): RouteSpec[]
       access: 'public',
       rawBody: true,
       responses: { 200: { description: 'The event was taken in', schema: WebhookReceiptSchema } },
-      errors: [413],
+      errors: [413, 503],
       handler: async (ctx) => {
         const payload = await readRawBody(ctx.req, STRIPE_WEBHOOK_BODY_LIMIT_BYTES);
         const outcome = await stripeWebhooks.receive(payload, ctx.get('Stripe-Signature') || undefined);
