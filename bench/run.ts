@@ -69,6 +69,12 @@ async function finish(code: number, reason?: string): Promise<void> {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void finish(130, `${signal}: stopping`));
+// A part's loop may still be sending when its connections close on the way out: stopping goes on.
+process.on('uncaughtException', (error) => {
+  if (finishing) return;
+  failures.push(`uncaught: ${error.message}`);
+  void finish(1, `uncaught: ${error.stack ?? error.message}`);
+});
 setTimeout(() => void finish(1, `time cap of ${options.maxMinutes} min reached`), options.maxMinutes * 60_000).unref();
 
 const m = machine();

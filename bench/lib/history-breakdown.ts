@@ -11,13 +11,15 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
 const timeOf = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
-export function breakdown(events: readonly HistoryEvent[]): { segments: Record<string, number>; totalMs: number; startedAt: number; updateCompletedAt: number | undefined } {
+export function breakdown(events: readonly HistoryEvent[]): { segments: Record<string, number>; totalMs: number; startedAt: number; updateCompletedAt: number | undefined; workflowTasks: number; activities: number } {
   const segments: Record<string, number> = {};
   const activityType = new Map<string, string>();
   const add = (name: string, ms: number) => (segments[name] = (segments[name] ?? 0) + ms);
   const first = timeOf(events[0]?.eventTime);
   let previous = first;
   let updateCompletedAt: number | undefined;
+  let workflowTasks = 0;
+  let activities = 0;
   for (const event of events.slice(1)) {
     const at = timeOf(event.eventTime);
     const gap = Math.max(0, at - previous);
@@ -26,6 +28,7 @@ export function breakdown(events: readonly HistoryEvent[]): { segments: Record<s
         add('workflow task: waiting for the worker', gap);
         break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        workflowTasks++;
         add('workflow task: worker running the workflow code', gap);
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
@@ -36,6 +39,7 @@ export function breakdown(events: readonly HistoryEvent[]): { segments: Record<s
         add('activity: waiting for the worker', gap);
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+        activities++;
         const scheduled = String(event.activityTaskCompletedEventAttributes?.scheduledEventId ?? '');
         add(`activity ${activityType.get(scheduled) ?? '?'}: running`, gap);
         break;
@@ -49,7 +53,7 @@ export function breakdown(events: readonly HistoryEvent[]): { segments: Record<s
       break;
     }
   }
-  return { segments, totalMs: previous - first, startedAt: first, updateCompletedAt };
+  return { segments, totalMs: previous - first, startedAt: first, updateCompletedAt, workflowTasks, activities };
 }
 
 /** Mean of each segment over many histories, largest first. */

@@ -15,6 +15,7 @@ import { bearer, saveTestCards, startApi } from '../lib/api.js';
 import { benchStack } from '../lib/bench-stack.js';
 import { temporalClient } from '../lib/bookings.js';
 import { seconds, type PartContext } from '../lib/context.js';
+import { cpuMeter, readPid } from '../lib/cpu.js';
 import { breakdown, meanSegments } from '../lib/history-breakdown.js';
 import { spawnEntry } from '../lib/processes.js';
 import { summarize, type Summary } from '../lib/stats.js';
@@ -112,11 +113,37 @@ export async function runCreation(ctx: PartContext): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.all([book(0), bareCall()]);
   bookingIds.length = 0;
 
-  const levels: { bare: Level; booking: Level }[] = [];
+  // CPU each request costs in each process: steadier than wall time on a shared machine.
+  const run = path.join(ctx.root, '.data', 'bench', 'run');
+  const pids = {
+    'booking worker': worker.child.pid,
+    api: api.child.pid,
+    'bare worker': bare.pid,
+    temporal: await readPid(path.join(run, 'temporal.pid')),
+    postgres: await readPid(path.join(run, 'postgres.pid')),
+    'stripe-mock': await readPid(path.join(run, 'stripe-mock.pid')),
+    'bench (client, fakes, Stripe proxy)': process.pid,
+  };
+  const levels: { bare: Level; booking: Level; bareCpuMsPerRequest: Record<string, number>; bookingCpuMsPerRequest: Record<string, number> }[] = [];
+  const perRequest = (cpu: Record<string, number>, n: number) => Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, Math.round((ms / Math.max(1, n)) * 10) / 10]));
   for (const concurrency of options.concurrency) {
+    let meter = await cpuMeter(pids);
     const bareLevel = await closedLoop(concurrency, options.requests, () => bareCall());
+    const bareCpu = perRequest(await meter.stop(), bareLevel.done);
+    meter = await cpuMeter(pids);
     const bookingLevel = await closedLoop(concurrency, options.requests, () => book(concurrency));
-    levels.push({ bare: bareLevel, booking: bookingLevel });
+    const bookingCpu = perRequest(await meter.stop(), bookingLevel.done);
+    levels.push({ bare: bareLevel, booking: bookingLevel, bareCpuMsPerRequest: bareCpu, bookingCpuMsPerRequest: bookingCpu });
+    say(`[creation]   CPU ms per booking: ${Object.entries(bookingCpu).map(([name, ms]) => `${name} ${ms}`).join(', ')}`);
+    say(`[creation]   CPU ms per bare workflow: ${Object.entries(bareCpu).map(([name, ms]) => `${name} ${ms}`).join(', ')}`);
+    const cpuTotal = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
+    ctx.rows.push({
+      part: 'creation',
+      measure: `${concurrency} concurrent: CPU per request, all processes (worker ${bookingCpu['booking worker']}, API ${bookingCpu.api}, Temporal ${bookingCpu.temporal}, Postgres ${bookingCpu.postgres})`,
+      value: cpuTotal(bookingCpu),
+      unit: 'CPU ms',
+      baseline: { name: 'bare CPU ms', value: cpuTotal(bareCpu) },
+    });
     say(`[creation]   ${concurrency} concurrent: booking ${bookingLevel.perSecond.toFixed(1)}/s p50 ${bookingLevel.latency.p50.toFixed(0)} ms (${bookingLevel.errors} errors) · bare ${bareLevel.perSecond.toFixed(1)}/s p50 ${bareLevel.latency.p50.toFixed(0)} ms`);
     const ratio = bookingLevel.perSecond / bareLevel.perSecond;
     ctx.rows.push(
@@ -130,20 +157,24 @@ export async function runCreation(ctx: PartContext): Promise<void> {
   const breakdownFor = async (concurrency: number) => {
     const sample = bookingIds.filter((b) => b.concurrency === concurrency).slice(0, 40);
     const all: Record<string, number>[] = [];
+    let workflowTasks = 0;
+    let activities = 0;
     for (const booking of sample) {
       const history = await client.workflow.getHandle(bookingWorkflowId(booking.id)).fetchHistory();
-      const { segments, startedAt, updateCompletedAt } = breakdown(history.events ?? []);
+      const { segments, startedAt, updateCompletedAt, ...counts } = breakdown(history.events ?? []);
+      workflowTasks += counts.workflowTasks;
+      activities += counts.activities;
       segments['API before the workflow started (checks, reads, gRPC)'] = Math.max(0, startedAt - booking.sentAt);
       if (updateCompletedAt !== undefined) segments['update answer back to the API and the client'] = Math.max(0, booking.answeredAt - updateCompletedAt);
       all.push(segments);
     }
-    return { concurrency, samples: all.length, meanMs: Object.fromEntries(meanSegments(all).map(([name, ms]) => [name, Math.round(ms * 10) / 10])) };
+    return { concurrency, samples: all.length, workflowTasksPerRequest: workflowTasks / Math.max(1, all.length), activitiesPerRequest: activities / Math.max(1, all.length), meanMs: Object.fromEntries(meanSegments(all).map(([name, ms]) => [name, Math.round(ms * 10) / 10])) };
   };
   const lowest = Math.min(...options.concurrency);
   const highest = Math.max(...options.concurrency);
   const breakdowns = [await breakdownFor(lowest), ...(highest !== lowest ? [await breakdownFor(highest)] : [])];
   for (const b of breakdowns) {
-    say(`[creation] where a booking request's time goes at ${b.concurrency} concurrent (mean of ${b.samples}, ms):`);
+    say(`[creation] where a booking request's time goes at ${b.concurrency} concurrent (mean of ${b.samples}, ms; ${b.workflowTasksPerRequest.toFixed(1)} workflow tasks and ${b.activitiesPerRequest.toFixed(1)} activities before the answer):`);
     for (const [name, ms] of Object.entries(b.meanMs)) say(`[creation]     ${String(ms).padStart(8)}  ${name}`);
   }
 

@@ -22,7 +22,7 @@ const LESSON_MS = 30_000;
 const GRACE = '15s';
 const GRACE_MS = 15_000;
 const CREATE_CONCURRENCY = 20;
-const PILOT = 30;
+const PILOT = 40;
 /** The booking_events type each transition writes, and the status its search attribute takes. */
 const TRANSITIONS = {
   expiry: { event: 'status.expired', status: 'EXPIRED', pollMs: 300_000 },
@@ -85,7 +85,7 @@ export async function measureTransitions(ctx: PartContext, bookings: number, lab
   let began = Date.now();
   await pool(pilotPlans, CREATE_CONCURRENCY, async (plan) => void (await startBooking(client, config, workflowInput(config, plan))), { deadlineMs: Date.now() + 120_000 });
   const pilotRate = PILOT / ((Date.now() - began) / 1000);
-  const windowStart = Date.now() + Math.round((bookings / (pilotRate * 0.7)) * 1000) + 15_000;
+  const windowStart = Date.now() + Math.round((bookings / (pilotRate * 0.5)) * 1000) + 15_000;
   say(`[${label}] pilot: ${pilotRate.toFixed(1)} bookings/s; window opens in ${seconds(windowStart - Date.now())}`);
 
   // Half are requests left to expire; half instant lessons that start and end (+ grace) in the window.
