@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
 /** A booking of the pair in `status`, as the booking workflow would have written it. */
-export async function insertBooking(db: Knex, pair: { studentId: string; tutorId: string }, status: string): Promise<void> {
+export async function insertBooking(db: Knex, pair: { studentId: string; tutorId: string }, status: string): Promise<string> {
+  const id = randomUUID();
   const start = new Date(Date.now() + 7 * 86_400_000 + Math.floor(Math.random() * 1_000) * 3_600_000);
   const end = new Date(start.getTime() + 3_600_000);
   await db('bookings').insert({
-    id: randomUUID(),
+    id,
     student_id: pair.studentId,
     tutor_id: pair.tutorId,
     status,
@@ -24,6 +25,7 @@ export async function insertBooking(db: Knex, pair: { studentId: string; tutorId
     idempotency_key: randomUUID(),
     request_hash: 'test',
   });
+  return id;
 }
 
 /** A file row as the files service leaves it after a confirmed upload. */

@@ -11,6 +11,7 @@ import type { Knex } from 'knex';
 import { SessionRepository } from '../../../db/repositories/session-repository.js';
 import type { FuzzRole } from '../../../scripts/fuzz/schemathesis.js';
 import type { TestUser } from '../../support/fixtures.js';
+import { insertBooking } from '../realtime/support.js';
 
 interface People {
   student: TestUser;
@@ -27,31 +28,6 @@ async function api<T>(baseUrl: string, user: TestUser, method: string, path: str
   const text = await response.text();
   if (!response.ok) throw new Error(`fuzz fixture ${method} ${path} as ${user.role}: ${response.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function insertBooking(db: Knex, studentId: string, tutorId: string): Promise<string> {
-  const id = randomUUID();
-  const start = new Date(Date.now() + 14 * 86_400_000);
-  const end = new Date(start.getTime() + 3_600_000);
-  await db('bookings').insert({
-    id,
-    student_id: studentId,
-    tutor_id: tutorId,
-    status: 'SCHEDULED',
-    payment_status: 'captured',
-    session_start: start,
-    session_end: end,
-    blocked_until: end,
-    time_zone: 'UTC',
-    price_minor: 4500,
-    currency: 'USD',
-    commission_bps: 1500,
-    cancellation_policy: 'moderate',
-    request_expires_at: start,
-    idempotency_key: randomUUID(),
-    request_hash: 'fuzz',
-  });
-  return id;
 }
 
 const newFile = (baseUrl: string, user: TestUser, purpose: string, contentType: string) =>
@@ -76,7 +52,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
   const dayOff = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const override = await api<{ id: string }>(baseUrl, tutor, 'POST', '/api/me/availability/overrides', { date: dayOff, kind: 'off' });
 
-  const bookingId = await insertBooking(db, student.id, tutor.id);
+  const bookingId = await insertBooking(db, { studentId: student.id, tutorId: tutor.id }, 'SCHEDULED');
   const conversation = await api<{ id: string }>(baseUrl, student, 'POST', '/api/conversations', { participantId: tutor.id });
   const [studentFile, tutorFile, documentFile] = await Promise.all([
     newFile(baseUrl, student, 'message_attachment', 'text/plain'),

@@ -1,7 +1,7 @@
 /**
  * Schemathesis against /openapi.json as a student, a tutor and an admin: no server error, and
  * every status, content type and body as the document declares. A bounded number of examples per
- * operation here (FUZZ_EXAMPLES, default 6); `npm run fuzz` runs the same with a larger budget.
+ * operation here (FUZZ_EXAMPLES, default 5); `npm run fuzz` runs the same with a larger budget.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSchemathesis, type FuzzRole } from '../../../scripts/fuzz/schemathesis.js';
@@ -10,7 +10,7 @@ import { fuzzRoles } from './fuzz-fixtures.js';
 import { startTestFakes, type TestFakes } from '../../support/fakes.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
 
-const EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 6);
+const EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 5);
 const SEED = process.env.FUZZ_SEED === 'random' ? undefined : Number(process.env.FUZZ_SEED ?? 20261204);
 
 let fakes: TestFakes;
