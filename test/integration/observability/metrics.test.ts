@@ -132,3 +132,34 @@ describe('the worker', () => {
     for (const name of TEMPORAL_SDK_METRICS) expect(names, name).toContain(name);
   });
 });
+
+describe('failures, as the metrics tell them', () => {
+  it('counts a retried Stripe error as transient, a refusal as permanent, and the booking it leaves needing attention', { timeout: 60_000 }, async () => {
+    const { db } = stack.api.container.resources;
+    const bob = await student(db, stack.api.config);
+    // 500s on the authorization, one more than the Stripe SDK's own retries: the activity attempt
+    // fails once, Temporal retries it, and the booking goes on.
+    stack.stripe.failNext(3, 500, undefined, { method: 'POST', path: '/v1/payment_intents' });
+    const requested = await requestBooking(stack.api, bob, { tutorId: tutor.id, start: slotInDays(9), lengthMinutes: 60, paymentMethodId: 'pm_card_visa' }, randomUUID());
+    expect(requested.status, JSON.stringify(requested.body)).toBe(201);
+    const bookingId = requested.body.bookingId as string;
+    expect((await call(stack.api, 'POST', `/api/bookings/${bookingId}/accept`, tutor, {})).status).toBe(200);
+    // Stripe refuses the refund for good: a permanent failure, and the booking needs a person.
+    stack.stripe.failNext(1, 400, { error: { type: 'invalid_request_error', code: 'charge_disputed', message: 'This charge is disputed.' } }, { method: 'POST', path: '/v1/refunds' });
+    expect((await call(stack.api, 'POST', `/api/bookings/${bookingId}/cancel`, tutor, { reason: 'Ill' })).status).toBe(200);
+
+    const workerText = await eventually(
+      () => scrape(`${worker.health.url}/metrics`),
+      (text) => /outcome="failed",failure_class="permanent"\} [1-9]/.test(text),
+    );
+    expect(sample(workerText, 'tutorflow_activity_executions_total', { activity_type: 'authorizePayment', outcome: 'failed', failure_class: 'transient' })).toBeGreaterThanOrEqual(1);
+    expect(sample(workerText, 'tutorflow_activity_executions_total', { activity_type: 'authorizePayment', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
+    expect(workerText).toMatch(/tutorflow_activity_executions_total\{activity_type="\w*[Rr]efund\w*",outcome="failed",failure_class="permanent"\} 1/);
+
+    const apiText = await eventually(
+      () => scrape(`${metrics.url}/metrics`),
+      (text) => (sample(text, 'tutorflow_bookings_needing_attention') ?? 0) >= 1,
+    );
+    expect(sample(apiText, 'tutorflow_bookings_needing_attention')).toBeGreaterThanOrEqual(1);
+  });
+});
