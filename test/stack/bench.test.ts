@@ -1,0 +1,59 @@
+/**
+ * The bench suite's own code, cheaply: its stack profile keeps off the dev and test ports, its
+ * arguments parse, and its report puts every figure beside its baseline with the ratio. The
+ * benchmarks themselves (bench/) never run in the test run.
+ */
+import { describe, expect, test } from 'vitest';
+import { parseBenchArgs, PARTS } from '../../bench/lib/args.js';
+import { formatTable, ratioOf } from '../../bench/lib/report.js';
+import { growthExponent, pollingLags, summarize } from '../../bench/lib/stats.js';
+import { STACK_PROFILES } from '../../scripts/stack/profiles.js';
+
+const portsOf = (name: keyof typeof STACK_PROFILES): number[] => Object.values(STACK_PROFILES[name].ports).filter((port): port is number => port !== null);
+
+describe('the bench profile', () => {
+  test('shares no port with the dev or the test stack', () => {
+    const taken = [...portsOf('dev'), ...portsOf('test')];
+    expect(portsOf('bench').filter((port) => taken.includes(port))).toEqual([]);
+  });
+});
+
+describe('npm run bench arguments', () => {
+  test('no part named runs every part at the default sizes', () => {
+    const options = parseBenchArgs([]);
+    expect(options.parts).toEqual([...PARTS]);
+    expect(options).toMatchObject({ bookings: 1000, sockets: 5000, rates: [200, 500], workerSizes: [1000, 5000, 10000] });
+  });
+
+  test('one part alone, at the size given', () => {
+    expect(parseBenchArgs(['transitions', '--bookings', '5000'])).toMatchObject({ parts: ['transitions'], bookings: 5000 });
+  });
+
+  test('refuses an unknown part, a size that is not a positive whole number, and falling worker sizes', () => {
+    expect(() => parseBenchArgs(['everything'])).toThrow(/unknown part/);
+    expect(() => parseBenchArgs(['--bookings', '2.5'])).toThrow(/positive whole number/);
+    expect(() => parseBenchArgs(['--worker-sizes', '5000,1000'])).toThrow(/must rise/);
+  });
+});
+
+describe('the report', () => {
+  test('prints each figure beside its baseline, with the ratio and the target verdict', () => {
+    const row = { part: 'creation', measure: '10 concurrent: requests/s', value: 30, unit: '/s', baseline: { name: 'bare/s', value: 120 }, target: { text: '≥ 0.5× bare', met: false } };
+    expect(ratioOf(row)).toBe(0.25);
+    const table = formatTable([row]);
+    expect(table).toContain('120 bare/s');
+    expect(table).toContain('0.25×');
+    expect(table).toContain('NOT met: ≥ 0.5× bare');
+  });
+
+  test("the seed's polling lag: a deadline waits for the scheduler's next wake-up", () => {
+    // Wake-ups at 10 s, 70 s, 130 s…: deadlines at 10 s, 11 s and 69 s wait 0, 59 and 1 s.
+    expect(pollingLags([10_000, 11_000, 69_000], 60_000, 10_000)).toEqual([0, 59_000, 1_000]);
+    expect(summarize([3, 1, 2])).toMatchObject({ count: 3, p50: 2, max: 3 });
+  });
+
+  test('the growth exponent tells linear from quadratic', () => {
+    expect(growthExponent([1, 2, 4].map((x) => ({ x, y: 5 * x })))).toBeCloseTo(1);
+    expect(growthExponent([1, 2, 4].map((x) => ({ x, y: x * x })))).toBeCloseTo(2);
+  });
+});
