@@ -107,7 +107,6 @@ export class BookingService {
    */
   async request(principal: Principal, request: BookingRequest, idempotencyKey: string): Promise<RequestOutcome> {
     if (principal.role !== 'student') throw AppError.forbidden('Only students book lessons');
-    await this.deps.paymentMethods.assertOwnedBy(principal.userId, request.paymentMethodId);
     const bookingId = bookingIdFor(principal.userId, idempotencyKey);
     const requestHash = requestHashOf(request);
 
@@ -118,6 +117,8 @@ export class BookingService {
       }
       return { created: false, booking: await this.currentState(existing), bookingId };
     }
+    // Only a new request is checked: a retry answers the booking it made, even if the card was removed since.
+    await this.deps.paymentMethods.assertOwnedBy(principal.userId, request.paymentMethodId);
 
     const { config } = this.deps;
     const startMs = Date.parse(request.start);

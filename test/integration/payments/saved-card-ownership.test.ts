@@ -3,6 +3,7 @@
  * Stripe customer. Found by a probe: a new student with no saved card booked with pm_card_visa,
  * because ownership rested on Stripe alone.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
 import { bookableTutor, type BookingStack, call, requestBooking, slotInDays, startBookingStack, student, TEST_CARD } from '../../support/booking-stack.js';
@@ -53,5 +54,19 @@ describe('the card of a booking', () => {
     const [authorization] = stack.stripe.requests({ method: 'POST', path: '/v1/payment_intents' }).filter((r) => r.idempotencyKey === `${booked.body.bookingId}:authorize`);
     const profile = await stack.api.container.resources.db('student_profiles').where({ user_id: saver.id }).first();
     expect(authorization?.body).toMatchObject({ payment_method: TEST_CARD, customer: profile.stripe_customer_id });
+  });
+
+  it('is not checked again on a retry of a request already taken: the retry answers its booking', async () => {
+    const { db } = stack.api.container.resources;
+    const saver = await student(db, stack.api.config);
+    const key = randomUUID();
+    const booked = await requestBooking(stack.api, saver, lesson(6), key);
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    // The card is no longer the student's (removed, or another customer since).
+    await db('student_profiles').where({ user_id: saver.id }).update({ stripe_customer_id: 'cus_without_cards' });
+    const retried = await requestBooking(stack.api, saver, lesson(6), key);
+    expect(retried.status).toBe(200);
+    expect(retried.body.bookingId).toBe(booked.body.bookingId);
+    expect((await requestBooking(stack.api, saver, lesson(7))).status).toBe(422);
   });
 });
