@@ -148,6 +148,9 @@ describe('the web app in chromium', () => {
     await lena.getByRole('button', { name: 'Save week' }).waitFor();
     await lena.getByText(/The next seven days, as students see them/).waitFor();
     await expectAccessible(lena);
+    await lena.goto('/profile');
+    await lena.getByLabel('Headline').waitFor();
+    await expectAccessible(lena);
     await lena.goto('/payouts');
     await lena.getByText(/Payouts are enabled/).waitFor();
     await expectAccessible(lena);

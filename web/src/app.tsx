@@ -1,14 +1,14 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { AdminBooking, AdminBookings, AuditLog, VerificationQueue } from './pages/admin.js';
 import { SignIn, SignUp } from './pages/auth.js';
 import { BookingDetail, BookingList } from './pages/bookings.js';
 import { Conversation, Conversations } from './pages/messages.js';
 import { TutorSearch } from './pages/search.js';
 import { TutorPage } from './pages/tutor.js';
-import { Availability, Payouts } from './pages/tutor-settings.js';
-import { RealtimeProvider, useRealtime } from './realtime.js';
+import { Availability, Payouts, TutorProfile } from './pages/tutor-settings.js';
+import { RealtimeProvider, useRealtime, useRealtimeEvents } from './realtime.js';
 import { Link, match, navigate, useLocation } from './router.js';
-import { homeOf, signOut, useSession, type Account } from './session.js';
+import { api, homeOf, signOut, useSession, type Account } from './session.js';
 import { viewerZone } from './format.js';
 import { ErrorBoundary } from './error-boundary.js';
 import { Page } from './ui.js';
@@ -31,6 +31,7 @@ const ROUTES: Route[] = [
   { path: '/messages', roles: ['student', 'tutor'], render: (_params, query) => <Conversations withUser={query.get('with') ?? undefined} /> },
   { path: '/messages/:id', roles: ['student', 'tutor'], render: ({ id }) => <Conversation conversationId={id!} /> },
   { path: '/availability', roles: ['tutor'], render: () => <Availability /> },
+  { path: '/profile', roles: ['tutor'], render: () => <TutorProfile /> },
   { path: '/payouts', roles: ['tutor'], render: () => <Payouts /> },
   { path: '/payouts/onboarding/return', roles: ['tutor'], render: () => <Payouts landing="return" /> },
   { path: '/payouts/onboarding/refresh', roles: ['tutor'], render: () => <Payouts landing="refresh" /> },
@@ -55,6 +56,7 @@ const NAV: Record<Role | 'guest', { to: string; label: string }[]> = {
     { to: '/lessons', label: 'Requests & lessons' },
     { to: '/messages', label: 'Messages' },
     { to: '/availability', label: 'Availability' },
+    { to: '/profile', label: 'Profile' },
     { to: '/payouts', label: 'Payouts' },
   ],
   admin: [
@@ -64,10 +66,35 @@ const NAV: Record<Role | 'guest', { to: string; label: string }[]> = {
   ],
 };
 
+/** Unread messages across conversations: refreshed when a message arrives or is read, and on navigation. */
+function useUnreadMessages(): number {
+  const session = useSession();
+  const { path } = useLocation();
+  const [unread, setUnread] = useState(0);
+  const [round, setRound] = useState(0);
+  const canChat = session?.account.role === 'student' || session?.account.role === 'tutor';
+  useEffect(() => {
+    if (!canChat) return setUnread(0);
+    let live = true;
+    void api
+      .GET('/api/conversations', { params: { query: { limit: 100 } } })
+      .then(({ data }) => live && data && setUnread(data.items.reduce((sum, conversation) => sum + conversation.unreadCount, 0)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [canChat, path, round]);
+  useRealtimeEvents((event) => {
+    if (event.type === 'message.new' || event.type === 'message.read' || event.type === 'ready') setRound((value) => value + 1);
+  });
+  return unread;
+}
+
 function Header() {
   const session = useSession();
   const { path } = useLocation();
   const { state } = useRealtime();
+  const unread = useUnreadMessages();
   const links = NAV[session?.account.role ?? 'guest'];
   return (
     <header className="site-header">
@@ -80,11 +107,15 @@ function Header() {
             <li key={link.to}>
               <Link to={link.to} aria-current={path === link.to ? 'page' : undefined}>
                 {link.label}
+                {link.to === '/messages' && unread > 0 ? <span className="badge badge-unread">{unread} unread</span> : null}
               </Link>
             </li>
           ))}
         </ul>
       </nav>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {unread > 0 ? `${unread} unread ${unread === 1 ? 'message' : 'messages'}` : ''}
+      </p>
       {session ? (
         <div className="who">
           <span>

@@ -24,15 +24,22 @@ export function formatDay(iso: string, zone: string = viewerZone): string {
 }
 
 export function formatMoney(minor: number, currency: string): string {
-  const format = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(minor / 10 ** digits);
+  return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 10 ** minorDigits(currency));
+}
+
+function minorDigits(currency: string): number {
+  return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** The currency's minor units for an amount typed in major units ("12.50" → 1250). */
 export function toMinor(amount: string, currency: string): number {
-  const digits = new Intl.NumberFormat('en-GB', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return Math.round(Number(amount) * 10 ** digits);
+  return Math.round(Number(amount) * 10 ** minorDigits(currency));
+}
+
+/** Minor units as the amount a person types (1250 → "12.50"). */
+export function toMajor(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
 }
 
 /** YYYY-MM-DD of an instant in a zone. */

@@ -3,6 +3,7 @@ import { unwrap, type Schemas } from '../../../client/index.js';
 import { formatInstant, formatMoney, toMinor } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { api } from '../session.js';
+import { Timeline } from '../timeline.js';
 import { ErrorMessage, Field, Notice, Page, SelectField, Show, StatusBadge, useAction, useLoad } from '../ui.js';
 
 const TEMPORAL_UI = import.meta.env.VITE_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
@@ -106,14 +107,7 @@ export function AdminBooking({ bookingId }: { bookingId: string }) {
             </p>
           </div>
           <AdminActions booking={booking} onChanged={timeline.reload} />
-          <h2>Timeline</h2>
-          <ol className="timeline">
-            {events.map((event, index) => (
-              <li key={index}>
-                <time dateTime={event.at}>{formatInstant(event.at)}</time> — {event.type.replaceAll('_', ' ')} <span className="muted">({event.actor})</span>
-              </li>
-            ))}
-          </ol>
+          <Timeline events={events} />
         </Page>
       )}
     </Show>
@@ -225,12 +219,13 @@ function AdminActions({ booking, onChanged }: { booking: Schemas['Booking']; onC
 }
 
 export function VerificationQueue() {
-  const queue = useLoad(async () => unwrap(await api.GET('/api/admin/verification-documents', { params: { query: {} as never } })), []);
+  const queue = useLoad(async () => unwrap(await api.GET('/api/admin/verification-documents', { params: { query: { status: 'pending', limit: 50 } } })), []);
+  const [reasons, setReasons] = useState<Record<string, string>>({});
   const action = useAction();
   const decide = (id: string, approve: boolean) =>
     action.run(async () => {
       if (approve) unwrap(await api.POST('/api/admin/verification-documents/{id}/approve', { params: { path: { id } } }));
-      else unwrap(await api.POST('/api/admin/verification-documents/{id}/reject', { params: { path: { id } }, body: { reason: 'The document could not be verified' } as never }));
+      else unwrap(await api.POST('/api/admin/verification-documents/{id}/reject', { params: { path: { id } }, body: { reason: reasons[id] ?? '' } }));
       queue.reload();
     });
   return (
@@ -241,18 +236,23 @@ export function VerificationQueue() {
           items.length === 0 ? (
             <p>No documents wait for review.</p>
           ) : (
-            <ul>
+            <ul className="cards">
               {items.map((document) => (
                 <li key={document.id} className="card">
-                  <p>
-                    {JSON.stringify({ kind: (document as { kind?: string }).kind, status: (document as { status?: string }).status })} ·{' '}
-                    {(document as { createdAt?: string }).createdAt ? formatInstant((document as { createdAt: string }).createdAt) : ''}
-                  </p>
+                  <h2>
+                    {document.tutorDisplayName}: {document.kind.replaceAll('_', ' ')}
+                  </h2>
+                  <p className="muted">Sent {formatInstant(document.createdAt)}</p>
+                  <Field
+                    label={`Reason if you reject (shown to ${document.tutorDisplayName})`}
+                    value={reasons[document.id] ?? ''}
+                    onChange={(event) => setReasons({ ...reasons, [document.id]: event.target.value })}
+                  />
                   <div className="actions">
-                    <button type="button" onClick={() => void decide(document.id, true)}>
+                    <button type="button" disabled={action.busy} onClick={() => void decide(document.id, true)}>
                       Approve
                     </button>
-                    <button type="button" className="danger" onClick={() => void decide(document.id, false)}>
+                    <button type="button" className="danger" disabled={action.busy || !reasons[document.id]} onClick={() => void decide(document.id, false)}>
                       Reject
                     </button>
                   </div>

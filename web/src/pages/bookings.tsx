@@ -5,6 +5,7 @@ import { formatInstant, formatMoney, STATUS_LABELS, viewerZone } from '../format
 import { useRealtime, useRealtimeEvents } from '../realtime.js';
 import { Link } from '../router.js';
 import { api, useSession } from '../session.js';
+import { Timeline } from '../timeline.js';
 import { ErrorMessage, Field, Notice, Page, Show, StatusBadge, useAction, useLoad } from '../ui.js';
 
 type Booking = Schemas['Booking'];
@@ -176,14 +177,7 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
             </p>
           </div>
           {state.data ? <BookingActions booking={booking} state={state.data} proposal={pendingProposal(events)} role={session.account.role} onChanged={reload} /> : null}
-          <h2>Timeline</h2>
-          <ol className="timeline">
-            {events.map((event, index) => (
-              <li key={index}>
-                <time dateTime={event.at}>{formatInstant(event.at)}</time> — {event.type.replaceAll('_', ' ')} <span className="muted">({event.actor})</span>
-              </li>
-            ))}
-          </ol>
+          <Timeline events={events} />
         </Page>
       )}
     </Show>

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { unwrap, type Schemas } from '../../../client/index.js';
-import { addDays, formatDay, formatTime, localDate, viewerZone } from '../format.js';
+import { addDays, formatDay, formatInstant, formatTime, localDate, toMajor, toMinor, viewerZone } from '../format.js';
 import { api, useSession } from '../session.js';
 import { ErrorMessage, Field, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
 
@@ -124,6 +124,112 @@ export function Payouts({ landing }: { landing?: 'return' | 'refresh' }) {
             <ErrorMessage message={action.error} />
           </div>
         )}
+      </Show>
+    </Page>
+  );
+}
+
+type ProfileForm = { headline: string; bio: string; hourlyRate: string; lessonLengths: string; instantBooking: boolean; cancellationPolicy: 'flexible' | 'moderate' | 'strict'; published: boolean };
+
+/** The tutor's public profile, and the state of the verification documents they sent. */
+export function TutorProfile() {
+  const profile = useLoad(async () => unwrap(await api.GET('/api/me/tutor-profile')), []);
+  const documents = useLoad(async () => unwrap(await api.GET('/api/me/verification-documents')), []);
+  const [form, setForm] = useState<ProfileForm | undefined>();
+  const [saved, setSaved] = useState(false);
+  const action = useAction();
+  useEffect(() => {
+    const current = profile.data;
+    if (!current) return;
+    setForm({
+      headline: current.headline,
+      bio: current.bio,
+      hourlyRate: toMajor(current.hourlyRateMinor, current.currency),
+      lessonLengths: current.lessonLengths.join(', '),
+      instantBooking: current.instantBooking,
+      cancellationPolicy: current.cancellationPolicy,
+      published: current.published,
+    });
+  }, [profile.data]);
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    if (!form || !profile.data) return;
+    setSaved(false);
+    void action.run(async () => {
+      unwrap(
+        await api.PATCH('/api/me/tutor-profile', {
+          body: {
+            headline: form.headline,
+            bio: form.bio,
+            hourlyRateMinor: toMinor(form.hourlyRate, profile.data!.currency),
+            lessonLengths: form.lessonLengths.split(/[,\s]+/).filter(Boolean).map(Number),
+            instantBooking: form.instantBooking,
+            cancellationPolicy: form.cancellationPolicy,
+            published: form.published,
+          },
+        }),
+      );
+      setSaved(true);
+      profile.reload();
+    });
+  };
+  const set = (key: keyof ProfileForm) => (event: { target: { value: string } }) => form && setForm({ ...form, [key]: event.target.value });
+
+  return (
+    <Page title="Your profile">
+      <Show loaded={profile}>
+        {(current) =>
+          form ? (
+            <form className="card" onSubmit={save} aria-label="Profile">
+              <Field label="Headline" required maxLength={160} value={form.headline} onChange={set('headline')} />
+              <div className="field">
+                <label htmlFor="bio">About you</label>
+                <textarea id="bio" rows={5} value={form.bio} onChange={set('bio')} />
+              </div>
+              <Field label={`Price per hour (${current.currency})`} type="number" min="0" step="0.01" required value={form.hourlyRate} onChange={set('hourlyRate')} />
+              <Field label="Lesson lengths (minutes, comma-separated)" required value={form.lessonLengths} onChange={set('lessonLengths')} hint="Quarter hours from 15 to 240, e.g. 30, 60, 90" />
+              <SelectField label="Cancellation policy" value={form.cancellationPolicy} onChange={set('cancellationPolicy')}>
+                <option value="flexible">Flexible: full refund up to 24 h before, then half</option>
+                <option value="moderate">Moderate: full refund up to 48 h, half up to 24 h</option>
+                <option value="strict">Strict: full refund up to 7 days, half up to 48 h</option>
+              </SelectField>
+              <div className="field checkbox">
+                <input id="instant" type="checkbox" checked={form.instantBooking} onChange={(event) => setForm({ ...form, instantBooking: event.target.checked })} />
+                <label htmlFor="instant">Instant booking: requests are accepted at once</label>
+              </div>
+              <div className="field checkbox">
+                <input id="published" type="checkbox" checked={form.published} onChange={(event) => setForm({ ...form, published: event.target.checked })} />
+                <label htmlFor="published">Listed in search</label>
+              </div>
+              <p className="muted">
+                Your time zone: {current.timeZone}. Verification: {current.verificationStatus}.
+              </p>
+              <ErrorMessage message={action.error} />
+              {saved ? <Notice>Saved.</Notice> : null}
+              <button type="submit" disabled={action.busy}>
+                Save profile
+              </button>
+            </form>
+          ) : null
+        }
+      </Show>
+      <h2>Verification documents</h2>
+      <Show loaded={documents}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <p>None sent yet.</p>
+          ) : (
+            <ul>
+              {items.map((document) => (
+                <li key={document.id}>
+                  {document.kind}: <strong>{document.status}</strong>, sent {formatInstant(document.createdAt)}
+                  {document.decisionReason ? ` — ${document.decisionReason}` : ''}
+                </li>
+              ))}
+            </ul>
+          )
+        }
       </Show>
     </Page>
   );
