@@ -64,7 +64,7 @@ function agrees(entry: Agreement): boolean {
  */
 export async function expectInvariants(stack: BookingStack, ids: string[], timeoutMs = 90_000): Promise<Figures> {
   const deadline = Date.now() + timeoutMs;
-  let entries: Agreement[] = [];
+  let entries: Agreement[];
   for (;;) {
     entries = await Promise.all([...new Set(ids)].map((id) => read(stack, id)));
     if (entries.every(agrees) || Date.now() > deadline) break;
