@@ -8,6 +8,7 @@
  * Google calls are keyed by what the booking already stored.
  */
 import type { BookingStatus } from '../../domain/booking-status.js';
+import type { BookingTerms } from '../../domain/booking-terms.js';
 import type { PaymentStatus } from '../../domain/payment-status.js';
 
 /** Defined in domain; re-exported for the workflow code that imports it from here. */
@@ -151,23 +152,8 @@ export interface NotifyInput {
   params: Record<string, string | number>;
 }
 
-export interface ReserveInput {
-  bookingId: string;
-  studentId: string;
-  tutorId: string;
-  sessionStart: string;
-  sessionEnd: string;
-  bufferMinutes: number;
-  timeZone: string;
-  priceMinor: number;
-  currency: string;
-  commissionBps: number;
-  cancellationPolicy: string;
-  instant: boolean;
-  requestExpiresAt: string;
-  idempotencyKey: string;
-  requestHash: string;
-}
+/** The booking's terms: the row that holds the tutor's time is written from them. */
+export type ReserveInput = BookingTerms;
 
 export interface BookingActivities {
   /**

@@ -6,7 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { PaymentStatus } from '../../domain/payment-status.js';
 import type { BookingStatus } from '../../domain/booking-status.js';
-import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
+import type { BookingTerms } from '../../domain/booking-terms.js';
 import type { BookingTimings } from '../../domain/config.js';
 
 export const BOOKING_WORKFLOW_TYPE = 'bookingWorkflow';
@@ -24,28 +24,9 @@ export const SEARCH_ATTRIBUTES = {
   attention: defineSearchAttributeKey('Attention', SearchAttributeType.KEYWORD),
 } as const;
 
-export interface BookingWorkflowInput {
-  bookingId: string;
-  tutorId: string;
-  studentId: string;
-  /** ISO instants (UTC); the zone is the student's, for emails. */
-  sessionStart: string;
-  sessionEnd: string;
-  timeZone: string;
-  /** The tutor's buffer after a lesson, held with it so no other lesson starts inside it. */
-  bufferMinutes: number;
-  priceMinor: number;
-  currency: string;
-  commissionBps: number;
-  cancellationPolicy: CancellationPolicy;
-  /** The tutor takes bookings without answering them: the request is accepted as soon as the card is. */
-  instant: boolean;
+/** The terms of the booking, plus what only the workflow needs: the card to authorize and the durations. */
+export interface BookingWorkflowInput extends BookingTerms {
   paymentMethodId: string;
-  /** When an unanswered request expires: min(request TTL, start − the tutor's minimum notice). */
-  requestExpiresAt: string;
-  idempotencyKey: string;
-  /** Hash of the request body, so a reused Idempotency-Key with another body is refused. */
-  requestHash: string;
   timings: BookingTimings;
 }
 

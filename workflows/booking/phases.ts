@@ -10,6 +10,7 @@
  * to it goes behind `patched()` (README, "Replaying, resetting and changing the workflow").
  */
 import { condition, setCurrentDetails } from '@temporalio/workflow';
+import { termsOf } from '../../domain/booking-terms.js';
 import { dispatch } from './commands.js';
 import { describeState } from './details.js';
 import { attempt, call } from './effects.js';
@@ -38,23 +39,7 @@ export async function drainUntil(steps: BookingSteps, deadlineMs: number | undef
 export async function holdTimeAndAuthorize(steps: BookingSteps): Promise<boolean> {
   const { state, input } = steps;
   steps.show();
-  const reservation = await call('reserveBooking', 'Hold the tutor’s time', {
-    bookingId: input.bookingId,
-    studentId: input.studentId,
-    tutorId: input.tutorId,
-    sessionStart: state.sessionStart,
-    sessionEnd: state.sessionEnd,
-    bufferMinutes: input.bufferMinutes,
-    timeZone: input.timeZone,
-    priceMinor: input.priceMinor,
-    currency: input.currency,
-    commissionBps: input.commissionBps,
-    cancellationPolicy: input.cancellationPolicy,
-    instant: input.instant,
-    requestExpiresAt: input.requestExpiresAt,
-    idempotencyKey: input.idempotencyKey,
-    requestHash: input.requestHash,
-  });
+  const reservation = await call('reserveBooking', 'Hold the tutor’s time', termsOf(input));
   if (reservation === 'slot_taken') {
     state.outcome = 'slot_taken';
     return false;
