@@ -17,7 +17,7 @@ import { createTestTutor } from '../integration/availability/fixtures.js';
 import { createTestUser, type TestUser } from './fixtures.js';
 import { startTestFakes, type TestFakes } from './fakes.js';
 import { startTestApi, type RunningApi } from './harness.js';
-import { readJson, type Json } from './http.js';
+import { callApi } from './http.js';
 import { startStripeRecorder, type StripeRecorder } from './stripe-recorder.js';
 import { workflowBundle } from './temporal.js';
 import { pino } from 'pino';
@@ -135,14 +135,8 @@ export function slotInDays(days: number, hourUtc = 10): string {
   return date.toISOString();
 }
 
-export async function call(api: RunningApi, method: string, path: string, user: TestUser | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: { ...(user?.auth ?? {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: response.status === 204 ? undefined : await readJson(response) };
-}
+export const call = (api: RunningApi, method: string, path: string, user: TestUser | undefined, body?: unknown, headers: Record<string, string> = {}) =>
+  callApi(api.baseUrl, method, path, { user, body, headers });
 
 export function requestBooking(api: RunningApi, user: TestUser, body: Record<string, unknown>, key: string = randomUUID()) {
   return call(api, 'POST', '/api/bookings', user, body, { 'Idempotency-Key': key });

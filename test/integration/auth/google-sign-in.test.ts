@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
-import type { Json } from '../../support/http.js';
+import { callApi, type ApiCall, type Json } from '../../support/http.js';
 import { startTestFakes, type TestFakes } from '../../support/fakes.js';
 
 let fakes: TestFakes;
@@ -18,19 +18,7 @@ afterAll(async () => {
 
 const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
 
-async function call(method: string, path: string, options: { body?: unknown; token?: string; cookie?: string } = {}): Promise<{ status: number; body: Json }> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
-      ...(options.cookie ? { Cookie: options.cookie } : {}),
-    },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, path: string, options: ApiCall = {}) => callApi(api.baseUrl, method, path, options);
 
 /** Queues the identity Google will return, through the fake's own inspection API. */
 async function googleUser(identity: { email: string; email_verified?: boolean; name?: string; sub?: string; decline?: boolean; tamper?: string }): Promise<Json> {

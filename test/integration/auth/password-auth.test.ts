@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type SessionRevoked } from '../../../domain/events.js';
 import { AccessTokens, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../services/auth/access-tokens.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
-import { readJson, type Json } from '../../support/http.js';
+import { callApi, readJson, type ApiCall, type Json } from '../../support/http.js';
 import { startTestFakes, tokenFromEmail, waitForEmail, type TestFakes } from '../../support/fakes.js';
 
 let fakes: TestFakes;
@@ -22,18 +22,7 @@ afterAll(async () => {
 const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
 const PASSWORD = 'correct horse battery staple';
 
-async function call(method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<{ status: number; body: Json; headers: Headers }> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
-    },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
+const call = (method: string, path: string, options: ApiCall = {}) => callApi(api.baseUrl, method, path, options);
 
 async function register(email: string, overrides: Record<string, unknown> = {}) {
   return call('POST', '/api/auth/register', { body: { email, password: PASSWORD, displayName: 'Ada Lovelace', role: 'tutor', timeZone: 'Europe/Paris', ...overrides } });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer } from '../../../scripts/stack/index.js';
 import { createTestUser } from '../../support/fixtures.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
-import type { Json } from '../../support/http.js';
+import { callApi, type ApiCall } from '../../support/http.js';
 import { startTestFakes, type TestFakes } from '../../support/fakes.js';
 
 type ThrowawayRedis = Awaited<ReturnType<typeof startRedisServer>>;
@@ -22,18 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => fakes?.close());
 
-async function call(api: RunningApi, method: string, path: string, options: { body?: unknown; token?: string } = {}) {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
-    },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as Json };
-}
+const call = (api: RunningApi, method: string, path: string, options: ApiCall = {}) => callApi(api.baseUrl, method, path, options);
 
 const registration = (email: string) => ({ email, password: PASSWORD, displayName: 'Rate Limited', timeZone: 'UTC' });
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
-import type { Json } from '../../support/http.js';
+import { callApi, type ApiCall, type Json } from '../../support/http.js';
 import { startTestFakes, type TestFakes } from '../../support/fakes.js';
 
 let fakes: TestFakes;
@@ -30,20 +30,9 @@ interface Answer {
   cookies: string[];
 }
 
-async function call(method: string, path: string, options: { body?: unknown; token?: string; cookie?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    redirect: 'manual',
-    headers: {
-      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
-      ...(options.cookie ? { Cookie: options.cookie } : {}),
-      ...options.headers,
-    },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, cookies: response.headers.getSetCookie() };
+async function call(method: string, path: string, options: ApiCall = {}): Promise<Answer> {
+  const answer = await callApi(api.baseUrl, method, path, { redirect: 'manual', ...options });
+  return { status: answer.status, body: answer.body, cookies: answer.headers.getSetCookie() };
 }
 
 /** The Set-Cookie line for a cookie name, and the `name=value` pair a browser would send back. */

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { BookingStatus } from '../../../domain/booking-status.js';
 import type { Config } from '../../../domain/config.js';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
-import { readJson, type Json } from '../../support/http.js';
+import { callApi } from '../../support/http.js';
 
 export interface TutorOptions {
   timeZone?: string;
@@ -81,20 +81,7 @@ export async function insertBooking(db: Knex, booking: BookingRow): Promise<stri
   return id;
 }
 
-export async function send(
-  baseUrl: string,
-  method: string,
-  path: string,
-  user: TestUser | undefined,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...(user?.auth ?? {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: response.status === 204 ? undefined : await readJson(response) };
-}
+export const send = (baseUrl: string, method: string, path: string, user: TestUser | undefined, body?: unknown) => callApi(baseUrl, method, path, { user, body });
 
 /** A UTC calendar date `days` after today. */
 export function utcDateFromToday(days: number): string {

@@ -13,7 +13,7 @@ import { runActivity } from '../booking-activities/support.js';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
 import { startTestFakes, type TestFakes } from '../../support/fakes.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
-import type { Json } from '../../support/http.js';
+import { callApi, type Json } from '../../support/http.js';
 
 const CALENDAR_EVENTS_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 const BOOKING_ID = '5d1e7c2a-3b4f-4a6e-8c9d-0e1f2a3b4c5d';
@@ -39,11 +39,7 @@ afterAll(async () => {
 
 const newUser = (role: 'student' | 'tutor' = 'student') => createTestUser(api.container.resources.db, api.config, role);
 
-async function call(method: string, path: string, user?: TestUser): Promise<{ status: number; headers: Headers; body: Json }> {
-  const response = await fetch(`${api.baseUrl}${path}`, { method, headers: user?.auth ?? {} });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, path: string, user?: TestUser) => callApi(api.baseUrl, method, path, { user });
 
 /** /start as `user` → Google's consent page → the callback path and query Google sends the browser to. */
 async function consent(user: TestUser): Promise<{ authorizationUrl: URL; callback: string }> {

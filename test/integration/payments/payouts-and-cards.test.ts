@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
-import { readJson, type Json } from '../../support/http.js';
+import { callApi } from '../../support/http.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
 import { startStripeRecorder, type StripeRecorder } from '../../support/stripe-recorder.js';
 
@@ -19,14 +19,7 @@ afterAll(async () => {
 });
 beforeEach(() => stripe.clear());
 
-async function send(method: string, path: string, user: TestUser | undefined, body?: unknown): Promise<{ status: number; body: Json }> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: { ...(user?.auth ?? {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await readJson(response) };
-}
+const send = (method: string, path: string, user: TestUser | undefined, body?: unknown) => callApi(api.baseUrl, method, path, { user, body });
 
 const user = (role: 'student' | 'tutor' | 'admin') => createTestUser(api.container.resources.db, api.config, role);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
-import { readJson, type Json } from '../../support/http.js';
+import { callApi, type Json } from '../../support/http.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
 import { PDF_BYTES, PNG_BYTES, uploadReadyFile } from '../files/upload-helpers.js';
 
@@ -20,14 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function send(method: string, path: string, user: TestUser | undefined, body?: unknown): Promise<{ status: number; body: Json }> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: { ...(user?.auth ?? {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await readJson(response) };
-}
+const send = (method: string, path: string, user: TestUser | undefined, body?: unknown) => callApi(api.baseUrl, method, path, { user, body });
 
 async function tutorWithProfile(): Promise<TestUser> {
   const tutor = await createTestUser(api.container.resources.db, api.config, 'tutor');

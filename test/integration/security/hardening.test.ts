@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
-import type { Json } from '../../support/http.js';
+import { callApi, type ApiCall, type Json } from '../../support/http.js';
 
 let api: RunningApi;
 let student: TestUser;
@@ -33,25 +33,7 @@ interface Answer {
   body: Json;
 }
 
-async function call(method: string, path: string, options: { user?: TestUser; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(options.user?.auth ?? {}),
-      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...options.headers,
-    },
-    ...(options.body !== undefined ? { body: typeof options.body === 'string' || options.body instanceof Uint8Array ? options.body : JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  let body: Json = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: kept as text for the assertion to show
-  }
-  return { status: response.status, headers: response.headers, body };
-}
+const call = (method: string, path: string, options: ApiCall = {}): Promise<Answer> => callApi(api.baseUrl, method, path, options);
 
 function expectProblem(answer: Answer, status: number): void {
   expect(answer.status, JSON.stringify(answer.body)).toBe(status);
