@@ -18,6 +18,8 @@ import { LastSeenService } from '../services/messaging/last-seen.js';
 import { MessagingService } from '../services/messaging/messaging-service.js';
 import { createRealtimeServer } from '../realtime/realtime-server.js';
 import { exitAfterShutdownOnSignal } from '../platform/shutdown-signals.js';
+import { startMetricsServer } from '../integrations/telemetry/endpoint.js';
+import { apiRegistry, collectProcessMetrics } from '../integrations/telemetry/metrics.js';
 
 const config = configFromEnvironmentOrExit();
 
@@ -38,6 +40,13 @@ realtime.attach(server);
 server.listen(config.realtime.port, config.http.host);
 await once(server, 'listening');
 logger.info({ url: `ws://${config.http.host}:${config.realtime.port}/ws`, instanceId: realtime.instanceId }, 'realtime listening');
+// Its WebSocket metrics (connections, frames, deliveries, frame-limit refusals) on the private listener, as the API's.
+const { metricsHost, metricsPort } = config.observability;
+collectProcessMetrics(apiRegistry);
+const metrics =
+  metricsPort === 0
+    ? undefined
+    : await startMetricsServer(metricsHost, metricsPort, { '/metrics': async () => ({ status: 200, contentType: apiRegistry.contentType, body: await apiRegistry.metrics() }) }, logger);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -45,6 +54,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   await realtime.close();
+  await metrics?.close();
   server.close();
   redis.disconnect();
   await db.destroy();

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRegistry } from '../../../integrations/telemetry/metrics.js';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
-import { startRealtimeCluster, TestClient, type RealtimeCluster } from '../../support/realtime.js';
+import { freePort } from '../../../scripts/stack/util/free-port.js';
+import { spawnRealtimeProcess, startRealtimeCluster, TestClient, type RealtimeCluster } from '../../support/realtime.js';
 
 let cluster: RealtimeCluster;
 let user: TestUser;
@@ -65,5 +66,19 @@ describe('WebSocket and rate-limit metrics', () => {
     }
     expect(statuses).toEqual([200, 200, 429]);
     expect(await value('tutorflow_rate_limit_refusals_total', { limit: 'general' })).toBe(before + 1);
+  });
+
+  it('are served by the standalone realtime process on its private metrics listener', async () => {
+    const metricsPort = await freePort();
+    const child = await spawnRealtimeProcess(cluster.config, { METRICS_HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) });
+    try {
+      const client = await TestClient.connect(child.wsUrl, user.token);
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(text).toMatch(/^tutorflow_ws_connections 1$/m);
+      expect(text).toMatch(/^tutorflow_ws_deliveries_total\{type="ready"\} 1$/m);
+      await client.close();
+    } finally {
+      await child.kill();
+    }
   });
 });
