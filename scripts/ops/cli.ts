@@ -10,16 +10,15 @@
  * attention describes at most --limit running bookings (newest first); --query narrows what it reads.
  * Connects where the app does (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
  * DATABASE_URL, TEMPORAL_UI_URL; a .env file in the working directory fills what is not set).
- * Exit codes: 0 done, 1 some booking could not be repaired, 2 bad usage or configuration.
+ * Exit codes: 0 done, 1 some booking could not be repaired, 2 bad usage, 78 bad configuration.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../domain/config.js';
 import { formatMoney } from '../../domain/money.js';
+import { configFromEnvironmentOrExit } from '../../domain/process-config.js';
 import { findAttention, type AttentionItem } from './attention.js';
 import { openOpsContext } from './context.js';
 import { PlanError } from './execution.js';
 import { resetBookings, resolveTargets, retryBookings, type RepairOutcome } from './repair.js';
-import { existsSync } from 'node:fs';
 
 const USAGE = `usage: npm run ops -- attention [--json] [--attempts N] [--limit N] [--query '<visibility query>']
        npm run ops -- retry <bookingId…> [--query '<visibility query>'] [--dry-run] [--reason text] [--json]
@@ -86,8 +85,7 @@ async function main(argv: string[]): Promise<number> {
   const to = values.to === 'last-good' ? 'last-good' : positiveInt('to', values.to);
   if (command !== 'attention' && ids.length === 0 && values.query === undefined) throw new UsageError(`${command} needs booking ids or --query`);
 
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const ctx = await openOpsContext(loadConfig(process.env));
+  const ctx = await openOpsContext(configFromEnvironmentOrExit());
   try {
     if (command === 'attention') {
       const items = await findAttention(ctx, { minAttempts: positiveInt('attempts', values.attempts), limit, ...(values.query !== undefined ? { query: values.query } : {}) });
@@ -117,8 +115,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
-    else if (error instanceof ConfigError || error instanceof PlanError) console.error(error.message);
+    else if (error instanceof PlanError) console.error(error.message);
     else console.error(error);
-    process.exit(error instanceof UsageError || error instanceof ConfigError ? 2 : 1);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );
