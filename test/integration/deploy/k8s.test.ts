@@ -152,6 +152,17 @@ describe.each(Object.entries(VARIANTS))('deploy/k8s %s', (variant, directory) =>
   });
 });
 
+describe('deploy/k8s ops toolbox', () => {
+  it('is a valid pod with the same configuration as the app, running the ops command that exists', async () => {
+    const [pod] = readYamlDocuments(path.join(K8S, 'ops-toolbox.yaml'));
+    await expect(validateWithSchema(pod!)).resolves.toBeUndefined();
+    const [container] = (pod!.spec as PodSpec).containers;
+    expect(container!.envFrom).toEqual([{ configMapRef: { name: 'tutorflow-config' } }, { secretRef: { name: 'tutorflow-secrets' } }]);
+    const usage = readFileSync(path.join(K8S, 'ops-toolbox.yaml'), 'utf8');
+    for (const [file] of usage.matchAll(/scripts\/\S+\.ts/g)) expect(existsSync(path.join(REPO_ROOT, file)), file).toBe(true);
+  });
+});
+
 describe('deploy/k8s overlays', () => {
   it('differ from the base where they say so', () => {
     const staging = renderKustomization(path.join(K8S, VARIANTS.staging));
