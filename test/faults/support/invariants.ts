@@ -11,6 +11,7 @@ import type { BookingStack } from '../../support/booking-stack.js';
 
 export interface Figures {
   bookings: number;
+  authorizations: number;
   charges: number;
   refunds: number;
   payouts: number;
@@ -89,6 +90,7 @@ export async function expectInvariants(stack: BookingStack, ids: string[], timeo
   expect(new Set(keys).size, `keys executed twice: ${keys.filter((key, index) => keys.indexOf(key) !== index).join(', ')}`).toBe(keys.length);
   return {
     bookings: entries.length,
+    authorizations: entries.reduce((total, entry) => total + entry.stripe.intents, 0),
     charges: entries.filter((entry) => entry.stripe.captured > 0).length,
     refunds: entries.filter((entry) => entry.stripe.refunded > 0).length,
     payouts: entries.filter((entry) => entry.stripe.transferred > 0).length,
