@@ -173,6 +173,8 @@ async function main(): Promise<void> {
     ...stackSettings,
     ENVIRONMENT: 'development',
     ...fakes.env,
+    // Google (the fake) returns to the web app, which finishes the sign-in through the API.
+    GOOGLE_REDIRECT_URI: `${(userEnv.FRONTEND_BASE_URL || 'http://localhost:5173').replace(/\/+$/, '')}/auth/google/callback`,
     ...userEnv,
     // After the user's: an empty value (KEY= in .env) means "not set", so the dev duration applies.
     ...durations,

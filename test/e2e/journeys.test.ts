@@ -233,4 +233,22 @@ describe('the web app in chromium', () => {
     await admin.getByRole('heading', { name: 'Verification queue' }).waitFor();
     await expectAccessible(admin);
   });
+
+  it('signs a new student up with Google (the local fake) and back into the app', async () => {
+    const email = `ana-${randomUUID().slice(0, 8)}@example.com`;
+    const queued = await fetch(`${stack.booking.fakes.fakes.url}/_fake/google/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, email_verified: true, name: 'Ana Google' }),
+    });
+    expect(queued.ok).toBe(true);
+    const context = await personContext(browser, stack.baseUrl, 'Europe/Lisbon', { width: 390, height: 844 });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto('/signup');
+    await page.getByRole('button', { name: 'Continue with Google' }).click();
+    await page.waitForURL((url) => url.pathname === '/tutors');
+    await page.getByText('Ana Google').waitFor();
+    await expectAccessible(page);
+  });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { AdminBooking, AdminBookings, AuditLog, VerificationQueue } from './pages/admin.js';
-import { SignIn, SignUp } from './pages/auth.js';
+import { GoogleCallback, SignIn, SignUp } from './pages/auth.js';
 import { BookingDetail, BookingList } from './pages/bookings.js';
 import { Conversation, Conversations } from './pages/messages.js';
 import { TutorSearch } from './pages/search.js';
@@ -23,6 +23,7 @@ interface Route {
 const ROUTES: Route[] = [
   { path: '/signin', render: () => <SignIn /> },
   { path: '/signup', render: () => <SignUp /> },
+  { path: '/auth/google/callback', render: (_params, query) => <GoogleCallback query={query} /> },
   { path: '/tutors', render: (_params, query) => <TutorSearch query={query} /> },
   { path: '/tutors/:id', render: ({ id }) => <TutorPage tutorId={id!} /> },
   { path: '/bookings', roles: ['student'], render: () => <BookingList /> },

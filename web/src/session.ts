@@ -85,6 +85,18 @@ export async function signIn(email: string, password: string): Promise<Account> 
   return signedIn.account;
 }
 
+/** A sign-in finished elsewhere (Google's callback). */
+export function adopt(signedIn: Session): Account {
+  set({ account: signedIn.account, tokens: signedIn.tokens });
+  return signedIn.account;
+}
+
+/** Sends the browser to Google (the local fake in development); it comes back to /auth/google/callback. */
+export async function startGoogleSignIn(role: 'student' | 'tutor', timeZone: string): Promise<void> {
+  const start = unwrap(await api.GET('/api/auth/google/start', { params: { query: { role, timeZone } }, credentials: 'include' }));
+  location.assign(start.authorizationUrl);
+}
+
 export async function signUp(body: { email: string; password: string; displayName: string; role: 'student' | 'tutor'; timeZone: string }): Promise<Account> {
   const signedIn = unwrap(await api.POST('/api/auth/register', { body }));
   set(signedIn);

@@ -47,7 +47,7 @@ export async function startE2eStack(): Promise<E2eStack> {
   const [webAssets, booking] = await Promise.all([
     buildWebApp(),
     // The page's origin is this server: the WebSocket upgrade checks it.
-    startBookingStack({ CORS_ORIGINS: baseUrl, PUBLIC_BASE_URL: baseUrl, FRONTEND_BASE_URL: baseUrl }),
+    startBookingStack({ CORS_ORIGINS: baseUrl, PUBLIC_BASE_URL: baseUrl, FRONTEND_BASE_URL: baseUrl, GOOGLE_REDIRECT_URI: `${baseUrl}/auth/google/callback` }),
   ]);
   const config = booking.api.config;
   const logger = pino({ level: 'silent' });

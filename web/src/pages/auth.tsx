@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { unwrap } from '../../../client/index.js';
 import { viewerZone } from '../format.js';
 import { Link, navigate } from '../router.js';
-import { homeOf, signIn, signUp } from '../session.js';
-import { ErrorMessage, Field, Page, SelectField, useAction } from '../ui.js';
+import { adopt, api, homeOf, signIn, signUp, startGoogleSignIn } from '../session.js';
+import { ErrorMessage, Field, Loading, Page, SelectField, useAction } from '../ui.js';
 
 function after(account: Parameters<typeof homeOf>[0]): void {
   const next = new URLSearchParams(location.search).get('next');
@@ -28,6 +29,7 @@ export function SignIn() {
         <button type="submit" disabled={action.busy}>
           {action.busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <GoogleButton role="student" />
         <p>
           New here? <Link to="/signup">Create an account</Link>
         </p>
@@ -59,10 +61,56 @@ export function SignUp() {
         <button type="submit" disabled={action.busy}>
           {action.busy ? 'Creating…' : 'Create account'}
         </button>
+        <GoogleButton role={form.role} />
         <p>
           Have an account? <Link to="/signin">Sign in</Link>
         </p>
       </form>
+    </Page>
+  );
+}
+
+function GoogleButton({ role }: { role: 'student' | 'tutor' }) {
+  const action = useAction();
+  return (
+    <div className="google">
+      <button type="button" className="secondary" disabled={action.busy} onClick={() => void action.run(() => startGoogleSignIn(role, viewerZone))}>
+        Continue with Google
+      </button>
+      <ErrorMessage message={action.error} />
+    </div>
+  );
+}
+
+const spentStates = new Set<string>();
+
+/** Where Google sends the browser back: the API finishes the sign-in with the code and this browser's cookie. */
+export function GoogleCallback({ query }: { query: URLSearchParams }) {
+  const action = useAction();
+  useEffect(() => {
+    const state = query.get('state') ?? '';
+    const code = query.get('code') ?? undefined;
+    const error = query.get('error') ?? undefined;
+    // The state is single use: React's development double effects must not spend it twice.
+    if (spentStates.has(state)) return;
+    spentStates.add(state);
+    void action.run(async () => {
+      const signedIn = unwrap(
+        await api.GET('/api/auth/google/callback', { params: { query: { state, ...(code ? { code } : {}), ...(error ? { error } : {}) } }, credentials: 'include' }),
+      );
+      navigate(homeOf(adopt(signedIn)), { replace: true });
+    });
+  }, [query]);
+  return (
+    <Page title="Signing in with Google">
+      {action.error ? (
+        <>
+          <ErrorMessage message={action.error} />
+          <Link to="/signin">Back to sign in</Link>
+        </>
+      ) : (
+        <Loading label="Finishing the sign-in…" />
+      )}
     </Page>
   );
 }
