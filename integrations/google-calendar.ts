@@ -10,7 +10,7 @@
  */
 import { auth as googleAuth, calendar, type calendar_v3 } from 'googleapis/build/src/apis/calendar/index.js';
 import type { Config } from '../domain/config.js';
-import { googleEndpoints } from './google.js';
+import { googleOAuthClient } from './google.js';
 
 export interface CalendarEvent {
   /** base32hex (0-9, a-v), 5 to 1024 characters; see calendarEventId. */
@@ -109,11 +109,7 @@ export class GoogleCalendar {
   }
 
   private api(refreshToken: string): calendar_v3.Calendar {
-    const client = new googleAuth.OAuth2({
-      clientId: this.options.clientId,
-      clientSecret: this.options.clientSecret,
-      endpoints: googleEndpoints(this.options.apiBase),
-    });
+    const client = googleOAuthClient(googleAuth, this.options);
     client.setCredentials({ refresh_token: refreshToken });
     // Temporal retries the activity with backoff; retries inside the SDK would only hide outages.
     return calendar({ version: 'v3', auth: client, retry: false, timeout: this.timeoutMs });

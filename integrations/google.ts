@@ -3,11 +3,11 @@
  * official `googleapis` package. GOOGLE_API_BASE points every Google endpoint the client calls at
  * the local fake (empty means Google itself); the fake mirrors Google's paths under that base.
  *
- * `googleapis` takes over a second to load, so it is loaded on the first sign-in rather than when
- * the API starts.
+ * `googleapis` takes over a second to load, so only its auth part is loaded, on the first sign-in
+ * rather than when the API starts.
  */
-import type * as GoogleApis from 'googleapis';
 import type { Auth } from 'googleapis';
+import type * as CalendarModule from 'googleapis/build/src/apis/calendar/index.js';
 import type { Config } from '../domain/config.js';
 
 type Endpoints = NonNullable<Auth.OAuth2ClientOptions['endpoints']>;
@@ -29,6 +29,41 @@ export function googleEndpoints(apiBase: string): Partial<Endpoints> {
     oauth2FederatedSignonJwkCertsUrl: `${base}/oauth2/v3/certs`,
     oauth2IapPublicKeyUrl: `${base}/iap/verify/public_key`,
   };
+}
+
+/** The auth part of googleapis (its calendar module: the whole package costs a second to load). */
+export type GoogleAuthModule = (typeof CalendarModule)['auth'];
+let authModule: Promise<GoogleAuthModule> | undefined;
+
+/** Loads googleapis' auth on first use, once per process. */
+export function loadGoogleAuth(): Promise<GoogleAuthModule> {
+  return (authModule ??= import('googleapis/build/src/apis/calendar/index.js').then((module) => module.auth));
+}
+
+/**
+ * The one way this code base builds Google's OAuth2 client (sign-in, calendar consent, calendar
+ * calls): this app's credentials, every endpoint under GOOGLE_API_BASE, the issuers Google documents;
+ * a redirect URI for the consent flows, a deadline on each call where a person waits.
+ */
+export function googleOAuthClient(
+  auth: GoogleAuthModule,
+  google: Pick<Config['google'], 'clientId' | 'clientSecret' | 'apiBase'>,
+  options: { redirectUri?: string; timeoutMs?: number } = {},
+): Auth.OAuth2Client {
+  return new auth.OAuth2({
+    clientId: google.clientId,
+    clientSecret: google.clientSecret,
+    endpoints: googleEndpoints(google.apiBase),
+    issuers: GOOGLE_ISSUERS,
+    ...(options.redirectUri ? { redirectUri: options.redirectUri } : {}),
+    ...(options.timeoutMs ? { transporterOptions: { timeout: options.timeoutMs } } : {}),
+  });
+}
+
+/** A fresh PKCE verifier and its S256 challenge, for either consent flow. */
+export async function newPkce(client: Auth.OAuth2Client): Promise<{ verifier: string; challenge: string }> {
+  const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
+  return { verifier: codeVerifier, challenge: codeChallenge! };
 }
 
 /** What a verified ID token says about the person. */
@@ -59,34 +94,20 @@ export interface GoogleSignInClient {
   exchangeCode(options: { code: string; codeVerifier: string }): Promise<GoogleIdentity>;
 }
 
-let googleapis: Promise<typeof GoogleApis> | undefined;
-
 export function createGoogleSignInClient(google: Config['google']): GoogleSignInClient {
   let client: Promise<Auth.OAuth2Client> | undefined;
-  const oauth = () =>
-    (client ??= (googleapis ??= import('googleapis')).then(
-      ({ Auth }) =>
-        new Auth.OAuth2Client({
-          clientId: google.clientId,
-          clientSecret: google.clientSecret,
-          redirectUri: google.redirectUri,
-          endpoints: googleEndpoints(google.apiBase),
-          issuers: GOOGLE_ISSUERS,
-        }),
-    ));
+  const oauth = () => (client ??= loadGoogleAuth().then((auth) => googleOAuthClient(auth, google, { redirectUri: google.redirectUri })));
 
   return {
     async pkce() {
-      const { codeVerifier, codeChallenge } = await (await oauth()).generateCodeVerifierAsync();
-      return { verifier: codeVerifier, challenge: codeChallenge! };
+      return newPkce(await oauth());
     },
     async authorizationUrl({ state, codeChallenge }) {
-      const { Auth } = await (googleapis ??= import('googleapis'));
       return (await oauth()).generateAuthUrl({
         scope: SCOPES,
         state,
         code_challenge: codeChallenge,
-        code_challenge_method: Auth.CodeChallengeMethod.S256,
+        code_challenge_method: 'S256' as Auth.CodeChallengeMethod,
         prompt: 'select_account',
         access_type: 'online',
       });

@@ -8,9 +8,8 @@
  * second at start. GOOGLE_API_BASE points every endpoint at the local fake (empty: Google itself).
  */
 import type { Auth } from 'googleapis';
-import type * as CalendarModule from 'googleapis/build/src/apis/calendar/index.js';
 import type { Config } from '../../domain/config.js';
-import { googleEndpoints } from '../../integrations/google.js';
+import { googleOAuthClient, loadGoogleAuth, newPkce } from '../../integrations/google.js';
 
 /** The one Calendar scope the booking activities need: write events, nothing else of the calendar. */
 export const CALENDAR_EVENTS_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
@@ -47,27 +46,14 @@ export interface GoogleCalendarConsent {
   revoke(refreshToken: string): Promise<void>;
 }
 
-let calendarModule: Promise<typeof CalendarModule> | undefined;
-
 export function createGoogleCalendarConsent(google: Config['google']): GoogleCalendarConsent {
   let client: Promise<Auth.OAuth2Client> | undefined;
-  const oauth = () =>
-    (client ??= (calendarModule ??= import('googleapis/build/src/apis/calendar/index.js')).then(
-      ({ auth }) =>
-        new auth.OAuth2({
-          clientId: google.clientId,
-          clientSecret: google.clientSecret,
-          redirectUri: google.calendarRedirectUri,
-          endpoints: googleEndpoints(google.apiBase),
-          // The user waits on these calls: a Google that hangs must not hold the request forever.
-          transporterOptions: { timeout: REQUEST_TIMEOUT_MS },
-        }),
-    ));
+  // The user waits on these calls: a Google that hangs must not hold the request forever.
+  const oauth = () => (client ??= loadGoogleAuth().then((auth) => googleOAuthClient(auth, google, { redirectUri: google.calendarRedirectUri, timeoutMs: REQUEST_TIMEOUT_MS })));
 
   return {
     async pkce() {
-      const { codeVerifier, codeChallenge } = await (await oauth()).generateCodeVerifierAsync();
-      return { verifier: codeVerifier, challenge: codeChallenge! };
+      return newPkce(await oauth());
     },
     async authorizationUrl({ state, codeChallenge }) {
       return (await oauth()).generateAuthUrl({
