@@ -100,6 +100,8 @@ describe('methods and sizes outside the routes', () => {
   it('answers a 16 KiB URL with a 431 problem', async () => {
     const answer = await call('GET', `/api/tutors?q=${'a'.repeat(17 * 1024)}`);
     expectProblem(answer, 431);
+    const document = (await call('GET', '/openapi.json')).body;
+    expect(document.paths['/api/tutors'].get.responses['431'].content['application/problem+json']).toBeDefined();
   });
 
   it('serves each docs asset with the content type its OpenAPI entry names', async () => {
