@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { unwrap, type Schemas } from '../../../client/index.js';
-import { addDays, formatDay, formatInstant, formatTime, localDate, toMajor, toMinor, viewerZone } from '../format.js';
+import { addDays, formatDay, formatInstant, formatMoney, formatTime, localDate, toMajor, toMinor, viewerZone } from '../format.js';
 import { api, useSession } from '../session.js';
 import { ErrorMessage, Field, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
 
@@ -70,6 +70,7 @@ export function Availability() {
           </form>
         )}
       </Show>
+      <Overrides onChanged={preview.reload} />
       <h2>The next seven days, as students see them ({viewerZone})</h2>
       <Show loaded={preview}>
         {(list) =>
@@ -90,6 +91,68 @@ export function Availability() {
         }
       </Show>
     </Page>
+  );
+}
+
+type NewOverride = { date: string; kind: 'extra' | 'off'; start: string; end: string };
+
+/** Days that differ from the regular week: extra hours, or time off (a whole day without times). */
+function Overrides({ onChanged }: { onChanged: () => void }) {
+  const list = useLoad(async () => unwrap(await api.GET('/api/me/availability/overrides', { params: { query: { from: localDate(new Date()) } } })), []);
+  const [form, setForm] = useState<NewOverride>({ date: localDate(addDays(new Date(), 1)), kind: 'off', start: '', end: '' });
+  const action = useAction();
+  const changed = () => {
+    list.reload();
+    onChanged();
+  };
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => {
+      const times = form.start && form.end ? { start: form.start, end: form.end } : {};
+      unwrap(await api.POST('/api/me/availability/overrides', { body: { date: form.date, kind: form.kind, ...times } }));
+      changed();
+    });
+  };
+  const remove = (id: string) =>
+    action.run(async () => {
+      unwrap(await api.DELETE('/api/me/availability/overrides/{id}', { params: { path: { id } } }));
+      changed();
+    });
+  return (
+    <section className="card" aria-labelledby="overrides-title">
+      <h2 id="overrides-title">Days off and extra hours</h2>
+      <Show loaded={list}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <p>None planned.</p>
+          ) : (
+            <ul>
+              {items.map((override) => (
+                <li key={override.id}>
+                  {override.date}: {override.kind === 'off' ? 'off' : 'extra hours'} {override.start ? `${override.start}–${override.end}` : 'all day'}{' '}
+                  <button type="button" className="link-button" onClick={() => void remove(override.id)}>
+                    Remove<span className="visually-hidden"> {override.date}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Show>
+      <form onSubmit={add} className="rule" aria-label="Add a day off or extra hours">
+        <Field label="Date (your zone)" type="date" required value={form.date} onChange={(event) => setForm({ ...form, date: event.target.value })} />
+        <SelectField label="Kind" value={form.kind} onChange={(event) => setForm({ ...form, kind: event.target.value as NewOverride['kind'] })}>
+          <option value="off">Time off</option>
+          <option value="extra">Extra hours</option>
+        </SelectField>
+        <Field label="From (empty: all day)" type="time" value={form.start} onChange={(event) => setForm({ ...form, start: event.target.value })} />
+        <Field label="Until" type="time" value={form.end} onChange={(event) => setForm({ ...form, end: event.target.value })} />
+        <button type="submit" disabled={action.busy}>
+          Add
+        </button>
+      </form>
+      <ErrorMessage message={action.error} />
+    </section>
   );
 }
 
@@ -125,7 +188,37 @@ export function Payouts({ landing }: { landing?: 'return' | 'refresh' }) {
           </div>
         )}
       </Show>
+      <Earnings />
     </Page>
+  );
+}
+
+/** Paid out, and earned but still in the payout hold, per currency (from the tutor's ended lessons). */
+function Earnings() {
+  const ended = useLoad(async () => unwrap(await api.GET('/api/bookings', { params: { query: { status: 'ENDED', limit: 100 } } })), []);
+  return (
+    <section className="card" aria-labelledby="earnings-title">
+      <h2 id="earnings-title">Earnings</h2>
+      <Show loaded={ended}>
+        {({ items }) => {
+          if (items.length === 0) return <p>No finished lessons yet.</p>;
+          const totals = new Map<string, { paid: number; lessons: number }>();
+          for (const booking of items) {
+            const total = totals.get(booking.currency) ?? { paid: 0, lessons: 0 };
+            totals.set(booking.currency, { paid: total.paid + booking.paidOutMinor, lessons: total.lessons + 1 });
+          }
+          return (
+            <ul>
+              {[...totals.entries()].map(([currency, total]) => (
+                <li key={currency}>
+                  {formatMoney(total.paid, currency)} paid out for {total.lessons} finished {total.lessons === 1 ? 'lesson' : 'lessons'} (the latest {items.length} shown)
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </Show>
+    </section>
   );
 }
 
