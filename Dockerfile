@@ -33,11 +33,14 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     npm ci --ignore-scripts=false
 
 # ---------------------------------------------------------------------------------------------
-# Compile TypeScript to dist/ and prebuild the Temporal workflow bundle (dist/workflow-bundle.js).
+# Compile TypeScript to dist/, prebuild the Temporal workflow bundle (dist/workflow-bundle.js) and
+# build the web app (web/dist).
 FROM deps AS build
 COPY . .
 RUN ./node_modules/.bin/tsc -p tsconfig.build.json \
  && ./node_modules/.bin/tsx workers/build-bundle.ts \
+ && ./node_modules/.bin/vite build --config web/vite.config.ts \
+ && test -f web/dist/index.html \
  && test -f dist/server/api.js \
  && test -f dist/workers/booking-worker.js \
  && test -f dist/db/migrate.js \
@@ -73,6 +76,8 @@ ENV NODE_ENV=production \
 COPY package.json package-lock.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The web app's static assets, served by the API outside its own paths (api/web-assets.ts).
+COPY --from=build /app/web/dist ./web/dist
 
 # The official Node image ships an unprivileged "node" user (uid 1000).
 USER node
