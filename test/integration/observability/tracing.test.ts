@@ -135,6 +135,15 @@ describe('tracing a booking request', () => {
       (entry) => entry !== undefined,
     );
     expect(zoom!.meta).toMatchObject({ bookingId, workflowId, activityType: 'createMeeting', trace_id: created!.traceId });
+    // Zoom's API (fetch, undici) is called inside the createMeeting activity's span, in the booking's trace.
+    const zoomCall = await support.eventually(
+      async () => exporter.getFinishedSpans().find((span) => span.kind === SpanKind.CLIENT && String(span.attributes['url.full'] ?? '').includes('/zoom/')),
+      (span) => span !== undefined,
+    );
+    const spanIds = new Map(exporter.getFinishedSpans().map((span) => [span.spanContext().spanId, span]));
+    expect(spanIds.get(zoomCall!.parentSpanId ?? '')?.name).toBe('RunActivity:createMeeting');
+    expect(zoomCall!.spanContext().traceId).toBe(created!.traceId);
+
     // And the workflow's lines (through the workflow logger) name the booking too.
     const started = workerLogs.find((entry) => entry.message === 'Workflow started' && entry.meta?.workflowId === workflowId);
     expect(started?.meta).toMatchObject({ bookingId, workflowType: 'bookingWorkflow' });
