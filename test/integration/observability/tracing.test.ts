@@ -143,6 +143,15 @@ describe('tracing a booking request', () => {
     const spanIds = new Map(exporter.getFinishedSpans().map((span) => [span.spanContext().spanId, span]));
     expect(spanIds.get(zoomCall!.parentSpanId ?? '')?.name).toBe('RunActivity:createMeeting');
     expect(zoomCall!.spanContext().traceId).toBe(created!.traceId);
+    // So is Brevo's (the emails of the notify activity).
+    const brevoCall = await support.eventually(
+      async () => {
+        const finished = new Map(exporter.getFinishedSpans().map((span) => [span.spanContext().spanId, span]));
+        return [...finished.values()].find((span) => String(span.attributes['url.full'] ?? span.attributes['http.url'] ?? '').includes('/brevo/') && finished.get(span.parentSpanId ?? '')?.name === 'RunActivity:notify');
+      },
+      (span) => span !== undefined,
+    );
+    expect(brevoCall!.spanContext().traceId).toBe(created!.traceId);
 
     // And the workflow's lines (through the workflow logger) name the booking too.
     const started = workerLogs.find((entry) => entry.message === 'Workflow started' && entry.meta?.workflowId === workflowId);
