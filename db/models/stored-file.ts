@@ -1,10 +1,9 @@
 import { BaseModel } from './base-model.js';
 
-export const FILE_PURPOSES = ['avatar', 'verification_document', 'message_attachment'] as const;
-export type FilePurpose = (typeof FILE_PURPOSES)[number];
+import type { FilePurpose, FileStatus } from '../../domain/files.js';
 
-export const FILE_STATUSES = ['pending', 'ready', 'rejected'] as const;
-export type FileStatus = (typeof FILE_STATUSES)[number];
+/** Declared in domain (the API's schemas use them too); here for the readers of this model. */
+export { FILE_PURPOSES, FILE_STATUSES, type FilePurpose, type FileStatus } from '../../domain/files.js';
 
 /** A file in object storage (named so as not to shadow the global File). */
 export class StoredFile extends BaseModel {

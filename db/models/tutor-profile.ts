@@ -1,8 +1,10 @@
 import { BaseModel } from './base-model.js';
 import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
 
-export const VERIFICATION_STATUSES = ['unverified', 'pending', 'verified', 'rejected'] as const;
-export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+import type { VerificationStatus } from '../../domain/verification.js';
+
+/** Declared in domain (the API's schemas use them too); here for the readers of this model. */
+export { VERIFICATION_STATUSES, type VerificationStatus } from '../../domain/verification.js';
 
 export class TutorProfile extends BaseModel {
   static override tableName = 'tutor_profiles';

@@ -1,10 +1,9 @@
 import { BaseModel } from './base-model.js';
 
-export const VERIFICATION_DOCUMENT_KINDS = ['identity', 'qualification'] as const;
-export type VerificationDocumentKind = (typeof VERIFICATION_DOCUMENT_KINDS)[number];
+import type { VerificationDocumentKind, VerificationDocumentStatus } from '../../domain/verification.js';
 
-export const VERIFICATION_DOCUMENT_STATUSES = ['pending', 'approved', 'rejected'] as const;
-export type VerificationDocumentStatus = (typeof VERIFICATION_DOCUMENT_STATUSES)[number];
+/** Declared in domain (the API's schemas use them too); here for the readers of this model. */
+export { VERIFICATION_DOCUMENT_KINDS, VERIFICATION_DOCUMENT_STATUSES, type VerificationDocumentKind, type VerificationDocumentStatus } from '../../domain/verification.js';
 
 export class VerificationDocument extends BaseModel {
   static override tableName = 'verification_documents';

@@ -9,8 +9,9 @@
 import type { Knex } from 'knex';
 import type { LocalDate } from '../../domain/availability/local-date.js';
 
-export const SEARCH_SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'] as const;
-export type SearchSort = (typeof SEARCH_SORTS)[number];
+import type { SearchSort } from '../../domain/tutor-search.js';
+
+export { SEARCH_SORTS, type SearchSort } from '../../domain/tutor-search.js';
 
 interface SortSpec {
   key: string;

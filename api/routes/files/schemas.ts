@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FILE_PURPOSES, FILE_STATUSES } from '../../../db/models/stored-file.js';
+import { FILE_PURPOSES, FILE_STATUSES } from '../../../domain/files.js';
 import { checkDeclaredUpload, UPLOAD_CONTENT_TYPES } from '../../../services/files/file-rules.js';
 
 export const CreateUploadSchema = z

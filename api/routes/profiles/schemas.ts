@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VERIFICATION_DOCUMENT_KINDS, VERIFICATION_DOCUMENT_STATUSES } from '../../../db/models/verification-document.js';
+import { VERIFICATION_DOCUMENT_KINDS, VERIFICATION_DOCUMENT_STATUSES } from '../../../domain/verification.js';
 import { TimeZoneSchema } from '../tutors/profile-schemas.js';
 
 export const UpdateStudentProfileSchema = z.strictObject({ timeZone: TimeZoneSchema.optional() }).meta({ id: 'UpdateStudentProfile' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CALENDAR_MESSAGE, isWithinCalendar } from '../../../domain/safe-input.js';
-import { SEARCH_SORTS } from '../../../db/repositories/tutor-search-repository.js';
+import { SEARCH_SORTS } from '../../../domain/tutor-search.js';
 import { MAX_FREE_WINDOW_DAYS } from '../../../services/search/tutor-search-service.js';
 
 const Instant = z.iso

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VERIFICATION_STATUSES } from '../../../db/models/tutor-profile.js';
+import { VERIFICATION_STATUSES } from '../../../domain/verification.js';
 import { CANCELLATION_POLICIES } from '../../../domain/cancellation-policy.js';
 import { canonicalLanguageTag, isKnownCurrency } from '../../../services/profiles/locale-rules.js';
 import { TimeZoneSchema } from '../../schemas/time-zone.js';
