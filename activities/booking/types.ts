@@ -158,17 +158,18 @@ export type ReserveInput = BookingTerms;
 export interface BookingActivities {
   /**
    * Writes the booking row (PENDING_PAYMENT), which holds the tutor's time: the database's
-   * exclusion constraint answers 'slot_taken' when a live booking overlaps. Idempotent by booking id.
+   * exclusion constraints answer 'slot_taken' when a live booking of the tutor overlaps,
+   * 'student_busy' when one of the student's own does. Idempotent by booking id.
    */
-  reserveBooking(input: ReserveInput): Promise<'reserved' | 'slot_taken'>;
+  reserveBooking(input: ReserveInput): Promise<'reserved' | 'slot_taken' | 'student_busy'>;
   /** Writes the booking's status to the read model and appends to its event log; idempotent by (bookingId, to, at). */
   recordTransition(record: TransitionRecord): Promise<void>;
   /** Appends to the booking's event log; idempotent by dedupeKey. */
   recordEvent(event: BookingEventRecord): Promise<void>;
   /** Keeps the read model's payment status and Stripe ids current. */
   recordPayment(input: PaymentRecord): Promise<void>;
-  /** Moves the booking's times in the read model (reschedule), keeping its buffer; 'slot_taken' when the new time overlaps a live booking. */
-  recordReschedule(input: { bookingId: string; sessionStart: string; sessionEnd: string }): Promise<'moved' | 'slot_taken'>;
+  /** Moves the booking's times in the read model (reschedule), keeping its buffer; 'slot_taken' / 'student_busy' when the new time overlaps a live booking. */
+  recordReschedule(input: { bookingId: string; sessionStart: string; sessionEnd: string }): Promise<'moved' | 'slot_taken' | 'student_busy'>;
   /** Keeps the read model's meeting id and join link current (null when the meeting is gone). */
   recordMeeting(input: { bookingId: string; meetingId: string | null; joinUrl: string | null }): Promise<void>;
   /**

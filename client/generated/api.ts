@@ -418,7 +418,7 @@ export interface paths {
         put?: never;
         /**
          * Request a lesson (students)
-         * @description Holds the time (no two live bookings of a tutor overlap), authorizes the card and starts the booking’s workflow. 201 with the new booking; the same Idempotency-Key returns the same booking with 200; the same key with another body is 422. When the card needs 3-D Secure, `paymentClientSecret` lets the frontend finish it with Stripe.js and the booking proceeds on Stripe’s webhook.
+         * @description Holds the time (no two live bookings of a tutor overlap, nor two live lessons of a student: 409 with `conflict` = `tutor_busy`, or `student_busy` and `conflictingBooking` naming your other lesson’s time), authorizes the card and starts the booking’s workflow. 201 with the new booking; the same Idempotency-Key returns the same booking with 200; the same key with another body is 422. When the card needs 3-D Secure, `paymentClientSecret` lets the frontend finish it with Stripe.js and the booking proceeds on Stripe’s webhook.
          */
         post: operations["requestBooking"];
         delete?: never;

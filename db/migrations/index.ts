@@ -25,6 +25,7 @@ import * as m0155 from './0155_stripe_events.js';
 import * as m0200 from './0200_availability.js';
 import * as m0210 from './0210_tutor_search_indexes.js';
 import * as m0500 from './0500_booking_attention.js';
+import * as m0600 from './0600_student_no_overlap.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -53,4 +54,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0200_availability': m0200,
   '0210_tutor_search_indexes': m0210,
   '0500_booking_attention': m0500,
+  '0600_student_no_overlap': m0600,
 };

@@ -37,20 +37,31 @@ export interface BookingListFilter {
   limit: number;
 }
 
-const NO_OVERLAP_CONSTRAINT = 'bookings_no_overlap';
+/** Which live booking an insert or a move ran into: the tutor's time or the student's own lessons. */
+export type OverlapKind = 'slot_taken' | 'student_busy';
+
+const OVERLAP_CONSTRAINTS: Record<string, OverlapKind> = {
+  bookings_no_overlap: 'slot_taken',
+  bookings_student_no_overlap: 'student_busy',
+};
 
 /** objection wraps the driver's error (db-errors); the Postgres code and constraint are on nativeError. */
-function isOverlap(error: unknown): boolean {
+function overlapOf(error: unknown): OverlapKind | undefined {
   const wrapped = error as { nativeError?: unknown };
   const pgError = (wrapped.nativeError ?? error) as { code?: string; constraint?: string };
-  return pgError.code === '23P01' && pgError.constraint === NO_OVERLAP_CONSTRAINT;
+  return pgError.code === '23P01' && pgError.constraint ? OVERLAP_CONSTRAINTS[pgError.constraint] : undefined;
 }
+
+const LIVE_STATUSES: BookingStatus[] = ['PENDING_PAYMENT', 'REQUESTED', 'SCHEDULED', 'ACTIVE'];
 
 export class BookingRepository {
   constructor(private readonly db: Knex) {}
 
-  /** Inserts the booking in PENDING_PAYMENT; 'slot_taken' when a live booking overlaps its held time. */
-  async reserve(booking: NewBooking): Promise<'reserved' | 'slot_taken'> {
+  /**
+   * Inserts the booking in PENDING_PAYMENT; 'slot_taken' when a live booking of the tutor overlaps
+   * its held time, 'student_busy' when one of the student's own live bookings overlaps the lesson.
+   */
+  async reserve(booking: NewBooking): Promise<'reserved' | OverlapKind> {
     try {
       // ON CONFLICT (id): a retried activity finds its own row and succeeds again.
       await Booking.query(this.db)
@@ -59,12 +70,13 @@ export class BookingRepository {
         .ignore();
       return 'reserved';
     } catch (error) {
-      if (isOverlap(error)) return 'slot_taken';
+      const overlap = overlapOf(error);
+      if (overlap) return overlap;
       throw error;
     }
   }
 
-  async moveTimes(id: string, sessionStart: Date, sessionEnd: Date): Promise<'moved' | 'slot_taken'> {
+  async moveTimes(id: string, sessionStart: Date, sessionEnd: Date): Promise<'moved' | OverlapKind> {
     try {
       // The buffer travels with the booking: blocked_until keeps its distance from the end.
       await this.db('bookings')
@@ -77,7 +89,8 @@ export class BookingRepository {
         });
       return 'moved';
     } catch (error) {
-      if (isOverlap(error)) return 'slot_taken';
+      const overlap = overlapOf(error);
+      if (overlap) return overlap;
       throw error;
     }
   }
@@ -112,6 +125,19 @@ export class BookingRepository {
       .insert(event)
       .onConflict(['booking_id', 'dedupe_key'])
       .ignore();
+  }
+
+  /** The student's live booking (other than `exceptId`) whose lesson overlaps [start, end), if any. */
+  async studentOverlap(studentId: string, start: Date, end: Date, exceptId?: string): Promise<Booking | undefined> {
+    const query = Booking.query(this.db)
+      .where('student_id', studentId)
+      .whereIn('status', LIVE_STATUSES)
+      .where('session_start', '<', end)
+      .where('session_end', '>', start)
+      .orderBy('session_start')
+      .first();
+    if (exceptId) query.whereNot('id', exceptId);
+    return query;
   }
 
   async findById(id: string): Promise<Booking | undefined> {

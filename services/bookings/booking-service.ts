@@ -132,7 +132,7 @@ export class BookingService {
 
     const verdict = isSlotBookable(schedule, startMs, request.lengthMinutes, Date.now());
     if (!verdict.bookable) {
-      throw verdict.reason === 'conflict' ? AppError.conflict(SLOT_REFUSALS.conflict) : new AppError('unprocessable', SLOT_REFUSALS[verdict.reason]);
+      throw verdict.reason === 'conflict' ? tutorBusy() : new AppError('unprocessable', SLOT_REFUSALS[verdict.reason]);
     }
 
     const now = new Date();
@@ -169,11 +169,24 @@ export class BookingService {
     const outcome = await this.deps.workflows.submit(input, { student: student?.displayName ?? principal.userId, tutor: tutor.displayName });
     if (!outcome.done) return { created: true, booking: undefined, bookingId };
     const { booking } = outcome;
-    if (booking.outcome === 'slot_taken') throw AppError.conflict(SLOT_REFUSALS.conflict);
+    if (booking.outcome === 'slot_taken') throw tutorBusy();
+    if (booking.outcome === 'student_busy') throw await this.studentBusy(principal.userId, sessionStart, sessionEnd);
     if (booking.status === 'PAYMENT_FAILED') {
       throw new AppError('payment_failed', booking.paymentFailure ?? 'The card was declined', { extensions: { bookingId } });
     }
     return { created: true, booking, bookingId };
+  }
+
+  /** The student's own live lesson was in the way (the database refused the overlap): name its time. */
+  private async studentBusy(studentId: string, start: Date, end: Date, exceptId?: string): Promise<AppError> {
+    const other = await this.deps.bookings.studentOverlap(studentId, start, end, exceptId);
+    const when = other ? ` from ${other.sessionStart.toISOString()} to ${other.sessionEnd.toISOString()}` : ' at that time';
+    return new AppError('conflict', `You already have a lesson${when}`, {
+      extensions: {
+        conflict: 'student_busy',
+        ...(other ? { conflictingBooking: { bookingId: other.id, sessionStart: other.sessionStart.toISOString(), sessionEnd: other.sessionEnd.toISOString() } } : {}),
+      },
+    });
   }
 
   /** The live state from the workflow, or the read model once the workflow has finished. */
@@ -268,6 +281,11 @@ export class BookingService {
     requireAdmin(principal);
     return this.deps.bookings.adminEvents(limit, before);
   }
+}
+
+/** The tutor's time is held by another booking (another student's: its details are not ours to show). */
+function tutorBusy(): AppError {
+  return new AppError('conflict', SLOT_REFUSALS.conflict, { extensions: { conflict: 'tutor_busy' } });
 }
 
 function requireAdmin(principal: Principal): void {

@@ -237,8 +237,9 @@ async function answerReschedule(steps: BookingSteps, command: CommandOf<'answerR
     return;
   }
   const moved = await call('recordReschedule', 'Move the booking to the agreed time', { bookingId: input.bookingId, sessionStart: proposal.sessionStart, sessionEnd: proposal.sessionEnd });
-  if (moved === 'slot_taken') {
-    entry.refusal = { message: 'The tutor is no longer free at that time', type: REFUSALS.slotTaken };
+  if (moved !== 'moved') {
+    const message = moved === 'slot_taken' ? 'The tutor is no longer free at that time' : 'The student already has another lesson at that time';
+    entry.refusal = { message, type: REFUSALS.slotTaken };
     steps.show();
     return;
   }

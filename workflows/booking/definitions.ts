@@ -68,8 +68,11 @@ export interface BookingSnapshot {
   bookingId: string;
   status: BookingStatus;
   paymentStatus: PaymentStatus;
-  /** Set when the booking never came to be because the time was taken meanwhile. */
-  outcome?: 'slot_taken';
+  /**
+   * Set when the booking never came to be: the tutor's time was taken meanwhile (slot_taken), or
+   * the student already has a live lesson that overlaps it (student_busy).
+   */
+  outcome?: 'slot_taken' | 'student_busy';
   sessionStart: string;
   sessionEnd: string;
   requestExpiresAt: string;

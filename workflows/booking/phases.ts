@@ -40,8 +40,8 @@ export async function holdTimeAndAuthorize(steps: BookingSteps): Promise<boolean
   const { state, input } = steps;
   steps.show();
   const reservation = await call('reserveBooking', 'Hold the tutor’s time', termsOf(input));
-  if (reservation === 'slot_taken') {
-    state.outcome = 'slot_taken';
+  if (reservation !== 'reserved') {
+    state.outcome = reservation;
     return false;
   }
   await steps.publishAvailability('Tell watchers the tutor’s time is held');
