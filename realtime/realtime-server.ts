@@ -13,7 +13,6 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { SessionCheck } from '../services/auth/session-store.js';
 import type { Config } from '../domain/config.js';
 import { isAppError } from '../domain/errors.js';
-import { createRedis } from '../integrations/redis.js';
 import { rateLimitRefusals, wsConnections, wsConnectionsOpened, wsFramesReceived } from '../integrations/telemetry/metrics.js';
 import type { AccessClaims, AccessTokens } from '../services/auth/access-tokens.js';
 import type { LastSeenService } from '../services/messaging/last-seen.js';
@@ -37,6 +36,8 @@ export interface RealtimeDependencies {
   sessions?: SessionCheck | undefined;
   messaging: MessagingService;
   lastSeen: LastSeenService;
+  /** Opens a named Redis connection for the fan-out (the composition root owns the client's settings). */
+  connectRedis: (name: string) => Redis;
 }
 
 export interface RealtimeServer {
@@ -71,8 +72,8 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
   const instanceId = randomUUID();
   const log = deps.logger.child({ component: 'realtime', instanceId });
 
-  const publisher = createRedis(config.redis.url, 'realtime');
-  const subscriber = createRedis(config.redis.url, 'realtime-subscriber');
+  const publisher = deps.connectRedis('realtime');
+  const subscriber = deps.connectRedis('realtime-subscriber');
   for (const client of [publisher, subscriber]) client.on('error', (error) => log.debug({ err: error }, 'redis connection error'));
 
   const hub = new Hub();

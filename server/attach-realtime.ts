@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { ApiContainer } from './dependencies.js';
+import { createRedis } from '../integrations/redis.js';
 import { LastSeenService } from '../services/messaging/last-seen.js';
 import { createRealtimeServer, type RealtimeServer } from '../realtime/realtime-server.js';
 
@@ -17,6 +18,7 @@ export async function attachRealtime(server: Server, container: ApiContainer, lo
     sessions: app.sessions,
     messaging: app.messaging,
     lastSeen: new LastSeenService(resources.db),
+    connectRedis: (name) => createRedis(app.config.redis.url, name),
   });
   realtime.attach(server);
   return realtime;

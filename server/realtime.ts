@@ -30,7 +30,7 @@ redis.on('error', (error) => logger.debug({ err: error }, 'redis connection erro
 const tokens = new AccessTokens(config.secretKey, config.auth.accessTokenTtlMs);
 const sessions = createSessionStore({ config, db, redis, tokens, logger });
 
-const realtime = await createRealtimeServer({ config, logger, tokens, sessions, messaging: new MessagingService(db), lastSeen: new LastSeenService(db) });
+const realtime = await createRealtimeServer({ config, logger, tokens, sessions, messaging: new MessagingService(db), lastSeen: new LastSeenService(db), connectRedis: (name) => createRedis(config.redis.url, name) });
 const server = http.createServer((request, response) => {
   const healthy = request.method === 'GET' && request.url === '/health';
   response.writeHead(healthy ? 200 : 404, { 'Content-Type': 'application/json' });
