@@ -128,7 +128,8 @@ describe('the web app in chromium', () => {
     const free = await asStudent('GET', `/api/tutors/${lenaId}/slots?from=${today}&to=${inAWeek}&timeZone=UTC`);
     const first = free.body.slots[0];
     const second = await asStudent('POST', '/api/bookings', { tutorId: lenaId, start: first.start, lengthMinutes: 30, paymentMethodId: 'pm_card_visa' }, { 'idempotency-key': randomUUID() });
-    expect(second.status).toBe(201);
+    // 202 when the workflow answers after BOOKING_UPDATE_TIMEOUT on a busy machine: the same booking either way.
+    expect([201, 202]).toContain(second.status);
     await lena.locator(`[data-booking-id="${second.body.bookingId}"]`).waitFor({ timeout: 30_000 });
     await expectAccessible(lena);
     await docShot(lena, 'tutor-requests-phone');
@@ -140,6 +141,10 @@ describe('the web app in chromium', () => {
 
     // The other request is the one the admin refunds in part later: Lena accepts it too.
     const asLena = await as(LENA.email, LENA.password);
+    await eventually(
+      () => asLena('GET', `/api/bookings/${second.body.bookingId}`),
+      (response) => response.body.status === 'REQUESTED',
+    );
     expect([200, 202]).toContain((await asLena('POST', `/api/bookings/${second.body.bookingId}/accept`, {})).status);
     secondId = second.body.bookingId;
 

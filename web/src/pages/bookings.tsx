@@ -37,12 +37,20 @@ export function BookingList() {
     }
   });
 
+  // A request waiting for the card's authorization moves on its own: look again until it has.
+  const paying = list.data?.items.some((booking) => booking.status === 'PENDING_PAYMENT') ?? false;
+  useEffect(() => {
+    if (!paying) return;
+    const timer = setInterval(list.reload, 3_000);
+    return () => clearInterval(timer);
+  }, [paying, list.reload]);
+
   return (
     <Page title={tutor ? 'Requests and lessons' : 'My bookings'}>
       <Show loaded={list}>
         {({ items }) => {
-          const requests = items.filter((booking) => booking.status === 'REQUESTED');
-          const upcoming = items.filter((booking) => LIVE.includes(booking.status) && booking.status !== 'REQUESTED');
+          const requests = items.filter((booking) => booking.status === 'REQUESTED' || (tutor && booking.status === 'PENDING_PAYMENT'));
+          const upcoming = items.filter((booking) => LIVE.includes(booking.status) && !requests.includes(booking));
           const past = items.filter((booking) => !LIVE.includes(booking.status));
           return (
             <>
