@@ -49,7 +49,7 @@ export const USAGE = `usage: npm run bench -- [${PARTS.join('|')} …] [options]
   --read-seconds S     reads: seconds per scenario and rate (default 10)
   --tutors N           reads: tutors seeded (default 10000)
   --sockets N          websocket: connections over two instances (default 5000)
-  --message-rate N     websocket: messages per second over all pairs (default 500)
+  --message-rate N     websocket: messages per second over all pairs (default 100)
   --ws-seconds S       websocket: seconds of messaging (default 20)
   --worker-sizes a,b,c worker: open bookings at which memory is read (default 1000,5000,10000)
   --growth-sizes a,b,c growth: transition lag at these sizes (default 250,500,1000)
@@ -82,7 +82,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'read-seconds': { type: 'string', default: '10' },
       tutors: { type: 'string', default: '10000' },
       sockets: { type: 'string', default: '5000' },
-      'message-rate': { type: 'string', default: '500' },
+      'message-rate': { type: 'string', default: '100' },
       'ws-seconds': { type: 'string', default: '20' },
       'worker-sizes': { type: 'string', default: '1000,5000,10000' },
       'growth-sizes': { type: 'string', default: '250,500,1000' },
