@@ -99,7 +99,7 @@ it('8: webhooks duplicated, early, late and interleaved move each booking once a
   const live = (id: string) => stack.api.container.resources.temporal.client.workflow.getHandle(bookingWorkflowId(id)).query<BookingSnapshot>('getBooking');
   // The tutor then cancels the disputed lesson: Stripe refuses the refund of a disputed charge, so
   // the booking waits for an admin with its payout frozen by the (one) dispute.
-  await eventually(() => deliveries.filter((entry) => entry.duplicate).length, (count) => count >= 2);
+  expect(deliveries.filter((entry) => entry.duplicate).length).toBeGreaterThanOrEqual(2);
   expect((await call(stack.api, 'POST', `/api/bookings/${disputed.id}/cancel`, tutor, { reason: 'Ill' })).body).toMatchObject({ status: 'CANCELLED' });
   const frozen = await eventually(() => live(disputed.id), (snapshot) => snapshot.payoutFrozen, 30_000);
   expect(frozen).toMatchObject({ status: 'CANCELLED', refundedMinor: 0 });
