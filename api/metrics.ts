@@ -14,7 +14,7 @@ import type { AppState } from './context.js';
 /** Requests that matched no route share one label value. */
 const UNMATCHED = 'unmatched';
 
-/** Counts and times every request under its route template (`/api/bookings/:bookingId`). */
+/** Counts and times every request under its route template (`/api/bookings/:id`). */
 export function httpMetrics(): Middleware<AppState> {
   return async (ctx, next) => {
     const stop = httpRequestDuration.startTimer();

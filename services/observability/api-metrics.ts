@@ -27,6 +27,8 @@ export class ApiMetrics {
       try {
         await read();
       } catch (error) {
+        // No stale value: the series is absent from this scrape.
+        (this.registry.getSingleMetric(name) as Gauge | undefined)?.reset();
         logger.warn({ err: error, metric: name }, 'metric read failed');
       }
     };
