@@ -60,10 +60,27 @@ export function googleOAuthClient(
   });
 }
 
-/** A fresh PKCE verifier and its S256 challenge, for either consent flow. */
-export async function newPkce(client: Auth.OAuth2Client): Promise<{ verifier: string; challenge: string }> {
-  const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
-  return { verifier: codeVerifier, challenge: codeChallenge! };
+/**
+ * What Google's two consent flows (sign-in, calendar access) share: one client built on first use,
+ * a fresh PKCE pair, and the consent URL for a state and a code challenge (S256).
+ */
+export function googleConsentFlow(
+  google: Pick<Config['google'], 'clientId' | 'clientSecret' | 'apiBase'>,
+  options: { redirectUri: string; timeoutMs?: number; scopes: string[]; consent: { access_type: 'online' | 'offline'; prompt: string } },
+) {
+  let client: Promise<Auth.OAuth2Client> | undefined;
+  const oauth = () => (client ??= loadGoogleAuth().then((auth) => googleOAuthClient(auth, google, options)));
+  return {
+    oauth,
+    async pkce(): Promise<{ verifier: string; challenge: string }> {
+      const { codeVerifier, codeChallenge } = await (await oauth()).generateCodeVerifierAsync();
+      return { verifier: codeVerifier, challenge: codeChallenge! };
+    },
+    async authorizationUrl({ state, codeChallenge }: { state: string; codeChallenge: string }): Promise<string> {
+      const method = 'S256' as Auth.CodeChallengeMethod;
+      return (await oauth()).generateAuthUrl({ scope: options.scopes, state, code_challenge: codeChallenge, code_challenge_method: method, ...options.consent });
+    },
+  };
 }
 
 /** What a verified ID token says about the person. */
@@ -95,23 +112,12 @@ export interface GoogleSignInClient {
 }
 
 export function createGoogleSignInClient(google: Config['google']): GoogleSignInClient {
-  let client: Promise<Auth.OAuth2Client> | undefined;
-  const oauth = () => (client ??= loadGoogleAuth().then((auth) => googleOAuthClient(auth, google, { redirectUri: google.redirectUri })));
+  const flow = googleConsentFlow(google, { redirectUri: google.redirectUri, scopes: SCOPES, consent: { prompt: 'select_account', access_type: 'online' } });
+  const { oauth } = flow;
 
   return {
-    async pkce() {
-      return newPkce(await oauth());
-    },
-    async authorizationUrl({ state, codeChallenge }) {
-      return (await oauth()).generateAuthUrl({
-        scope: SCOPES,
-        state,
-        code_challenge: codeChallenge,
-        code_challenge_method: 'S256' as Auth.CodeChallengeMethod,
-        prompt: 'select_account',
-        access_type: 'online',
-      });
-    },
+    pkce: flow.pkce,
+    authorizationUrl: flow.authorizationUrl,
     async exchangeCode({ code, codeVerifier }) {
       const oauth2 = await oauth();
       let idToken: string | null | undefined;

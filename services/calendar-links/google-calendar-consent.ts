@@ -7,9 +7,8 @@
  * Only the calendar module of googleapis is loaded, on the first use: the whole package costs a
  * second at start. GOOGLE_API_BASE points every endpoint at the local fake (empty: Google itself).
  */
-import type { Auth } from 'googleapis';
 import type { Config } from '../../domain/config.js';
-import { googleOAuthClient, loadGoogleAuth, newPkce } from '../../integrations/google.js';
+import { googleConsentFlow } from '../../integrations/google.js';
 
 /** The one Calendar scope the booking activities need: write events, nothing else of the calendar. */
 export const CALENDAR_EVENTS_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
@@ -47,26 +46,20 @@ export interface GoogleCalendarConsent {
 }
 
 export function createGoogleCalendarConsent(google: Config['google']): GoogleCalendarConsent {
-  let client: Promise<Auth.OAuth2Client> | undefined;
-  // The user waits on these calls: a Google that hangs must not hold the request forever.
-  const oauth = () => (client ??= loadGoogleAuth().then((auth) => googleOAuthClient(auth, google, { redirectUri: google.calendarRedirectUri, timeoutMs: REQUEST_TIMEOUT_MS })));
+  const flow = googleConsentFlow(google, {
+    redirectUri: google.calendarRedirectUri,
+    scopes: SCOPES,
+    // A refresh token, and a fresh one even when the person granted access before: Google sends
+    // one only on a consent screen the person actually saw.
+    consent: { access_type: 'offline', prompt: 'consent' },
+    // The user waits on these calls: a Google that hangs must not hold the request forever.
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  });
+  const { oauth } = flow;
 
   return {
-    async pkce() {
-      return newPkce(await oauth());
-    },
-    async authorizationUrl({ state, codeChallenge }) {
-      return (await oauth()).generateAuthUrl({
-        scope: SCOPES,
-        state,
-        code_challenge: codeChallenge,
-        code_challenge_method: 'S256' as Auth.CodeChallengeMethod,
-        // A refresh token, and a fresh one even when the person granted access before: Google
-        // sends one only on a consent screen the person actually saw.
-        access_type: 'offline',
-        prompt: 'consent',
-      });
-    },
+    pkce: flow.pkce,
+    authorizationUrl: flow.authorizationUrl,
     async exchangeCode({ code, codeVerifier }) {
       try {
         const { tokens } = await (await oauth()).getToken({ code, codeVerifier });
