@@ -198,6 +198,13 @@ const schema = z
     BOOKING_PAYOUT_HOLD: duration.prefault('72h'),
     BOOKING_PAYOUT_RECHECK: duration.prefault('1h'),
     BOOKING_REFUND_WINDOW: duration.prefault('30d'),
+    // No-shows: reported from the start plus this grace; the absent tutor has this long to contest.
+    BOOKING_NO_SHOW_GRACE: duration.prefault('10m'),
+    BOOKING_NO_SHOW_CONTEST_WINDOW: duration.prefault('48h'),
+    // Reschedules: how many per booking, how close to the start a student may still propose one, how long a proposal stands.
+    BOOKING_MAX_RESCHEDULES: z.coerce.number().int().min(0).max(100).default(2),
+    BOOKING_STUDENT_RESCHEDULE_CUTOFF: duration.prefault('12h'),
+    BOOKING_RESCHEDULE_PROPOSAL_TTL: duration.prefault('24h'),
     // How long an API request waits for a booking's workflow to answer an action before 202/503.
     BOOKING_UPDATE_TIMEOUT: duration.prefault('10s'),
     PLATFORM_COMMISSION_BPS: z.coerce.number().int().min(0).max(10_000).default(1_500),
@@ -316,7 +323,7 @@ export interface Config {
   shutdownGraceMs: number;
   observability: ObservabilityConfig;
   realtime: RealtimeConfig;
-  booking: BookingTimings & { commissionBps: number; updateTimeoutMs: number };
+  booking: Required<BookingTimings> & { commissionBps: number; updateTimeoutMs: number };
 }
 
 export interface ObservabilityConfig {
@@ -338,6 +345,12 @@ export interface BookingTimings {
   payoutHoldMs: number;
   payoutRecheckMs: number;
   refundWindowMs: number;
+  // Optional: bookings started before these existed carry timings without them (the workflow defaults them).
+  noShowGraceMs?: number;
+  noShowContestMs?: number;
+  maxReschedules?: number;
+  studentRescheduleCutoffMs?: number;
+  rescheduleProposalTtlMs?: number;
 }
 
 export interface RealtimeConfig {
@@ -432,6 +445,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       payoutHoldMs: e.BOOKING_PAYOUT_HOLD,
       payoutRecheckMs: e.BOOKING_PAYOUT_RECHECK,
       refundWindowMs: e.BOOKING_REFUND_WINDOW,
+      noShowGraceMs: e.BOOKING_NO_SHOW_GRACE,
+      noShowContestMs: e.BOOKING_NO_SHOW_CONTEST_WINDOW,
+      maxReschedules: e.BOOKING_MAX_RESCHEDULES,
+      studentRescheduleCutoffMs: e.BOOKING_STUDENT_RESCHEDULE_CUTOFF,
+      rescheduleProposalTtlMs: e.BOOKING_RESCHEDULE_PROPOSAL_TTL,
       updateTimeoutMs: e.BOOKING_UPDATE_TIMEOUT,
       commissionBps: e.PLATFORM_COMMISSION_BPS,
     },

@@ -95,6 +95,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/tutors/{id}/no-shows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How often a tutor was reported absent, and how often it was confirmed (admins)
+         * @description Confirmed: the tutor did not contest a student’s report in time, or an admin refunded the student on it.
+         */
+        get: operations["getTutorNoShows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/verification-documents": {
         parameters: {
             query?: never;
@@ -515,9 +535,29 @@ export interface paths {
         put?: never;
         /**
          * Report that the other party did not show up
-         * @description Freezes the tutor’s payout until an admin decides.
+         * @description Possible from the start plus BOOKING_NO_SHOW_GRACE until the payout hold ends (409 otherwise). A tutor reporting an absent student is paid as for a held lesson unless the student contests within the hold. A student reporting an absent tutor freezes the payout: uncontested within BOOKING_NO_SHOW_CONTEST_WINDOW the student is refunded in full; contested, an admin decides.
          */
         post: operations["reportNoShow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bookings/{id}/no-show/contest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Say you were there after the other party reported you absent
+         * @description The payout then waits for an admin. A tutor contests within BOOKING_NO_SHOW_CONTEST_WINDOW of the report, a student within the payout hold (409 otherwise).
+         */
+        post: operations["contestNoShow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1380,7 +1420,18 @@ export interface components {
                  * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
                  */
                 at: string;
+                /**
+                 * Format: date-time
+                 * @description The party reported absent said they were there: an admin decides
+                 */
+                contestedAt?: string;
+                contestNote?: string;
                 note?: string;
+                /**
+                 * Format: date-time
+                 * @description An absent tutor who does not contest by then: the student is refunded in full
+                 */
+                refundAt?: string;
                 /** @enum {string} */
                 reportedBy: "student" | "tutor";
             }[];
@@ -1877,6 +1928,13 @@ export interface components {
             /** Format: uuid */
             tutorId: string;
             verified: boolean;
+        };
+        /** @description Students’ reports that the tutor did not show up, and those confirmed (uncontested, or decided by an admin) */
+        TutorNoShows: {
+            confirmed: number;
+            reported: number;
+            /** Format: uuid */
+            tutorId: string;
         };
         TutorProfile: {
             /** @description A short-lived download URL of the avatar image */
@@ -2603,6 +2661,83 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTutorNoShows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tutor’s user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tutor’s no-show counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TutorNoShows"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4592,6 +4727,134 @@ export interface operations {
         };
     };
     reportNoShow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The booking’s state after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingState"];
+                };
+            };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contestNoShow: {
         parameters: {
             query?: never;
             header?: never;

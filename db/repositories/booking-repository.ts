@@ -140,6 +140,23 @@ export class BookingRepository {
     return query;
   }
 
+  /**
+   * A tutor's no-shows for admins, from the event log: bookings where a student reported the tutor
+   * absent, and those where it was confirmed (uncontested in time, or an admin refunded on it).
+   */
+  async tutorNoShows(tutorId: string): Promise<{ reported: number; confirmed: number }> {
+    const row = await this.db('booking_events as e')
+      .join('bookings as b', 'b.id', 'e.booking_id')
+      .where('b.tutor_id', tutorId)
+      .whereRaw("e.data->>'absent' = 'tutor'")
+      .select(
+        this.db.raw("count(distinct e.booking_id) filter (where e.type = 'no_show.reported')::int as reported"),
+        this.db.raw("count(distinct e.booking_id) filter (where e.type = 'no_show.confirmed')::int as confirmed"),
+      )
+      .first();
+    return { reported: Number(row?.reported ?? 0), confirmed: Number(row?.confirmed ?? 0) };
+  }
+
   async findById(id: string): Promise<Booking | undefined> {
     return Booking.query(this.db).findById(id);
   }

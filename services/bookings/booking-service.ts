@@ -24,6 +24,7 @@ import {
   type BookingSnapshot,
   type BookingWorkflowInput,
   cancelUpdate,
+  contestNoShowUpdate,
   declineUpdate,
   proposeRescheduleUpdate,
   reportNoShowUpdate,
@@ -163,6 +164,11 @@ export class BookingService {
         payoutHoldMs: config.booking.payoutHoldMs,
         payoutRecheckMs: config.booking.payoutRecheckMs,
         refundWindowMs: config.booking.refundWindowMs,
+        noShowGraceMs: config.booking.noShowGraceMs,
+        noShowContestMs: config.booking.noShowContestMs,
+        maxReschedules: config.booking.maxReschedules,
+        studentRescheduleCutoffMs: config.booking.studentRescheduleCutoffMs,
+        rescheduleProposalTtlMs: config.booking.rescheduleProposalTtlMs,
       },
     };
 
@@ -249,6 +255,17 @@ export class BookingService {
 
   reportNoShow(principal: Principal, bookingId: string, note?: string) {
     return this.act(principal, bookingId, reportNoShowUpdate, { actorId: principal.userId, ...(note ? { note } : {}) });
+  }
+
+  /** The party reported absent says they were there: the payout waits for an admin. */
+  contestNoShow(principal: Principal, bookingId: string, note?: string) {
+    return this.act(principal, bookingId, contestNoShowUpdate, { actorId: principal.userId, ...(note ? { note } : {}) });
+  }
+
+  /** Admins: a tutor's no-shows, reported and confirmed, across their bookings. */
+  async tutorNoShows(principal: Principal, tutorId: string): Promise<{ tutorId: string; reported: number; confirmed: number }> {
+    requireAdmin(principal);
+    return { tutorId, ...(await this.deps.bookings.tutorNoShows(tutorId)) };
   }
 
   /** Admins: cancel any live booking; the same Idempotency-Key is the same cancellation. */

@@ -13,6 +13,7 @@ import {
   BOOKING_WORKFLOW_TYPE,
   type BookingWorkflowInput,
   cancelUpdate,
+  contestNoShowUpdate,
   declineUpdate,
   disputeOpenedSignal,
   getBookingQuery,
@@ -232,13 +233,15 @@ describe('a scheduled lesson', () => {
 });
 
 describe('after the lesson', () => {
-  it('freezes the payout on a no-show report until an admin refunds the student', async () => {
+  it('freezes the payout on a contested no-show report until an admin refunds the student', async () => {
     const activities = await withBooking({}, async (handle, input, recorded) => {
       await handle.executeUpdate(submitUpdate, { args: [{ requestHash: input.requestHash }] });
       await handle.executeUpdate(acceptUpdate, { args: [{ tutorId: input.tutorId }] });
       await env.sleep(72 * HOUR + 20 * MINUTE); // started, ended (1 h lesson + 15 min grace): ENDED
       const reported = await handle.executeUpdate(reportNoShowUpdate, { args: [{ actorId: input.studentId, note: 'Tutor never joined' }] });
       expect(reported).toMatchObject({ payoutFrozen: true, noShowReports: [expect.objectContaining({ reportedBy: 'student', absent: 'tutor' })] });
+      // Contested by the tutor (no-show-rules.test.ts has the uncontested path: an automatic refund).
+      await handle.executeUpdate(contestNoShowUpdate, { args: [{ actorId: input.tutorId }] });
       await env.sleep(10 * 24 * HOUR); // long past the hold: still frozen
       expect(recorded.callsOf('payoutTutor')).toHaveLength(0);
       const resolved = await handle.executeUpdate(adminResolvePayoutUpdate, { args: [{ adminId: 'admin-1', decision: 'refund_student', reason: 'Tutor confirmed absence' }] });

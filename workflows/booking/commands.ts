@@ -5,7 +5,7 @@
  * since the booking may have moved on meanwhile). Legality is written once, here.
  */
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import type { BookingStatus } from '../../domain/booking-status.js';
 import { refundable } from '../../domain/booking-money.js';
 import {
@@ -19,8 +19,11 @@ import {
   type BookingSnapshot,
   type CancelRequest,
   cancelUpdate,
+  type ContestNoShow,
+  contestNoShowUpdate,
   declineUpdate,
   type NoShowReport,
+  PATCHES,
   type ProposeReschedule,
   proposeRescheduleUpdate,
   REFUSALS,
@@ -43,6 +46,7 @@ export type Command =
   | ({ kind: 'proposeReschedule' } & ProposeReschedule)
   | ({ kind: 'answerReschedule' } & AnswerReschedule)
   | ({ kind: 'reportNoShow' } & ReportNoShow)
+  | ({ kind: 'contestNoShow' } & ContestNoShow)
   | ({ kind: 'adminRefund' } & AdminRefund)
   | ({ kind: 'adminResolvePayout' } & AdminResolvePayout)
   | ({ kind: 'resolveAttention' } & ResolveAttention);
@@ -154,14 +158,44 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
       const party = requireParty(state, report.actorId);
       if (state.paymentStatus === 'paid_out') refuse('The tutor was already paid; contact support', REFUSALS.invalidState);
       if (state.noShowReports.some((existing) => existing.reportedBy === party)) refuse('You already reported this lesson', REFUSALS.invalidState);
+      const opensAt = Date.parse(state.sessionStart) + state.timing('noShowGraceMs');
+      if (Date.now() < opensAt) refuse(`A no-show can be reported from ${new Date(opensAt).toISOString()} (the start plus a grace period)`, REFUSALS.invalidState);
+      if (state.payoutHoldEndsAt !== undefined && Date.now() >= state.payoutHoldEndsAt) refuse('The time to report a no-show ended with the payout hold', REFUSALS.invalidState);
+    },
+    apply: async (steps, command) => {
+      const { state } = steps;
+      state.noShowByParty ??= patched(PATCHES.noShowByParty);
+      const party = state.partyOf(command.actorId)!;
+      const report: NoShowReport = { reportedBy: party, absent: party === 'student' ? 'tutor' : 'student', at: nowIso(), ...(command.note ? { note: command.note } : {}) };
+      // By party: an absent tutor has a window to contest, then the student is refunded in full.
+      if (state.noShowByParty && party === 'student') report.refundAt = new Date(Date.now() + state.timing('noShowContestMs')).toISOString();
+      state.noShowReports.push(report);
+      await steps.event('no_show.reported', `no-show-${party}`, party, { ...report }, command.actorId);
+      await steps.notify(`no-show-${party}`, 'no-show-reported', state.bothParties(), { reportedBy: party, ...(state.noShowByParty ? { next: nextAfterReport(report) } : {}) });
+      steps.show();
+    },
+  },
+
+  contestNoShow: {
+    update: contestNoShowUpdate,
+    allowedIn: ['ACTIVE', 'ENDED'],
+    validate: (state, { actorId }) => {
+      const party = requireParty(state, actorId);
+      const report = state.noShowReports.find((existing) => existing.absent === party) ?? refuse('Nobody reported you absent', REFUSALS.invalidState);
+      if (!state.noShowByParty) refuse('This report already waits for an admin', REFUSALS.invalidState);
+      if (report.contestedAt !== undefined) refuse('You already contested this report', REFUSALS.invalidState);
+      if (state.payoutResolution !== undefined || state.paymentStatus === 'paid_out') refuse('The payout was already decided', REFUSALS.invalidState);
+      if (report.refundAt !== undefined && Date.now() >= Date.parse(report.refundAt)) refuse('The time to contest this report is over', REFUSALS.invalidState);
+      if (party === 'student' && state.payoutHoldEndsAt !== undefined && Date.now() >= state.payoutHoldEndsAt) refuse('The time to contest this report ended with the payout hold', REFUSALS.invalidState);
     },
     apply: async (steps, command) => {
       const { state } = steps;
       const party = state.partyOf(command.actorId)!;
-      const report: NoShowReport = { reportedBy: party, absent: party === 'student' ? 'tutor' : 'student', at: nowIso(), ...(command.note ? { note: command.note } : {}) };
-      state.noShowReports.push(report);
-      await steps.event('no_show.reported', `no-show-${party}`, party, { ...report }, command.actorId);
-      await steps.notify(`no-show-${party}`, 'no-show-reported', state.bothParties(), { reportedBy: party });
+      const report = state.noShowReports.find((existing) => existing.absent === party)!;
+      report.contestedAt = nowIso();
+      if (command.note) report.contestNote = command.note;
+      await steps.event('no_show.contested', `no-show-contested-${party}`, party, { ...report }, command.actorId);
+      await steps.notify(`no-show-contested-${party}`, 'no-show-contested', state.bothParties(), { contestedBy: party });
       steps.show();
     },
   },
@@ -204,6 +238,11 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
       const { state } = steps;
       state.payoutResolution = command.decision;
       await steps.event('payout.resolved', 'payout.resolved', 'admin', { decision: command.decision, reason: command.reason }, command.adminId);
+      // By party, the decision confirms who was absent (a tutor's no-shows are counted for admins).
+      const absent = command.decision === 'refund_student' ? 'tutor' : 'student';
+      if (state.noShowByParty && state.noShowReports.some((report) => report.absent === absent)) {
+        await steps.event('no_show.confirmed', 'no-show-confirmed', 'admin', { absent, how: 'admin' }, command.adminId);
+      }
       if (command.decision === 'refund_student') await refundOwed(steps, refundable(state.money), 'refund-resolution', command.reason, 'admin', command.adminId);
       steps.show();
     },
@@ -224,6 +263,13 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
     },
   },
 };
+
+/** What happens next after a report, by party, in words for both parties' email. */
+function nextAfterReport(report: NoShowReport): string {
+  return report.refundAt
+    ? `The tutor can contest it until ${report.refundAt}; otherwise the student is refunded in full.`
+    : 'The tutor is paid as for a held lesson unless the student contests it before the payout hold ends.';
+}
 
 async function answerReschedule(steps: BookingSteps, command: CommandOf<'answerReschedule'>, entry: Queued): Promise<void> {
   const { state, input } = steps;

@@ -43,7 +43,30 @@ export interface NoShowReport {
   absent: Party;
   note?: string;
   at: string;
+  /** The party reported absent says they were there: an admin decides. */
+  contestedAt?: string;
+  contestNote?: string;
+  /** A student's report of an absent tutor, uncontested: the student is refunded in full at this time. */
+  refundAt?: string;
 }
+
+/**
+ * Patch ids (README, "Replaying, resetting and changing the workflow"): bookings started before a
+ * change keep the old order of commands. Defined once, never renamed.
+ */
+export const PATCHES = {
+  /** No-show rules by party: a tutor's report does not freeze their payout; an uncontested absent tutor refunds the student. */
+  noShowByParty: 'no-show-by-party',
+} as const;
+
+/** Defaults for timings a booking started before they existed does not carry (domain/config.ts has the same). */
+export const TIMING_DEFAULTS = {
+  noShowGraceMs: 10 * 60_000,
+  noShowContestMs: 48 * 3_600_000,
+  maxReschedules: 2,
+  studentRescheduleCutoffMs: 12 * 3_600_000,
+  rescheduleProposalTtlMs: 24 * 3_600_000,
+} as const;
 
 /**
  * Why a booking waits for a person (the failure policy): a money step Stripe refused for good, or a
@@ -128,6 +151,11 @@ export interface ReportNoShow {
   note?: string;
 }
 
+export interface ContestNoShow {
+  actorId: string;
+  note?: string;
+}
+
 export interface AdminRefund {
   adminId: string;
   amountMinor: number;
@@ -164,6 +192,8 @@ export const cancelUpdate = defineUpdate<BookingSnapshot, [CancelRequest]>('canc
 export const proposeRescheduleUpdate = defineUpdate<BookingSnapshot, [ProposeReschedule]>('proposeReschedule');
 export const answerRescheduleUpdate = defineUpdate<BookingSnapshot, [AnswerReschedule]>('answerReschedule');
 export const reportNoShowUpdate = defineUpdate<BookingSnapshot, [ReportNoShow]>('reportNoShow');
+/** The party reported absent says they were there: the payout waits for an admin. */
+export const contestNoShowUpdate = defineUpdate<BookingSnapshot, [ContestNoShow]>('contestNoShow');
 export const adminRefundUpdate = defineUpdate<BookingSnapshot, [AdminRefund]>('adminRefund');
 export const adminResolvePayoutUpdate = defineUpdate<BookingSnapshot, [AdminResolvePayout]>('adminResolvePayout');
 export const resolveAttentionUpdate = defineUpdate<BookingSnapshot, [ResolveAttention]>('resolveAttention');

@@ -14,7 +14,7 @@ import { termsOf } from '../../domain/booking-terms.js';
 import { dispatch } from './commands.js';
 import { describeState } from './details.js';
 import { attempt, call } from './effects.js';
-import { payTutor, release } from './money.js';
+import { payTutor, refundOwed, release } from './money.js';
 import { type BookingSteps, msUntil } from './steps.js';
 import { closeBeforeLesson, createMeeting, schedule } from './transitions.js';
 
@@ -158,7 +158,7 @@ export async function activePhase(steps: BookingSteps): Promise<void> {
 export async function payoutPhase(steps: BookingSteps): Promise<void> {
   const { state, input } = steps;
   if (state.refundable() <= 0) return;
-  await drainUntil(steps, Date.now() + input.timings.payoutHoldMs, 'Hold the payout in case of a dispute or no-show report');
+  await holdPayout(steps, Date.now() + input.timings.payoutHoldMs);
   // Frozen: an admin decides. Pay or refund, nothing happens until then.
   if (state.isPayoutFrozen()) setCurrentDetails(describeState(state.snapshot(), input));
   await drainUntil(steps, undefined, 'Wait for an admin to resolve the dispute or no-show report', () => !state.isPayoutFrozen());
@@ -178,6 +178,40 @@ export async function payoutPhase(steps: BookingSteps): Promise<void> {
     account = await call('getPayoutAccount', 'Look up the tutor’s payout account again', { tutorId: input.tutorId });
   }
   await payTutor(steps, account.accountId);
+}
+
+/**
+ * The payout hold, and (no-show rules by party) the absent tutor's window to contest a student's
+ * report, which may run past the hold: uncontested, the student is refunded in full. Without such
+ * a report this is the one timer of the hold, as before the rules existed.
+ */
+async function holdPayout(steps: BookingSteps, holdEndsMs: number): Promise<void> {
+  const { state } = steps;
+  state.payoutHoldEndsAt = holdEndsMs;
+  for (;;) {
+    const pending = state.pendingNoShowRefund();
+    const refundAt = pending ? Date.parse(pending.refundAt!) : undefined;
+    if (pending && refundAt! <= Date.now()) {
+      await refundAbsentTutor(steps);
+      continue;
+    }
+    const holdLeft = holdEndsMs > Date.now();
+    if (!holdLeft && refundAt === undefined) return;
+    const deadline = Math.min(holdLeft ? holdEndsMs : Infinity, refundAt ?? Infinity);
+    const summary = deadline === refundAt ? 'Wait for the tutor to contest the no-show report' : 'Hold the payout in case of a dispute or no-show report';
+    // A report, contest or resolution meanwhile changes the deadline: wait again from the new one.
+    await drainUntil(steps, deadline, summary, () => state.pendingNoShowRefund() !== pending);
+  }
+}
+
+/** The tutor was reported absent and did not contest in time: the student gets back all that remains. */
+async function refundAbsentTutor(steps: BookingSteps): Promise<void> {
+  const { state } = steps;
+  state.payoutResolution = 'refund_student';
+  steps.show();
+  await steps.event('no_show.confirmed', 'no-show-confirmed', 'system', { absent: 'tutor', how: 'uncontested' });
+  await refundOwed(steps, state.refundable(), 'refund-no-show', 'The tutor was reported absent and did not contest it', 'system');
+  await steps.notify('no-show-refunded', 'no-show-refunded', state.bothParties(), { amountMinor: state.money.refundedMinor });
 }
 
 /** Admins can still refund through the workflow for a while after the last money movement. */

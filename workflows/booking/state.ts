@@ -6,7 +6,7 @@
 import type { BookingStatus } from '../../domain/booking-status.js';
 import { EMPTY_LEDGER, type MoneyLedger, refundable } from '../../domain/booking-money.js';
 import type { PaymentStatus } from '../../domain/payment-status.js';
-import type { AttentionItem, BookingSnapshot, BookingWorkflowInput, NoShowReport, Party, RescheduleProposal } from './definitions.js';
+import { type AttentionItem, type BookingSnapshot, type BookingWorkflowInput, type NoShowReport, type Party, type RescheduleProposal, TIMING_DEFAULTS } from './definitions.js';
 import type { Command } from './commands.js';
 
 /** A command waiting for its phase, and the update that waits for its answer. */
@@ -33,6 +33,13 @@ export class BookingState {
   meeting: { meetingId: string; joinUrl: string } | undefined;
   pendingReschedule: RescheduleProposal | undefined;
   readonly noShowReports: NoShowReport[] = [];
+  /**
+   * The no-show rules this booking runs by, fixed at its first report (patched: a booking reported
+   * before the change keeps "any report freezes the payout until an admin decides").
+   */
+  noShowByParty: boolean | undefined;
+  /** When the payout hold ends (set as it starts): the last moment for a no-show report. */
+  payoutHoldEndsAt: number | undefined;
   disputed = false;
   payoutResolution: 'pay_tutor' | 'refund_student' | undefined;
   /** Failed steps that wait for an admin (failure policy), oldest first. */
@@ -56,8 +63,25 @@ export class BookingState {
     return refundable(this.money);
   }
 
+  /** A duration or limit from the booking's timings, or its default for bookings started before it existed. */
+  timing<K extends keyof typeof TIMING_DEFAULTS>(key: K): number {
+    return this.input.timings[key] ?? TIMING_DEFAULTS[key];
+  }
+
   isPayoutFrozen(): boolean {
-    return this.payoutResolution === undefined && (this.disputed || this.noShowReports.length > 0);
+    if (this.payoutResolution !== undefined) return false;
+    if (this.disputed) return true;
+    if (!this.noShowByParty) return this.noShowReports.length > 0;
+    // By party: a tutor's report of an absent student freezes nothing unless the student contests it.
+    return this.noShowReports.some((report) => report.reportedBy === 'student' || report.contestedAt !== undefined);
+  }
+
+  /** The student's report of an absent tutor that refunds them unless the tutor contests (or an admin decides first). */
+  pendingNoShowRefund(): NoShowReport | undefined {
+    if (!this.noShowByParty || this.payoutResolution !== undefined || this.disputed) return undefined;
+    // Both parties reporting each other is a contest: an admin decides.
+    if (this.noShowReports.some((report) => report.reportedBy === 'tutor')) return undefined;
+    return this.noShowReports.find((report) => report.reportedBy === 'student' && report.contestedAt === undefined && report.refundAt !== undefined);
   }
 
   partyOf(userId: string): Party | undefined {

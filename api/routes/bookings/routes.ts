@@ -26,6 +26,8 @@ import {
   RescheduleBody,
   ResolveAttentionBody,
   TimelineSchema,
+  TutorIdParams,
+  TutorNoShowsSchema,
 } from './schemas.js';
 
 const toView = (booking: Booking) => ({
@@ -230,9 +232,18 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       path: 'no-show',
       operationId: 'reportNoShow',
       summary: 'Report that the other party did not show up',
-      description: 'Freezes the tutor’s payout until an admin decides.',
+      description:
+        'Possible from the start plus BOOKING_NO_SHOW_GRACE until the payout hold ends (409 otherwise). A tutor reporting an absent student is paid as for a held lesson unless the student contests within the hold. A student reporting an absent tutor freezes the payout: uncontested within BOOKING_NO_SHOW_CONTEST_WINDOW the student is refunded in full; contested, an admin decides.',
       body: NoShowBody,
       run: (principal, id, body) => bookings.reportNoShow(principal, id, body.note),
+    }),
+    action({
+      path: 'no-show/contest',
+      operationId: 'contestNoShow',
+      summary: 'Say you were there after the other party reported you absent',
+      description: 'The payout then waits for an admin. A tutor contests within BOOKING_NO_SHOW_CONTEST_WINDOW of the report, a student within the payout hold (409 otherwise).',
+      body: NoShowBody,
+      run: (principal, id, body) => bookings.contestNoShow(principal, id, body.note),
     }),
     defineRoute({
       method: 'post',
@@ -300,6 +311,20 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       errors: [404, 409, 422, 503],
       handler: async (ctx, { params, body }) => {
         answer(ctx, await bookings.adminResolveAttention(ctx.state.principal!, params.id, body.action, body.reason, body.itemId));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/tutors/:id/no-shows',
+      operationId: 'getTutorNoShows',
+      summary: 'How often a tutor was reported absent, and how often it was confirmed (admins)',
+      description: 'Confirmed: the tutor did not contest a student’s report in time, or an admin refunded the student on it.',
+      tags: ['admin'],
+      access: 'admin',
+      params: TutorIdParams,
+      responses: { 200: { description: 'The tutor’s no-show counts', schema: TutorNoShowsSchema } },
+      handler: async (ctx, { params }) => {
+        ctx.body = await bookings.tutorNoShows(ctx.state.principal!, params.id);
       },
     }),
     defineRoute({

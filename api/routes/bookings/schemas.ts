@@ -50,7 +50,17 @@ export const BookingStateSchema = z
     paidOutMinor: z.number().int(),
     meetingJoinUrl: z.string().optional(),
     pendingReschedule: RescheduleProposalSchema.optional(),
-    noShowReports: z.array(z.object({ reportedBy: z.enum(['student', 'tutor']), absent: z.enum(['student', 'tutor']), note: z.string().optional(), at: instant })),
+    noShowReports: z.array(
+      z.object({
+        reportedBy: z.enum(['student', 'tutor']),
+        absent: z.enum(['student', 'tutor']),
+        note: z.string().optional(),
+        at: instant,
+        contestedAt: instant.optional().describe('The party reported absent said they were there: an admin decides'),
+        contestNote: z.string().optional(),
+        refundAt: instant.optional().describe('An absent tutor who does not contest by then: the student is refunded in full'),
+      }),
+    ),
     payoutFrozen: z.boolean(),
     reversedMinor: z.number().int().optional().describe('Taken back from the tutor after a refund that came after the payout'),
     attention: z
@@ -155,6 +165,10 @@ export const ResolveAttentionBody = z.strictObject({
   reason: z.string().trim().min(1).max(500),
   itemId: z.string().min(1).max(200).optional().describe('Which item (see the booking state’s `attention`); the oldest by default'),
 });
+export const TutorIdParams = z.object({ id: uuid.describe('The tutor’s user id') });
+export const TutorNoShowsSchema = z
+  .object({ tutorId: uuid, reported: z.number().int(), confirmed: z.number().int() })
+  .meta({ id: 'TutorNoShows', description: 'Students’ reports that the tutor did not show up, and those confirmed (uncontested, or decided by an admin)' });
 export const AdminResolveBody = z.strictObject({ decision: z.enum(['pay_tutor', 'refund_student']), reason: z.string().trim().min(1).max(500) });
 export const AuditLogQuery = z.object({ cursor: cursorQuery('bigint').optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 export const AuditLogSchema = z
