@@ -21,7 +21,7 @@
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import {
@@ -29,7 +29,6 @@ import {
   adminRefundUpdate,
   adminResolvePayoutUpdate,
   answerRescheduleUpdate,
-  BOOKING_WORKFLOW_TYPE,
   bookingWorkflowId,
   type BookingWorkflowInput,
   cancelUpdate,
@@ -38,10 +37,9 @@ import {
   paymentAuthorizedSignal,
   proposeRescheduleUpdate,
   reportNoShowUpdate,
-  SEARCH_ATTRIBUTES,
   submitUpdate,
 } from '../workflows/booking/definitions.js';
-import { staticSummary } from '../workflows/booking/details.js';
+import { startBookingOperation } from '../workflows/booking/client.js';
 import type { bookingWorkflow } from '../workflows/booking/workflow.js';
 import { bookingInput, HOUR, MINUTE, recordingActivities, type RecordingOptions } from '../test/support/booking-workflow.js';
 import { timeSkippingEnvironment, workflowBundle } from '../test/support/temporal.js';
@@ -193,20 +191,7 @@ async function record(env: TestWorkflowEnvironment, scenario: Scenario): Promise
 
   const final = await worker.runUntil(async () => {
     // Started the way the API starts a booking: update-with-start, search attributes, summary.
-    const start = new WithStartWorkflowOperation(BOOKING_WORKFLOW_TYPE, {
-      workflowId,
-      taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.bookingStatus, value: 'PENDING_PAYMENT' },
-        { key: SEARCH_ATTRIBUTES.tutorId, value: input.tutorId },
-        { key: SEARCH_ATTRIBUTES.studentId, value: input.studentId },
-        { key: SEARCH_ATTRIBUTES.sessionStart, value: new Date(input.sessionStart) },
-        { key: SEARCH_ATTRIBUTES.paymentStatus, value: 'pending' },
-      ],
-      staticSummary: staticSummary(input, { student: 'Student', tutor: 'Tutor' }),
-    });
+    const start = startBookingOperation(input, taskQueue, { student: 'Student', tutor: 'Tutor' });
     await env.client.workflow.executeUpdateWithStart(submitUpdate, { args: [{ requestHash: input.requestHash }], startWorkflowOperation: start });
     const handle: Handle = await start.workflowHandle();
     await scenario.drive({ env, handle, input });

@@ -39,6 +39,30 @@ export interface BookingWorkflowClientOptions {
   updateTimeoutMs: number;
 }
 
+/**
+ * How a booking's workflow is started — by the API, and by scripts and benchmarks that must start
+ * it exactly the same way: its id, the first search attributes, the summary ops read in the UI.
+ * Sent with the submit update (update-with-start); a retried request joins the running workflow.
+ */
+export function startBookingOperation(input: BookingWorkflowInput, taskQueue: string, names: { student: string; tutor: string }) {
+  return new WithStartWorkflowOperation(BOOKING_WORKFLOW_TYPE, {
+    workflowId: bookingWorkflowId(input.bookingId),
+    taskQueue,
+    args: [input],
+    // Two identical requests racing: the second joins the first's workflow instead of failing.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: SEARCH_ATTRIBUTES.bookingStatus, value: 'PENDING_PAYMENT' },
+      { key: SEARCH_ATTRIBUTES.tutorId, value: input.tutorId },
+      { key: SEARCH_ATTRIBUTES.studentId, value: input.studentId },
+      { key: SEARCH_ATTRIBUTES.sessionStart, value: new Date(input.sessionStart) },
+      { key: SEARCH_ATTRIBUTES.paymentStatus, value: 'pending' },
+    ],
+    staticSummary: staticSummary(input, names),
+    staticDetails: `Booking ${input.bookingId}\n\nStudent ${input.studentId} · tutor ${input.tutorId}\n\nIdempotency-Key ${input.idempotencyKey}`,
+  });
+}
+
 /** Seconds a client should wait before retrying an update the workflow could not admit in time. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -57,22 +81,7 @@ export class BookingWorkflowClient {
    * with it: the answer comes once the time is held and the card has answered.
    */
   async submit(input: BookingWorkflowInput, names: { student: string; tutor: string }): Promise<UpdateOutcome> {
-    const start = new WithStartWorkflowOperation(BOOKING_WORKFLOW_TYPE, {
-      workflowId: bookingWorkflowId(input.bookingId),
-      taskQueue: this.options.taskQueue,
-      args: [input],
-      // Two identical requests racing: the second joins the first's workflow instead of failing.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.bookingStatus, value: 'PENDING_PAYMENT' },
-        { key: SEARCH_ATTRIBUTES.tutorId, value: input.tutorId },
-        { key: SEARCH_ATTRIBUTES.studentId, value: input.studentId },
-        { key: SEARCH_ATTRIBUTES.sessionStart, value: new Date(input.sessionStart) },
-        { key: SEARCH_ATTRIBUTES.paymentStatus, value: 'pending' },
-      ],
-      staticSummary: staticSummary(input, names),
-      staticDetails: `Booking ${input.bookingId}\n\nStudent ${input.studentId} · tutor ${input.tutorId}\n\nIdempotency-Key ${input.idempotencyKey}`,
-    });
+    const start = startBookingOperation(input, this.options.taskQueue, names);
     return this.bounded(input.bookingId, (deadline) =>
       this.temporal.withDeadline(deadline, () =>
         this.temporal.workflow.startUpdateWithStart(submitUpdate, { args: [{ requestHash: input.requestHash }], startWorkflowOperation: start, waitForStage: WorkflowUpdateStage.ACCEPTED }),
