@@ -27,6 +27,7 @@ const contexts: BrowserContext[] = [];
 let student: Page;
 let lena: Page;
 let bookingId: string;
+let studentRefreshes = 0;
 /** A second booking of the student's, accepted, that the admin refunds in part. */
 let secondId: string;
 
@@ -75,6 +76,9 @@ describe('the web app in chromium', () => {
     const context = await personContext(browser, stack.baseUrl, STUDENT_ZONE);
     contexts.push(context);
     student = await context.newPage();
+    context.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/auth/refresh') studentRefreshes++;
+    });
     await student.goto('/signup');
     await expectAccessible(student);
     await student.goto('/signin');
@@ -204,6 +208,10 @@ describe('the web app in chromium', () => {
     await student.goto('/bookings');
     await student.locator(`[data-booking-id="${bookingId}"]`).getByText(`refunded ${promised}`).waitFor();
     await expectAccessible(student);
+    // Access tokens live 75 s here: the page has refreshed its own before expiry and goes on working.
+    await expect.poll(() => studentRefreshes, { timeout: 60_000 }).toBeGreaterThan(0);
+    await student.reload();
+    await student.locator(`[data-booking-id="${bookingId}"]`).waitFor();
   });
 
   it('lets an admin refund part of another booking, with a reason', async () => {

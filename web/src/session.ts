@@ -51,7 +51,17 @@ function scheduleRefresh(): void {
 export function accessToken(force = false): Promise<string | undefined> {
   if (!current) return Promise.resolve(undefined);
   if (!force && Date.parse(current.tokens.accessTokenExpiresAt) - Date.now() > REFRESH_EARLY_MS) return Promise.resolve(current.tokens.accessToken);
-  refreshing ??= (async () => {
+  // Tabs share the session, and a refresh token works once: one tab refreshes at a time, and a tab
+  // that waited takes the pair the other one stored instead of spending the old token again.
+  refreshing ??= navigator.locks.request('tutorflow-token-refresh', async () => {
+    const stored = load();
+    if (stored && stored.tokens.refreshToken !== current?.tokens.refreshToken) {
+      current = stored;
+      if (Date.parse(stored.tokens.accessTokenExpiresAt) - Date.now() > REFRESH_EARLY_MS) {
+        set(stored);
+        return stored.tokens.accessToken;
+      }
+    }
     const session = current;
     if (!session) return undefined;
     const result = await api.POST('/api/auth/refresh', { body: { refreshToken: session.tokens.refreshToken } }).catch(() => undefined);
@@ -63,11 +73,18 @@ export function accessToken(force = false): Promise<string | undefined> {
     }
     set({ account: session.account, tokens: result.data });
     return result.data.accessToken;
-  })().finally(() => (refreshing = undefined));
+  }).finally(() => (refreshing = undefined));
   return refreshing;
 }
 
 scheduleRefresh();
+// Signing in or out in another tab, or its refresh, reaches this tab too.
+window.addEventListener('storage', (event) => {
+  if (event.key !== KEY) return;
+  current = load();
+  scheduleRefresh();
+  listeners.forEach((listener) => listener());
+});
 
 export function useSession(): Session | undefined {
   return useSyncExternalStore(

@@ -47,7 +47,15 @@ export async function startE2eStack(): Promise<E2eStack> {
   const [webAssets, booking] = await Promise.all([
     buildWebApp(),
     // The page's origin is this server: the WebSocket upgrade checks it.
-    startBookingStack({ CORS_ORIGINS: baseUrl, PUBLIC_BASE_URL: baseUrl, FRONTEND_BASE_URL: baseUrl, GOOGLE_REDIRECT_URI: `${baseUrl}/auth/google/callback` }),
+    startBookingStack({
+      CORS_ORIGINS: baseUrl,
+      PUBLIC_BASE_URL: baseUrl,
+      FRONTEND_BASE_URL: baseUrl,
+      GOOGLE_REDIRECT_URI: `${baseUrl}/auth/google/callback`,
+      // Short-lived access tokens: the pages refresh theirs, and their WebSockets are closed at
+      // expiry (4001) and reconnect, during the journeys.
+      ACCESS_TOKEN_TTL: '75s',
+    }),
   ]);
   const config = booking.api.config;
   const logger = pino({ level: 'silent' });
