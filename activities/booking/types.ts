@@ -12,7 +12,6 @@ import type { BookingTerms } from '../../domain/booking-terms.js';
 import type { PaymentStatus } from '../../domain/payment-status.js';
 
 /** Defined in domain; re-exported for the workflow code that imports it from here. */
-export type { PaymentStatus } from '../../domain/payment-status.js';
 
 export type Actor = 'student' | 'tutor' | 'admin' | 'system';
 
