@@ -83,7 +83,20 @@ function toProblem(error: unknown, ctx: Context & { state: AppState }): Problem 
       ...base,
     };
   }
+  if (isDatabaseUnavailable(error)) {
+    return { type: problemType('unavailable'), title: STATUS_CODES[503]!, status: 503, detail: 'The service is briefly unavailable; try again shortly', ...base };
+  }
   return { type: problemType('internal'), title: STATUS_CODES[500]!, status: 500, detail: 'Something went wrong on our side; the request id helps us find it', ...base };
+}
+
+/** Postgres refusing, dropping or shutting down connections, or the pool timing out: retrying later may succeed. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+function isDatabaseUnavailable(error: unknown): boolean {
+  const candidate = error as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (!candidate || typeof candidate !== 'object') return false;
+  if (typeof candidate.code === 'string' && UNAVAILABLE_CODES.has(candidate.code)) return true;
+  if (candidate.name === 'KnexTimeoutError') return true;
+  return typeof candidate.message === 'string' && /^Connection terminated|Connection ended unexpectedly/.test(candidate.message);
 }
 
 /** The body parser reports a malformed body as a 400 SyntaxError without marking it for the client. */
@@ -112,6 +125,8 @@ export function problemDetails(): Middleware<AppState> {
       }
       if (isAppError(error) && error.retryAfterSeconds !== undefined) {
         ctx.set('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
+      } else if (problem.status === 503) {
+        ctx.set('Retry-After', '5');
       }
       ctx.status = problem.status;
       ctx.type = PROBLEM_CONTENT_TYPE;
