@@ -43,6 +43,8 @@ import { realtimeDocsRoutes } from './routes/realtime-docs/routes.js';
 import type { MessagingService } from '../services/messaging/messaging-service.js';
 import { bookingRoutes } from './routes/bookings/routes.js';
 import type { BookingService } from '../services/bookings/booking-service.js';
+import { reviewRoutes } from './routes/reviews/routes.js';
+import type { ReviewService } from '../services/reviews/review-service.js';
 import { calendarRoutes } from './routes/calendar/routes.js';
 import type { CalendarLinkService } from '../services/calendar-links/calendar-link-service.js';
 import { mountRoutes, ROUTER_OPTIONS, type RouteSpec } from './routing.js';
@@ -67,6 +69,7 @@ export interface AppDependencies {
   tutorSearch: TutorSearchService;
   messaging: MessagingService;
   bookings: BookingService;
+  reviews: ReviewService;
   calendarLinks: CalendarLinkService;
   sessions?: SessionCheck;
   /** Builds the realtime protocol document served at /docs/realtime.json (realtime/ owns it). */
@@ -91,6 +94,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   resourceRoutes.push(...conversationRoutes(deps.messaging), ...realtimeDocsRoutes(deps.realtimeProtocol));
   resourceRoutes.push(...availabilityRoutes(deps.availability), ...tutorSearchRoutes(deps.tutorSearch));
   resourceRoutes.push(...bookingRoutes(deps.bookings));
+  resourceRoutes.push(...reviewRoutes(deps.reviews));
   resourceRoutes.push(...calendarRoutes(deps.calendarLinks));
   let document: Record<string, unknown> | undefined;
   const describe = () =>

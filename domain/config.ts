@@ -208,6 +208,9 @@ const schema = z
     // How long an API request waits for a booking's workflow to answer an action before 202/503.
     BOOKING_UPDATE_TIMEOUT: duration.prefault('10s'),
     PLATFORM_COMMISSION_BPS: z.coerce.number().int().min(0).max(10_000).default(1_500),
+    // Reviews: a student may review an ended lesson this long after its end, and edit the review this long after writing it.
+    REVIEW_WINDOW: duration.prefault('14d'),
+    REVIEW_EDIT_WINDOW: duration.prefault('48h'),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT === 'development') return;
@@ -324,6 +327,7 @@ export interface Config {
   observability: ObservabilityConfig;
   realtime: RealtimeConfig;
   booking: Required<BookingTimings> & { commissionBps: number; updateTimeoutMs: number };
+  reviews: { windowMs: number; editWindowMs: number };
 }
 
 export interface ObservabilityConfig {
@@ -453,5 +457,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       updateTimeoutMs: e.BOOKING_UPDATE_TIMEOUT,
       commissionBps: e.PLATFORM_COMMISSION_BPS,
     },
+    reviews: { windowMs: e.REVIEW_WINDOW, editWindowMs: e.REVIEW_EDIT_WINDOW },
   });
 }

@@ -29,6 +29,8 @@ import { BookingService } from '../services/bookings/booking-service.js';
 import { createCalendarLinkService } from '../services/calendar-links/create-calendar-link-service.js';
 import { registerBookingStripeEvents } from '../services/bookings/stripe-booking-events.js';
 import { BookingRepository } from '../db/repositories/booking-repository.js';
+import { ReviewRepository } from '../db/repositories/review-repository.js';
+import { ReviewService } from '../services/reviews/review-service.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
 import type { AppDependencies } from '../api/app.js';
@@ -81,6 +83,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
         (await availability.schedules.load([tutorId], { from: startMs - 86_400_000, to: startMs + 86_400_000 })).get(tutorId),
     },
   });
+  const reviews = new ReviewService({ config, reviews: new ReviewRepository(db), bookings: bookingRepository });
   const calendarLinks = createCalendarLinkService({ config, db, redis, logger });
   // Both participants of a conversation may download what was sent in it.
   files.addReadRule('message_attachment', (file, userId) => messaging.canReadAttachment(file.id, userId));
@@ -109,7 +112,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, calendarLinks, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, calendarLinks, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
     async close() {
       await emailRelay.stop();
       await emails.idle();

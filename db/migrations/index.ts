@@ -26,6 +26,7 @@ import * as m0200 from './0200_availability.js';
 import * as m0210 from './0210_tutor_search_indexes.js';
 import * as m0500 from './0500_booking_attention.js';
 import * as m0600 from './0600_student_no_overlap.js';
+import * as m0700 from './0700_reviews.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -55,4 +56,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0210_tutor_search_indexes': m0210,
   '0500_booking_attention': m0500,
   '0600_student_no_overlap': m0600,
+  '0700_reviews': m0700,
 };
