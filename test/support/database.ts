@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { MIGRATIONS } from '../../db/migrations/index.js';
 import { migrateToLatest } from '../../db/migrator.js';
 import { stackEnv } from '../../scripts/stack/env.js';
 import { REPO_ROOT } from './paths.js';
@@ -24,7 +25,9 @@ function connect(database: string, poolMax = 2): Knex {
 }
 
 async function migrationsHash(): Promise<string> {
-  const hash = createHash('sha256');
+  // The list this process loaded too: a process that loaded the index before a migration was added
+  // (another engineer's run in the same tree) must not build a template under the new files' name.
+  const hash = createHash('sha256').update(Object.keys(MIGRATIONS).sort().join(','));
   for (const file of (await readdir(MIGRATIONS_DIR)).sort()) {
     hash.update(file).update(await readFile(path.join(MIGRATIONS_DIR, file)));
   }
