@@ -575,7 +575,7 @@ export interface paths {
         put?: never;
         /**
          * Propose a new time for a scheduled lesson
-         * @description The other party accepts or declines the proposal; on acceptance every timer, the meeting and the calendars move.
+         * @description Checked like a new booking: a bookable slot in the tutor’s schedule (this lesson’s own time aside), the minimum notice, the horizon and an offered length — 422 with `rule` (`outside_availability`, `too_soon`, `beyond_horizon`, `length_not_offered`) — and 409 `tutor_busy`. At most BOOKING_MAX_RESCHEDULES accepted reschedules; a student not within BOOKING_STUDENT_RESCHEDULE_CUTOFF of the start, nobody within the tutor’s notice; a longer lesson is refused for now (422). The proposal lapses after BOOKING_RESCHEDULE_PROPOSAL_TTL, never after the start minus the tutor’s notice. The other party accepts or declines it; on acceptance every timer, the meeting and the calendars move.
          */
         post: operations["proposeReschedule"];
         delete?: never;
@@ -595,7 +595,7 @@ export interface paths {
         put?: never;
         /**
          * Accept or decline the other party’s proposed time
-         * @description Accepting moves the lesson if the tutor is still free at the new time (409 otherwise).
+         * @description Accepting moves the lesson if the tutor is still free and the student has no other lesson then (409 otherwise); a shorter lesson refunds the price difference. Declining a tutor’s late proposal (`late`) cancels the lesson as the tutor’s cancellation: a full refund. An expired proposal is 409.
          */
         post: operations["answerReschedule"];
         delete?: never;
@@ -1442,6 +1442,15 @@ export interface components {
             paymentStatus: string;
             payoutFrozen: boolean;
             pendingReschedule?: {
+                /**
+                 * Format: date-time
+                 * @description Unanswered by then, the proposal lapses
+                 */
+                expiresAt?: string;
+                /** @description A tutor’s proposal within the student’s cutoff: declining it cancels the lesson as the tutor’s cancellation */
+                late?: boolean;
+                /** @description The lesson’s price at the proposed length */
+                priceMinor?: number;
                 /** @enum {string} */
                 proposedBy: "student" | "tutor";
                 /**

@@ -14,7 +14,7 @@ import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
 import type { Config } from '../../domain/config.js';
 import { AppError } from '../../domain/errors.js';
 import { lessonPrice } from '../../domain/money.js';
-import type { Principal } from '../../domain/principal.js';
+import { type Principal, requireAdmin } from '../../domain/principal.js';
 import type { BookingWorkflowClient, UpdateOutcome } from '../../workflows/booking/client.js';
 import {
   acceptUpdate,
@@ -240,12 +240,26 @@ export class BookingService {
     return this.act(principal, bookingId, cancelUpdate, { actor: principal.role, actorId: principal.userId, reason });
   }
 
-  proposeReschedule(principal: Principal, bookingId: string, start: string, lengthMinutes: number) {
+  /**
+   * Proposes a new time, checked like a new booking: a bookable slot in the tutor's schedule (this
+   * booking's own time aside), the notice, the horizon and an offered length (422 naming the rule;
+   * 409 when the tutor is booked then). The workflow checks how often and how late.
+   */
+  async proposeReschedule(principal: Principal, bookingId: string, start: string, lengthMinutes: number) {
+    const booking = await this.get(principal, bookingId);
     const startMs = Date.parse(start);
+    const schedule = await this.deps.schedules.scheduleAround(booking.tutorId, startMs);
+    if (!schedule) throw AppError.notFound('Tutor');
+    const own = (held: { start: number; blockedUntil: number }) => held.start === booking.sessionStart.getTime() && held.blockedUntil === booking.blockedUntil.getTime();
+    const verdict = isSlotBookable({ ...schedule, booked: schedule.booked.filter((held) => !own(held)) }, startMs, lengthMinutes, Date.now());
+    if (!verdict.bookable) {
+      throw verdict.reason === 'conflict' ? tutorBusy() : new AppError('unprocessable', SLOT_REFUSALS[verdict.reason], { extensions: { rule: verdict.reason } });
+    }
     return this.act(principal, bookingId, proposeRescheduleUpdate, {
       actorId: principal.userId,
       sessionStart: new Date(startMs).toISOString(),
       sessionEnd: new Date(startMs + lengthMinutes * 60_000).toISOString(),
+      noticeMinutes: schedule.settings.minimumNoticeMinutes,
     });
   }
 
@@ -303,10 +317,6 @@ export class BookingService {
 /** The tutor's time is held by another booking (another student's: its details are not ours to show). */
 function tutorBusy(): AppError {
   return new AppError('conflict', SLOT_REFUSALS.conflict, { extensions: { conflict: 'tutor_busy' } });
-}
-
-function requireAdmin(principal: Principal): void {
-  if (principal.role !== 'admin') throw AppError.forbidden('Only admins may do this');
 }
 
 function canSee(principal: Principal, booking: Booking): boolean {

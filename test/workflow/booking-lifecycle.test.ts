@@ -199,7 +199,7 @@ describe('a scheduled lesson', () => {
       const newEnd = new Date(Date.parse(input.sessionEnd) + 48 * HOUR).toISOString();
       await expect(handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.tutorId, accept: true }] })).rejects.toThrow(WorkflowUpdateFailedError);
       const proposed = await handle.executeUpdate(proposeRescheduleUpdate, { args: [{ actorId: input.studentId, sessionStart: newStart, sessionEnd: newEnd }] });
-      expect(proposed.pendingReschedule).toEqual({ proposedBy: 'student', sessionStart: newStart, sessionEnd: newEnd });
+      expect(proposed.pendingReschedule).toEqual({ proposedBy: 'student', sessionStart: newStart, sessionEnd: newEnd, priceMinor: 5_000, expiresAt: expect.any(String) });
       // The proposer cannot accept their own proposal.
       await expect(handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.studentId, accept: true }] })).rejects.toThrow(WorkflowUpdateFailedError);
       const moved = await handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.tutorId, accept: true }] });

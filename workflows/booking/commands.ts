@@ -26,6 +26,7 @@ import {
   PATCHES,
   type ProposeReschedule,
   proposeRescheduleUpdate,
+  type RescheduleProposal,
   REFUSALS,
   reportNoShowUpdate,
   type ReportNoShow,
@@ -123,19 +124,35 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
     update: proposeRescheduleUpdate,
     allowedIn: ['SCHEDULED'],
     validate: (state, proposal) => {
-      requireParty(state, proposal.actorId);
+      const party = requireParty(state, proposal.actorId);
       const start = Date.parse(proposal.sessionStart);
       const end = Date.parse(proposal.sessionEnd);
       if (!(end > start)) refuse('The new end must come after the new start', REFUSALS.invalidRequest);
       if (start <= Date.now()) refuse('The new time must be in the future', REFUSALS.invalidRequest);
+      const max = state.timing('maxReschedules');
+      if (state.reschedules >= max) refuse(`This booking was already rescheduled ${state.reschedules} times, the most allowed (${max})`, REFUSALS.invalidRequest);
+      const untilStart = Date.parse(state.sessionStart) - Date.now();
+      const cutoff = state.timing('studentRescheduleCutoffMs');
+      if (party === 'student' && untilStart < cutoff) refuse(`A student cannot reschedule within ${Math.round(cutoff / 3_600_000)} h of the start`, REFUSALS.invalidRequest);
+      if (proposal.noticeMinutes !== undefined && untilStart <= proposal.noticeMinutes * 60_000) refuse('Too late to reschedule: the lesson starts within the tutor’s minimum notice', REFUSALS.invalidRequest);
+      if (end - start > Date.parse(state.sessionEnd) - Date.parse(state.sessionStart)) {
+        refuse('A longer lesson cannot be proposed yet: keep the length or shorten it, and book extra time as its own lesson', REFUSALS.invalidRequest);
+      }
     },
     apply: async (steps, command) => {
       const { state } = steps;
       const party = state.partyOf(command.actorId)!;
       state.pendingReschedule = { proposedBy: party, sessionStart: command.sessionStart, sessionEnd: command.sessionEnd };
+      if (patched(PATCHES.rescheduleRules)) Object.assign(state.pendingReschedule, proposalTerms(state, party, command));
       await steps.event('reschedule.proposed', `reschedule.proposed-${command.sessionStart}`, party, { ...state.pendingReschedule }, command.actorId);
       const other = party === 'student' ? 'tutor' : 'student';
-      await steps.notify(`reschedule-proposed-${command.sessionStart}`, 'reschedule-proposed', [state.userOf(other)], { newStart: command.sessionStart, newEnd: command.sessionEnd });
+      const { expiresAt, priceMinor } = state.pendingReschedule;
+      await steps.notify(`reschedule-proposed-${command.sessionStart}`, 'reschedule-proposed', [state.userOf(other)], {
+        newStart: command.sessionStart,
+        newEnd: command.sessionEnd,
+        ...(expiresAt ? { expiresAt } : {}),
+        ...(priceMinor !== undefined ? { newPriceMinor: priceMinor } : {}),
+      });
       steps.show();
     },
   },
@@ -147,6 +164,8 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
       const party = requireParty(state, answer.actorId);
       if (!state.pendingReschedule) refuse('No new time has been proposed', REFUSALS.invalidState);
       if (state.pendingReschedule.proposedBy === party) refuse('The other party must answer your proposal', REFUSALS.invalidState);
+      const { expiresAt } = state.pendingReschedule;
+      if (expiresAt !== undefined && Date.now() >= Date.parse(expiresAt)) refuse('The proposed time has expired', REFUSALS.invalidState);
     },
     apply: (steps, command, entry) => answerReschedule(steps, command, entry),
   },
@@ -280,6 +299,8 @@ async function answerReschedule(steps: BookingSteps, command: CommandOf<'answerR
     await steps.event('reschedule.declined', `reschedule.declined-${proposal.sessionStart}`, party, {}, command.actorId);
     await steps.notify(`reschedule-declined-${proposal.sessionStart}`, 'reschedule-declined', [state.userOf(proposal.proposedBy)]);
     steps.show();
+    // A tutor who asks to move a lesson this late and is turned down has cancelled it (full refund).
+    if (proposal.late) await cancelScheduled(steps, { actor: 'tutor', actorId: input.tutorId, reason: 'The student declined the tutor’s late reschedule' });
     return;
   }
   const moved = await call('recordReschedule', 'Move the booking to the agreed time', { bookingId: input.bookingId, sessionStart: proposal.sessionStart, sessionEnd: proposal.sessionEnd });
@@ -301,6 +322,38 @@ async function answerReschedule(steps: BookingSteps, command: CommandOf<'answerR
   await attempt('syncCalendars', 'Move the lesson in Google calendars', lessonCalendarEntry(steps));
   await steps.publishAvailability('Tell watchers the tutor’s booked time moved');
   await steps.notify(`rescheduled-${state.sessionStart}`, 'booking-rescheduled', state.bothParties(), { previousStart: previous.sessionStart });
+  state.reschedules += 1;
+  // A shorter lesson costs less: the difference goes back to the student, bounded by what remains.
+  if (proposal.priceMinor !== undefined && proposal.priceMinor < state.priceMinor) {
+    const difference = state.priceMinor - proposal.priceMinor;
+    state.priceMinor = proposal.priceMinor;
+    await refundOwed(steps, difference, `refund-reschedule-${state.reschedules}`, 'The lesson was shortened', party, command.actorId);
+  }
+}
+
+/**
+ * The terms of a proposal under the reschedule rules: when it lapses (BOOKING_RESCHEDULE_PROPOSAL_TTL,
+ * never after the current start minus the tutor's notice), its price (pro rata of the booking's
+ * price by length), and whether a tutor proposes it late.
+ */
+function proposalTerms(state: BookingState, party: 'student' | 'tutor', command: ProposeReschedule): Partial<RescheduleProposal> {
+  const start = Date.parse(state.sessionStart);
+  const expiresAt = Math.min(Date.now() + state.timing('rescheduleProposalTtlMs'), start - (command.noticeMinutes ?? 0) * 60_000);
+  const length = Date.parse(command.sessionEnd) - Date.parse(command.sessionStart);
+  const currentLength = Date.parse(state.sessionEnd) - start;
+  const priceMinor = Math.round((state.priceMinor * length) / currentLength);
+  const late = party === 'tutor' && start - Date.now() < state.timing('studentRescheduleCutoffMs');
+  return { expiresAt: new Date(expiresAt).toISOString(), priceMinor, ...(late ? { late } : {}) };
+}
+
+/** Nobody answered the proposal in time: it lapses, the lesson stays where it was. */
+export async function expireProposal(steps: BookingSteps): Promise<void> {
+  const { state } = steps;
+  const proposal = state.pendingReschedule!;
+  state.pendingReschedule = undefined;
+  await steps.event('reschedule.expired', `reschedule.expired-${proposal.sessionStart}`, 'system', { ...proposal });
+  await steps.notify(`reschedule-expired-${proposal.sessionStart}`, 'reschedule-expired', state.bothParties(), { newStart: proposal.sessionStart });
+  steps.show();
 }
 
 /**

@@ -36,6 +36,12 @@ export interface RescheduleProposal {
   proposedBy: Party;
   sessionStart: string;
   sessionEnd: string;
+  /** Unanswered by then, the proposal lapses (never later than the lesson's start minus the tutor's notice). */
+  expiresAt?: string;
+  /** The lesson's price at the new length (a shorter lesson refunds the difference on acceptance). */
+  priceMinor?: number;
+  /** A tutor's proposal within the student's cutoff: declined, it counts as the tutor's cancellation. */
+  late?: boolean;
 }
 
 export interface NoShowReport {
@@ -57,6 +63,8 @@ export interface NoShowReport {
 export const PATCHES = {
   /** No-show rules by party: a tutor's report does not freeze their payout; an uncontested absent tutor refunds the student. */
   noShowByParty: 'no-show-by-party',
+  /** Reschedule rules: proposals expire, a shorter lesson refunds the difference, a tutor's late proposal declined cancels. */
+  rescheduleRules: 'reschedule-rules',
 } as const;
 
 /** Defaults for timings a booking started before they existed does not carry (domain/config.ts has the same). */
@@ -139,6 +147,8 @@ export interface ProposeReschedule {
   actorId: string;
   sessionStart: string;
   sessionEnd: string;
+  /** The tutor's minimum notice (the API checked the new slot against it): the proposal lapses before the current start minus it. */
+  noticeMinutes?: number;
 }
 
 export interface AnswerReschedule {

@@ -11,7 +11,7 @@
  */
 import { condition, setCurrentDetails } from '@temporalio/workflow';
 import { termsOf } from '../../domain/booking-terms.js';
-import { dispatch } from './commands.js';
+import { dispatch, expireProposal } from './commands.js';
 import { describeState } from './details.js';
 import { attempt, call } from './effects.js';
 import { payTutor, refundOwed, release } from './money.js';
@@ -122,12 +122,22 @@ export async function scheduledPhase(steps: BookingSteps): Promise<void> {
       .map((offset) => ({ key: `reminder-${offset}-${state.sessionStart}`, at: Date.parse(state.sessionStart) - offset }))
       .filter((reminder) => !sentReminders.has(reminder.key) && reminder.at > Date.now());
     const next = reminders.sort((a, b) => a.at - b.at)[0];
-    const wakeAt = next ? next.at : Date.parse(state.sessionStart);
+    const lapses = state.pendingReschedule?.expiresAt === undefined ? undefined : Date.parse(state.pendingReschedule.expiresAt);
+    const timerAt = next ? next.at : Date.parse(state.sessionStart);
+    const wakeAt = lapses !== undefined && lapses < timerAt ? lapses : timerAt;
     const commandWaiting = await steps.waitForCommand(
       Math.max(0, wakeAt - Date.now()),
-      next ? `Wait to send the reminder ${Math.round((Date.parse(state.sessionStart) - next.at) / 60_000)} min before the lesson` : 'Wait for the lesson to start',
+      wakeAt !== timerAt
+        ? 'Wait for an answer to the proposed new time'
+        : next
+          ? `Wait to send the reminder ${Math.round((Date.parse(state.sessionStart) - next.at) / 60_000)} min before the lesson`
+          : 'Wait for the lesson to start',
     );
     if (!commandWaiting) {
+      if (wakeAt !== timerAt) {
+        await expireProposal(steps);
+        continue;
+      }
       if (next) {
         sentReminders.add(next.key);
         // The reminder re-checks the state when it fires: a booking cancelled meanwhile sends none.

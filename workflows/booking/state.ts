@@ -32,6 +32,10 @@ export class BookingState {
   money: MoneyLedger = { ...EMPTY_LEDGER };
   meeting: { meetingId: string; joinUrl: string } | undefined;
   pendingReschedule: RescheduleProposal | undefined;
+  /** Accepted reschedules so far (BOOKING_MAX_RESCHEDULES bounds them). */
+  reschedules = 0;
+  /** The lesson's current price: a shorter reschedule lowers it. */
+  priceMinor: number;
   readonly noShowReports: NoShowReport[] = [];
   /**
    * The no-show rules this booking runs by, fixed at its first report (patched: a booking reported
@@ -57,6 +61,7 @@ export class BookingState {
   constructor(readonly input: BookingWorkflowInput) {
     this.sessionStart = input.sessionStart;
     this.sessionEnd = input.sessionEnd;
+    this.priceMinor = input.priceMinor;
   }
 
   refundable(): number {

@@ -216,7 +216,8 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       path: 'reschedule',
       operationId: 'proposeReschedule',
       summary: 'Propose a new time for a scheduled lesson',
-      description: 'The other party accepts or declines the proposal; on acceptance every timer, the meeting and the calendars move.',
+      description:
+        'Checked like a new booking: a bookable slot in the tutor’s schedule (this lesson’s own time aside), the minimum notice, the horizon and an offered length — 422 with `rule` (`outside_availability`, `too_soon`, `beyond_horizon`, `length_not_offered`) — and 409 `tutor_busy`. At most BOOKING_MAX_RESCHEDULES accepted reschedules; a student not within BOOKING_STUDENT_RESCHEDULE_CUTOFF of the start, nobody within the tutor’s notice; a longer lesson is refused for now (422). The proposal lapses after BOOKING_RESCHEDULE_PROPOSAL_TTL, never after the start minus the tutor’s notice. The other party accepts or declines it; on acceptance every timer, the meeting and the calendars move.',
       body: RescheduleBody,
       run: (principal, id, body) => bookings.proposeReschedule(principal, id, body.start, body.lengthMinutes),
     }),
@@ -224,7 +225,8 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       path: 'reschedule/answer',
       operationId: 'answerReschedule',
       summary: 'Accept or decline the other party’s proposed time',
-      description: 'Accepting moves the lesson if the tutor is still free at the new time (409 otherwise).',
+      description:
+        'Accepting moves the lesson if the tutor is still free and the student has no other lesson then (409 otherwise); a shorter lesson refunds the price difference. Declining a tutor’s late proposal (`late`) cancels the lesson as the tutor’s cancellation: a full refund. An expired proposal is 409.',
       body: AnswerRescheduleBody,
       run: (principal, id, body) => bookings.answerReschedule(principal, id, body.accept),
     }),

@@ -33,7 +33,14 @@ export const CreateBookingBody = z
   })
   .meta({ id: 'CreateBookingRequest' });
 
-const RescheduleProposalSchema = z.object({ proposedBy: z.enum(['student', 'tutor']), sessionStart: instant, sessionEnd: instant });
+const RescheduleProposalSchema = z.object({
+  proposedBy: z.enum(['student', 'tutor']),
+  sessionStart: instant,
+  sessionEnd: instant,
+  expiresAt: instant.optional().describe('Unanswered by then, the proposal lapses'),
+  priceMinor: z.number().int().optional().describe('The lesson’s price at the proposed length'),
+  late: z.boolean().optional().describe('A tutor’s proposal within the student’s cutoff: declining it cancels the lesson as the tutor’s cancellation'),
+});
 
 export const BookingStateSchema = z
   .object({
