@@ -1,7 +1,7 @@
 /**
  * Local infrastructure CLI.
  *
- *   tsx scripts/stack/cli.ts up|down|status|provision [--profile dev|test] [service...]
+ *   tsx scripts/stack/cli.ts up|down|status|provision [--profile dev|test|bench] [service...]
  *
  * `up` returns once every service answers; the servers keep running detached until `down`.
  * Exit codes: 0 success, 1 a service failed (or, for status, is not running), 2 bad usage.
@@ -24,7 +24,7 @@ import {
 const COMMANDS = ['up', 'down', 'status', 'provision'] as const;
 type Command = (typeof COMMANDS)[number];
 
-const USAGE = `usage: tsx scripts/stack/cli.ts ${COMMANDS.join('|')} [--profile dev|test] [service...]
+const USAGE = `usage: tsx scripts/stack/cli.ts ${COMMANDS.join('|')} [--profile dev|test|bench] [service...]
 services: ${SERVICE_NAMES.join(', ')}`;
 
 class UsageError extends Error {}
