@@ -169,7 +169,7 @@ describe('deploy/k8s overlays', () => {
     const production = renderKustomization(path.join(K8S, VARIANTS.production));
     expect(staging.every((object) => object.kind === 'Namespace' ? object.metadata.name === 'tutorflow-staging' : object.metadata.namespace === 'tutorflow-staging')).toBe(true);
     expect((find(staging, 'PodDisruptionBudget', 'api')!.spec as Record<string, unknown>).minAvailable).toBeUndefined();
-    expect(podSpec(find(production, 'Deployment', 'worker')!).containers[0]!.resources!.requests).toEqual({ cpu: '500m', memory: '768Mi' });
+    expect(podSpec(find(production, 'Deployment', 'worker')!).containers[0]!.resources!.requests).toEqual({ cpu: '500m', memory: '1536Mi' });
     expect(podSpec(find(production, 'Deployment', 'worker')!).containers[0]!.readinessProbe!.httpGet!.path).toBe('/readyz');
     expect(podSpec(find(production, 'Deployment', 'api')!).containers[0]!.image).toBe('ghcr.io/tutorflow/tutorflow-app:0.1.0');
     expect(podSpec(find(staging, 'Deployment', 'worker')!).containers[0]!.image).toBe('ghcr.io/tutorflow/tutorflow-app:staging');
