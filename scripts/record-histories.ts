@@ -160,6 +160,32 @@ const SCENARIOS: Scenario[] = [
     options: { authorization: 'failed' },
     drive: async () => undefined,
   },
+  {
+    name: 'no-show-uncontested-refund',
+    story: 'no-show rules by party: the student reports the tutor absent, the tutor does not contest within 48 h, the student is refunded in full',
+    drive: async (run) => {
+      const { env, handle, input } = run;
+      await accept(run);
+      await env.sleep(72 * HOUR + 20 * MINUTE);
+      await handle.executeUpdate(reportNoShowUpdate, { args: [{ actorId: input.studentId, note: 'Tutor never joined' }] });
+    },
+  },
+  {
+    name: 'reschedule-lapsed-then-shorter',
+    story: 'reschedule rules: a proposal lapses unanswered; a shorter lesson is then agreed and the difference refunded',
+    drive: async (run) => {
+      const { env, handle, input } = run;
+      await accept(run);
+      const at = (hours: number, minutes: number) => {
+        const start = Date.parse(input.sessionStart) + hours * HOUR;
+        return { sessionStart: new Date(start).toISOString(), sessionEnd: new Date(start + minutes * MINUTE).toISOString() };
+      };
+      await handle.executeUpdate(proposeRescheduleUpdate, { args: [{ actorId: input.studentId, ...at(24, 60), noticeMinutes: 0 }] });
+      await env.sleep(25 * HOUR);
+      await handle.executeUpdate(proposeRescheduleUpdate, { args: [{ actorId: input.tutorId, ...at(2, 30), noticeMinutes: 0 }] });
+      await handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.studentId, accept: true }] });
+    },
+  },
 ];
 
 /** A UUID-shaped id that is the same at every recording, so re-recorded files differ only in times. */
