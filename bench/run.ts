@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, type BenchOptions, type PartName, USAGE } from './lib/args.js';
 import type { PartContext } from './lib/context.js';
-import { startBenchServers } from './lib/bench-stack.js';
+import { runOverrides, startBenchServers } from './lib/bench-stack.js';
 import { stopAll } from './lib/processes.js';
 import { formatTable, machine, writeResults, type Row } from './lib/report.js';
 import { runCreation } from './parts/creation.js';
@@ -79,6 +79,7 @@ setTimeout(() => void finish(1, `time cap of ${options.maxMinutes} min reached`)
 
 const m = machine();
 say(`bench: ${options.parts.join(', ')} on ${m.cpus} CPU(s) (${m.cpuModel}), ${m.memoryGiB} GiB, load ${m.loadAverage.join(' ')}, Node ${m.node}`);
+if (options.pool !== undefined) runOverrides.DATABASE_POOL_MAX = String(options.pool);
 let servers: { stop(): Promise<void> } | undefined;
 try {
   servers = await startBenchServers(ROOT, say);

@@ -33,6 +33,8 @@ export interface BenchOptions {
   workerSizes: number[];
   /** Sizes at which growth runs the transition lag (the creation part's concurrency levels give its other axis). */
   growthSizes: number[];
+  /** DATABASE_POOL_MAX for every process the bench starts; undefined: the configuration's default. */
+  pool: number | undefined;
   /** Hard cap for the whole run; every part also bounds its own loops. */
   maxMinutes: number;
   help: boolean;
@@ -53,6 +55,7 @@ export const USAGE = `usage: npm run bench -- [${PARTS.join('|')} …] [options]
   --ws-seconds S       websocket: seconds of messaging (default 20)
   --worker-sizes a,b,c worker: open bookings at which memory is read (default 1000,5000,10000)
   --growth-sizes a,b,c growth: transition lag at these sizes (default 250,500,1000)
+  --pool N             DATABASE_POOL_MAX of every process started (default: the configuration's)
   --max-minutes M      stop everything after M minutes (default 40)`;
 
 const positive = (name: string, text: string): number => {
@@ -87,6 +90,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'worker-sizes': { type: 'string', default: '1000,5000,10000' },
       'growth-sizes': { type: 'string', default: '250,500,1000' },
       'max-minutes': { type: 'string', default: '40' },
+      pool: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -113,6 +117,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     wsSeconds: positive('ws-seconds', values['ws-seconds']),
     workerSizes,
     growthSizes: list('growth-sizes', values['growth-sizes']),
+    pool: values.pool === undefined ? undefined : positive('pool', values.pool),
     maxMinutes: positive('max-minutes', values['max-minutes']),
     help: values.help,
   };

@@ -44,6 +44,9 @@ function databaseUrl(name: string): string {
 }
 
 /** Everything a part needs, on a database of its own (dropped when the run stops). */
+/** Settings every part's processes get (bench/run.ts sets them from the command line, e.g. --pool). */
+export const runOverrides: Record<string, string> = {};
+
 export async function benchStack(part: string, overrides: Record<string, string> = {}): Promise<BenchStack> {
   const admin = knexFactory({ client: 'pg', connection: stackEnv(PROFILE).DATABASE_URL!, pool: { min: 0, max: 1 } });
   const name = `bench_${part}_${randomBytes(3).toString('hex')}`;
@@ -83,6 +86,7 @@ export async function benchStack(part: string, overrides: Record<string, string>
     ...fakes.env,
     ...UNLIMITED,
     ...overrides,
+    ...runOverrides,
   };
   return { env, db, databaseUrl: url };
 }
