@@ -357,6 +357,24 @@ export interface BookingTimings {
   rescheduleProposalTtlMs?: number;
 }
 
+/** The durations a booking's workflow runs on, from the configuration (what the API sends it at start). */
+export function bookingTimingsOf(booking: Config['booking']): Required<BookingTimings> {
+  return {
+    requestTtlMs: booking.requestTtlMs,
+    paymentActionTimeoutMs: booking.paymentActionTimeoutMs,
+    graceMs: booking.graceMs,
+    reminderOffsetsMs: booking.reminderOffsetsMs,
+    payoutHoldMs: booking.payoutHoldMs,
+    payoutRecheckMs: booking.payoutRecheckMs,
+    refundWindowMs: booking.refundWindowMs,
+    noShowGraceMs: booking.noShowGraceMs!,
+    noShowContestMs: booking.noShowContestMs!,
+    maxReschedules: booking.maxReschedules!,
+    studentRescheduleCutoffMs: booking.studentRescheduleCutoffMs!,
+    rescheduleProposalTtlMs: booking.rescheduleProposalTtlMs!,
+  };
+}
+
 export interface RealtimeConfig {
   port: number;
   heartbeatIntervalMs: number;

@@ -11,7 +11,7 @@ import type { UserRepository } from '../../db/repositories/user-repository.js';
 import { type SlotVerdict, isSlotBookable, type TutorSchedule } from '../../domain/availability/slots.js';
 import { requestExpiresAt, type BookingStatus } from '../../domain/booking-status.js';
 import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
-import type { Config } from '../../domain/config.js';
+import { bookingTimingsOf, type Config } from '../../domain/config.js';
 import { AppError } from '../../domain/errors.js';
 import { lessonPrice } from '../../domain/money.js';
 import { type Principal, requireAdmin } from '../../domain/principal.js';
@@ -156,20 +156,7 @@ export class BookingService {
       requestExpiresAt: requestExpiresAt(now, sessionStart, config.booking.requestTtlMs, schedule.settings.minimumNoticeMinutes * 60_000).toISOString(),
       idempotencyKey,
       requestHash,
-      timings: {
-        requestTtlMs: config.booking.requestTtlMs,
-        paymentActionTimeoutMs: config.booking.paymentActionTimeoutMs,
-        graceMs: config.booking.graceMs,
-        reminderOffsetsMs: config.booking.reminderOffsetsMs,
-        payoutHoldMs: config.booking.payoutHoldMs,
-        payoutRecheckMs: config.booking.payoutRecheckMs,
-        refundWindowMs: config.booking.refundWindowMs,
-        noShowGraceMs: config.booking.noShowGraceMs,
-        noShowContestMs: config.booking.noShowContestMs,
-        maxReschedules: config.booking.maxReschedules,
-        studentRescheduleCutoffMs: config.booking.studentRescheduleCutoffMs,
-        rescheduleProposalTtlMs: config.booking.rescheduleProposalTtlMs,
-      },
+      timings: bookingTimingsOf(config.booking),
     };
 
     const outcome = await this.deps.workflows.submit(input, { student: student?.displayName ?? principal.userId, tutor: tutor.displayName });

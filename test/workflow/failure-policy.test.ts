@@ -142,11 +142,15 @@ describe('money refused for good', () => {
       const cancelled = await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'tutor', actorId: input.tutorId, reason: 'ill' }] });
       expect(cancelled).toMatchObject({ status: 'CANCELLED', capturedMinor: 5_000, refundedMinor: 0 });
       expect(cancelled.attention).toEqual([expect.objectContaining({ id: 'refund-cancel', reason: 'refund_failed', amountMinor: 5_000 })]);
+      // The payout hold passes, but the tutor is not paid the money the student is owed.
+      await env.sleep(10 * 24 * HOUR);
+      expect(await handle.query(getBookingQuery)).toMatchObject({ status: 'CANCELLED', paymentStatus: 'captured', paidOutMinor: 0 });
       const retried = await handle.executeUpdate(resolveAttentionUpdate, { args: [{ adminId: 'admin-1', action: 'retry', reason: 'retry' }] });
       expect(retried).toMatchObject({ refundedMinor: 5_000, paymentStatus: 'refunded' });
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', refundedMinor: 5_000, paidOutMinor: 0 });
     });
     expect(activities.callsOf('refundPayment').map((call) => call.step)).toEqual(['refund-cancel', 'refund-cancel']);
+    expect(activities.callsOf('payoutTutor')).toEqual([]);
   });
 
   it('holds the payout for an admin when the transfer is refused, and pays once on retry', async () => {

@@ -172,6 +172,10 @@ export async function payoutPhase(steps: BookingSteps): Promise<void> {
   // Frozen: an admin decides. Pay or refund, nothing happens until then.
   if (state.isPayoutFrozen()) setCurrentDetails(describeState(state.snapshot(), input));
   await drainUntil(steps, undefined, 'Wait for an admin to resolve the dispute or no-show report', () => !state.isPayoutFrozen());
+  // A refund the student is owed (Stripe refused it) comes before the tutor's share: never pay out
+  // money that may still go back. Only bookings with such an item wait here (no command otherwise).
+  const refundOwed = () => state.attention.some((item) => item.reason === 'refund_failed');
+  if (refundOwed()) await drainUntil(steps, undefined, 'Wait for an admin to settle the refund the student is owed', () => !refundOwed());
   if (state.payoutResolution === 'refund_student' || state.refundable() <= 0) return;
 
   let waitingLogged = false;
