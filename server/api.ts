@@ -35,11 +35,7 @@ const { metricsHost, metricsPort } = config.observability;
 const metrics = metricsPort === 0 ? undefined : await startMetricsServer(metricsHost, metricsPort, metricsRoute(new ApiMetrics(container.resources, config, logger)), logger);
 if (metrics) logger.info({ url: `${metrics.url}/metrics` }, 'metrics listening');
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
+async function shutdown(): Promise<void> {
   await realtime.close();
   const forced = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
   server.close();

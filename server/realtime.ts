@@ -48,11 +48,7 @@ const metrics =
     ? undefined
     : await startMetricsServer(metricsHost, metricsPort, { '/metrics': async () => ({ status: 200, contentType: apiRegistry.contentType, body: await apiRegistry.metrics() }) }, logger);
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
+async function shutdown(): Promise<void> {
   await realtime.close();
   await metrics?.close();
   server.close();
