@@ -22,7 +22,7 @@ interface Service {
   entrypoint?: string | string[];
   environment?: Record<string, string | number | boolean | null>;
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string | string[] };
+  healthcheck?: { test: string | string[]; interval?: string };
   ports?: string[];
   profiles?: string[];
   restart?: string;
@@ -143,6 +143,9 @@ describe('docker-compose.yml', () => {
   it('gives every long-running service a healthcheck, and waits only on checks that exist', () => {
     expect(names.filter((name) => !isOneShot(services[name]!) && !services[name]!.healthcheck)).toEqual([]);
     expect(services.worker!.healthcheck!.test).toContain('http://127.0.0.1:9465/readyz');
+    // The integrity check every 30 s: a dependency down makes the API unhealthy.
+    expect(services.api!.healthcheck).toMatchObject({ interval: '30s' });
+    expect(services.api!.healthcheck!.test).toContain('http://127.0.0.1:3000/api/health/integrity');
     expect(services.worker!.environment!.WORKER_HEALTH_PORT).toBe('9465');
     for (const [name, service] of Object.entries(services)) {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
