@@ -50,6 +50,8 @@ export class BookingState {
   readonly attention: AttentionItem[] = [];
   /** How each retryable attention item runs its step again; true when it went through. */
   readonly attentionRetries = new Map<string, () => Promise<boolean>>();
+  /** Read-model writes Postgres refused so far: names their attention items. */
+  readModelFailures = 0;
   /** Admin refunds applied, by their Idempotency-Key, with the amount asked: a repeat is answered, not paid. */
   readonly adminRefunds = new Map<string, number>();
   /** The submit update waits for this: the time is held (or not) and the card has answered. */

@@ -50,7 +50,8 @@ export class BookingSteps {
   ): Promise<void> {
     const outcome = await attempt(name, summary, ...([arg] as Parameters<BookingActivities[K]>));
     if (outcome.ok) return;
-    const id = `read-model-${this.state.attention.length + 1}`;
+    // Numbered by failure, not by open items: a closed item's id is never given to a new one.
+    const id = `read-model-${++this.state.readModelFailures}`;
     await this.raiseAttention({ id, reason: 'read_model_failed', message: `${name}: ${outcome.message}`, retryable: true }, async () => {
       const again = await attempt(name, summary, ...([arg] as Parameters<BookingActivities[K]>));
       return again.ok;
