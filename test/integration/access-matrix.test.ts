@@ -45,6 +45,9 @@ const VALID_BODIES: Record<string, unknown> = {
   cancelBooking: { reason: 'Something came up' },
   proposeReschedule: { start: new Date(Date.now() + 21 * 86_400_000).toISOString(), lengthMinutes: 60 },
   answerReschedule: { accept: true },
+  createReview: { rating: 5, text: 'Great lesson' },
+  updateReview: { rating: 4, text: 'Good lesson' },
+  replyToReview: { text: 'Thank you' },
 };
 
 async function callAs(route: RouteSpec, user: TestUser | undefined, path = concretePath(route.path)) {

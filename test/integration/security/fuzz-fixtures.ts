@@ -1,7 +1,8 @@
 /**
  * Real objects for the fuzzer to reach: a published tutor with a week of availability and a day
  * off, a booking between the student and the tutor (a read-model row with no workflow behind it,
- * like a booking whose life is over: actions on it are refused with 409), their conversation, one
+ * like a booking whose life is over: actions on it are refused with 409), an ENDED booking with the
+ * student's review of it, their conversation, one
  * pending file per person, a second sign-in session of the student's and a verification document
  * awaiting an admin. Each operation whose path
  * names an object is pinned to the caller's own object of that kind.
@@ -53,6 +54,9 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
   const override = await api<{ id: string }>(baseUrl, tutor, 'POST', '/api/me/availability/overrides', { date: dayOff, kind: 'off' });
 
   const bookingId = await insertBooking(db, { studentId: student.id, tutorId: tutor.id }, 'SCHEDULED');
+  // An ended lesson with the student's review of it (reviews need an ended booking).
+  const endedBookingId = await insertBooking(db, { studentId: student.id, tutorId: tutor.id }, 'ENDED');
+  const review = await api<{ id: string }>(baseUrl, student, 'POST', `/api/bookings/${endedBookingId}/review`, { rating: 5, text: 'Patient and clear.' });
   const conversation = await api<{ id: string }>(baseUrl, student, 'POST', '/api/conversations', { participantId: tutor.id });
   const [studentFile, tutorFile, documentFile] = await Promise.all([
     newFile(baseUrl, student, 'message_attachment', 'text/plain'),
@@ -66,7 +70,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
 
   const id = (value: string) => ({ 'path.id': value });
   const bookingOperations = ['getBooking', 'getBookingTimeline', 'acceptBooking', 'declineBooking', 'cancelBooking', 'proposeReschedule', 'answerReschedule', 'reportNoShow'];
-  const publicTutor = { getTutorProfile: id(tutor.id), listTutorSlots: id(tutor.id) };
+  const publicTutor = { getTutorProfile: id(tutor.id), listTutorSlots: id(tutor.id), listTutorReviews: id(tutor.id) };
   const asParty = (file: string) => ({
     ...publicTutor,
     ...Object.fromEntries(bookingOperations.map((operation) => [operation, id(bookingId)])),
@@ -75,8 +79,12 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
     downloadFile: id(file),
   });
   return [
-    { name: 'student', token: student.token, parameters: { ...asParty(studentFile), revokeSession: id(otherSession.id) } },
-    { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id) } },
+    {
+      name: 'student',
+      token: student.token,
+      parameters: { ...asParty(studentFile), revokeSession: id(otherSession.id), createReview: id(endedBookingId), updateReview: id(review.id) },
+    },
+    { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id), replyToReview: id(review.id) } },
     {
       name: 'admin',
       token: admin.token,
@@ -89,6 +97,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
         adminResolvePayout: id(bookingId),
         approveVerificationDocument: id(documentId),
         rejectVerificationDocument: id(documentId),
+        adminHideReview: id(review.id),
       },
     },
   ];
