@@ -9,10 +9,12 @@ import { AppError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { BookingService } from './bookings/booking-service.js';
 import { VerificationService } from './profiles/verification-service.js';
+import { ReviewService } from './reviews/review-service.js';
 
 const tripwire = new Proxy({}, { get: (_target, key) => { throw new Error(`touched ${String(key)} before the access check`); } }) as never;
 const bookings = new BookingService(tripwire);
 const verification = new VerificationService(tripwire, tripwire, tripwire, tripwire, tripwire);
+const reviews = new ReviewService(tripwire);
 const as = (role: Principal['role']): Principal => ({ userId: `${role}-1`, role, sessionId: 'session-1' });
 
 const adminMethods: Record<string, (principal: Principal) => unknown> = {
@@ -24,6 +26,7 @@ const adminMethods: Record<string, (principal: Principal) => unknown> = {
   'VerificationService.listForReview': (principal) => verification.listForReview(principal, 'pending', 20),
   'VerificationService.decide (approve)': (principal) => verification.decide(principal, 'document-1', { approve: true }),
   'VerificationService.decide (reject)': (principal) => verification.decide(principal, 'document-1', { approve: false, reason: 'blurred' }),
+  'ReviewService.hide': (principal) => reviews.hide(principal, 'review-1', 'personal details'),
 };
 
 /** The method's outcome as a promise, whether it throws at once or rejects. */
