@@ -34,6 +34,10 @@ export class ReviewRepository {
     return query;
   }
 
+  async findByBooking(bookingId: string): Promise<Review | undefined> {
+    return Review.query(this.db).findOne('booking_id', bookingId);
+  }
+
   /** The booking's review; undefined if it has none, or when a concurrent insert already took it (unique booking_id). */
   async insert(review: NewReview, trx?: Knex.Transaction): Promise<Review | undefined> {
     try {

@@ -42,6 +42,16 @@ export class ReviewService {
     });
   }
 
+  /** A booking's review, for its student, its tutor and admins (hidden ones too, with the reason). */
+  async forBooking(principal: Principal, bookingId: string): Promise<Review> {
+    const booking = await this.deps.bookings.findById(bookingId);
+    const party = booking && (principal.role === 'admin' || booking.studentId === principal.userId || booking.tutorId === principal.userId);
+    if (!party) throw AppError.notFound('Booking');
+    const review = await this.deps.reviews.findByBooking(bookingId);
+    if (!review) throw AppError.notFound('Review');
+    return review;
+  }
+
   /** The author changes the rating and text, within REVIEW_EDIT_WINDOW of writing it. */
   async edit(principal: Principal, reviewId: string, input: ReviewInput): Promise<Review> {
     const review = await this.deps.reviews.findById(reviewId);

@@ -58,6 +58,21 @@ export function reviewRoutes(reviews: ReviewService): RouteSpec[] {
       },
     }),
     defineRoute({
+      method: 'get',
+      path: '/api/bookings/:id/review',
+      operationId: 'getBookingReview',
+      summary: 'The review of a lesson (its student, its tutor, admins)',
+      description: '404 when the lesson has no review yet. A hidden review shows here with its reason.',
+      tags: ['reviews'],
+      access: 'user',
+      params: BookingIdParams,
+      responses: ONE,
+      errors: [404],
+      handler: async (ctx, { params }) => {
+        ctx.body = toView(await reviews.forBooking(ctx.state.principal!, params.id));
+      },
+    }),
+    defineRoute({
       method: 'put',
       path: '/api/reviews/:id',
       operationId: 'updateReview',

@@ -112,6 +112,17 @@ describe('writing a review', () => {
     expectProblem(await send(api.baseUrl, 'PUT', `/api/reviews/${first.id}`, students[0]!, { rating: 1, text: 'Too late' }), 409);
   });
 
+  it('shows a lesson’s review to its student, its tutor and admins; 404 to anyone else', async () => {
+    const path = `/api/bookings/${first.bookingId}/review`;
+    for (const user of [students[0]!, tutor, admin]) {
+      const answer = await send(api.baseUrl, 'GET', path, user);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body).toMatchObject({ id: first.id, bookingId: first.bookingId });
+    }
+    for (const user of [students[1]!, rival]) expectProblem(await send(api.baseUrl, 'GET', path, user), 404);
+    expectProblem(await send(api.baseUrl, 'GET', `/api/bookings/${await booking(students[4]!)}/review`, students[4]!), 404);
+  });
+
   it('lets the tutor reply once; nobody else may', async () => {
     const path = `/api/reviews/${first.id}/reply`;
     expectProblem(await send(api.baseUrl, 'POST', path, rival, { text: 'Not my review' }), 404);

@@ -82,9 +82,9 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
     {
       name: 'student',
       token: student.token,
-      parameters: { ...asParty(studentFile), revokeSession: id(otherSession.id), createReview: id(endedBookingId), updateReview: id(review.id) },
+      parameters: { ...asParty(studentFile), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id) },
     },
-    { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id), replyToReview: id(review.id) } },
+    { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id), getBookingReview: id(endedBookingId), replyToReview: id(review.id) } },
     {
       name: 'admin',
       token: admin.token,
@@ -98,6 +98,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
         approveVerificationDocument: id(documentId),
         rejectVerificationDocument: id(documentId),
         adminHideReview: id(review.id),
+        getBookingReview: id(endedBookingId),
       },
     },
   ];
