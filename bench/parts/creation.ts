@@ -24,7 +24,7 @@ import { startWorker } from '../lib/worker.js';
 const BARE_QUEUE = 'bare-bench';
 /** Each level stops at --requests or after this long, whichever comes first. */
 const LEVEL_MS = 25_000;
-const TUTORS = 300;
+const TUTORS = 100;
 
 interface Level {
   concurrency: number;
@@ -68,7 +68,7 @@ export async function runCreation(ctx: PartContext): Promise<void> {
   await stack.db.raw(`insert into availability_rules (tutor_id, weekday, start_minute, end_minute) select user_id, d, 0, 1440 from tutor_profiles cross join generate_series(0, 6) d`);
   await stack.db.raw(`insert into tutor_scheduling (tutor_id, buffer_minutes, minimum_notice_minutes, booking_horizon_days, slot_step_minutes) select user_id, 0, 0, 365, 30 from tutor_profiles`);
   const tutors = (await stack.db.raw(`select user_id from tutor_profiles order by user_id`)).rows.map((r: { user_id: string }) => r.user_id) as string[];
-  const studentIds = (await stack.db.raw(`select id from users where role = 'student' order by id limit 100`)).rows.map((r: { id: string }) => r.id) as string[];
+  const studentIds = (await stack.db.raw(`select id from users where role = 'student' order by id limit ${TUTORS}`)).rows.map((r: { id: string }) => r.id) as string[];
   await saveTestCards(config, stack.db, studentIds);
   const students = await Promise.all(studentIds.map((id) => bearer(config, id, 'student')));
 
@@ -81,7 +81,8 @@ export async function runCreation(ctx: PartContext): Promise<void> {
   say(`[creation] API, booking worker (${seconds(worker.startMs)}) and bare worker up`);
   const client = await temporalClient(config);
 
-  // Every request a slot of its own: tutor k % TUTORS, 30 minutes later per round, from day 10 on.
+  // Every request a slot of its own: tutor k % TUTORS and student k % TUTORS (a student never has two
+  // lessons at once), 30 minutes later per round, from day 10 on.
   const base = new Date(Date.now() + 10 * 86_400_000);
   base.setUTCHours(0, 0, 0, 0);
   let slotIndex = 0;
