@@ -20,6 +20,17 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .describe('One entry per invalid field'),
+    // RFC 9457 extension members, each named here so clients can rely on them.
+    bookingId: z.string().optional().describe('The booking the problem concerns (a declined card, a booking that could not take a request in time)'),
+    conflict: z.enum(['tutor_busy', 'student_busy']).optional().describe('409 on a booking: whose time is taken'),
+    conflictingBooking: z
+      .object({ bookingId: z.string(), sessionStart: z.string(), sessionEnd: z.string() })
+      .optional()
+      .describe('409 student_busy: the student’s own lesson in the way'),
+    rule: z
+      .enum(['length_not_offered', 'too_soon', 'beyond_horizon', 'outside_availability'])
+      .optional()
+      .describe('422 on a proposed time: the booking rule it breaks'),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document' });
 

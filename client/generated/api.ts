@@ -631,7 +631,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The review of a lesson (its student, its tutor, admins)
+         * @description 404 when the lesson has no review yet. A hidden review shows here with its reason.
+         */
+        get: operations["getBookingReview"];
         put?: never;
         /**
          * Review an ended lesson (its student), once
@@ -1851,6 +1855,19 @@ export interface components {
         };
         /** @description An RFC 9457 problem document */
         Problem: {
+            /** @description The booking the problem concerns (a declined card, a booking that could not take a request in time) */
+            bookingId?: string;
+            /**
+             * @description 409 on a booking: whose time is taken
+             * @enum {string}
+             */
+            conflict?: "tutor_busy" | "student_busy";
+            /** @description 409 student_busy: the student’s own lesson in the way */
+            conflictingBooking?: {
+                bookingId: string;
+                sessionEnd: string;
+                sessionStart: string;
+            };
             /** @description What went wrong, written for the person who sent the request */
             detail?: string;
             /** @description One entry per invalid field */
@@ -1862,6 +1879,11 @@ export interface components {
             instance: string;
             /** @description Quote it when reporting a problem */
             requestId: string;
+            /**
+             * @description 422 on a proposed time: the booking rule it breaks
+             * @enum {string}
+             */
+            rule?: "length_not_offered" | "too_soon" | "beyond_horizon" | "outside_availability";
             status: number;
             title: string;
             /** @description A URN naming the kind of problem, stable for clients to branch on */
@@ -5503,6 +5525,92 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBookingReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Review"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

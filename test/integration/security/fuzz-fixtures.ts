@@ -69,7 +69,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
   await db('verification_documents').insert({ id: documentId, tutor_id: tutor.id, file_id: documentFile, kind: 'identity' });
 
   const id = (value: string) => ({ 'path.id': value });
-  const bookingOperations = ['getBooking', 'getBookingTimeline', 'acceptBooking', 'declineBooking', 'cancelBooking', 'proposeReschedule', 'answerReschedule', 'reportNoShow'];
+  const bookingOperations = ['getBooking', 'getBookingTimeline', 'acceptBooking', 'declineBooking', 'cancelBooking', 'proposeReschedule', 'answerReschedule', 'reportNoShow', 'contestNoShow'];
   const publicTutor = { getTutorProfile: id(tutor.id), listTutorSlots: id(tutor.id), listTutorReviews: id(tutor.id) };
   const asParty = (file: string) => ({
     ...publicTutor,
@@ -95,6 +95,8 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
         adminCancelBooking: id(bookingId),
         adminRefundBooking: id(bookingId),
         adminResolvePayout: id(bookingId),
+        adminResolveAttention: id(bookingId),
+        getTutorNoShows: id(tutor.id),
         approveVerificationDocument: id(documentId),
         rejectVerificationDocument: id(documentId),
         adminHideReview: id(review.id),
