@@ -67,19 +67,21 @@ export async function seedTutors(db: Knex, count: number): Promise<void> {
     insert into availability_rules (tutor_id, weekday, start_minute, end_minute)
     select user_id, 6, 600, 840 from tutors where g % 4 = 0
   `);
-  // Two live lessons per tutor in the coming week, at distinct hours so they never overlap.
+  // Two live lessons per tutor in the coming week. Booking b (tutor g's k-th: b = g - 1 + k × count)
+  // goes to student b mod 200 at 90-minute step b div 200 from two days ahead: neither a tutor nor a
+  // student ever has two lessons at once (both are exclusion constraints).
   await db.raw(`
     with tutors as (select user_id, row_number() over (order by user_id) as g from tutor_profiles),
-         students as (select id, row_number() over (order by email) as s from users where role = 'student')
+         students as (select id, row_number() over (order by email) - 1 as s from users where role = 'student'),
+         planned as (select t.user_id, t.g, k, (t.g - 1) + k * ? as b from tutors t cross join generate_series(0, 1) k)
     insert into bookings (id, student_id, tutor_id, status, session_start, session_end, blocked_until, time_zone,
                           price_minor, currency, commission_bps, cancellation_policy, request_expires_at,
                           idempotency_key, request_hash)
-    select gen_random_uuid(), st.id, t.user_id, 'SCHEDULED', slot, slot + interval '1 hour', slot + interval '75 minutes', 'UTC',
-           3000, 'USD', 1500, 'moderate', slot, 'bench-' || t.g || '-' || k, 'bench'
-    from tutors t
-    cross join generate_series(0, 1) k
-    join students st on st.s = 1 + (t.g + k) % 200
-    cross join lateral (select date_trunc('day', now()) + ((2 + (t.g + k * 3) % 6) * interval '1 day') + ((9 + k * 5) * interval '1 hour') as slot) x
-  `);
+    select gen_random_uuid(), st.id, p.user_id, 'SCHEDULED', slot, slot + interval '1 hour', slot + interval '75 minutes', 'UTC',
+           3000, 'USD', 1500, 'moderate', slot, 'bench-' || p.g || '-' || p.k, 'bench'
+    from planned p
+    join students st on st.s = p.b % 200
+    cross join lateral (select date_trunc('hour', now()) + interval '2 days' + (p.b / 200) * interval '90 minutes' as slot) x
+  `, [count]);
   await db.raw('analyze');
 }
