@@ -14,7 +14,7 @@ import { killAll, spawnWorker } from './support/processes.js';
 const BOOKINGS = Number(process.env.FAULT_TIMER_BOOKINGS ?? 500);
 const CONCURRENCY = 16;
 /** Long enough to create every booking before the first timer is due. */
-const REQUEST_TTL_S = Math.max(60, Math.ceil(BOOKINGS * 0.5));
+const REQUEST_TTL_S = Math.max(60, Math.ceil(BOOKINGS * 0.3));
 const DOWNTIME_MS = 20_000;
 
 let stack: BookingStack;
