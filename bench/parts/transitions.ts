@@ -113,9 +113,9 @@ export async function measureTransitions(ctx: PartContext, bookings: number, lab
     async ({ plan, input }) => {
       // A booking created after its first deadline would measure creation, not timers: skip it.
       if (Math.min(plan.requestExpiresAt.getTime(), plan.sessionStart.getTime()) < Date.now() + 2_000) throw new Error('created too late for its deadline');
+      // The answer may come before the card is through (PENDING_PAYMENT); only a closed booking is lost.
       const status = await startBooking(client, config, input);
-      const expected = plan.kind === 'request' ? 'REQUESTED' : 'SCHEDULED';
-      if (status !== expected) throw new Error(`answered ${status}, expected ${expected}`);
+      if (!['PENDING_PAYMENT', 'REQUESTED', 'SCHEDULED'].includes(status)) throw new Error(`answered ${status}`);
       createdIds.add(input.bookingId);
     },
     { deadlineMs: windowStart, progress: (done, failed) => say(`[${label}]   created ${done}/${bookings} (${failed} failed)`) },
