@@ -4,16 +4,11 @@
  * slot check and the 30-minute grid, so a bench can put deadlines exactly where it wants them.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { Config } from '../../domain/config.js';
-import {
-  BOOKING_WORKFLOW_TYPE,
-  bookingWorkflowId,
-  type BookingWorkflowInput,
-  SEARCH_ATTRIBUTES,
-  submitUpdate,
-} from '../../workflows/booking/definitions.js';
+import { bookingTimingsOf, type Config } from '../../domain/config.js';
+import { startBookingOperation } from '../../workflows/booking/client.js';
+import { type BookingWorkflowInput, submitUpdate } from '../../workflows/booking/definitions.js';
 import { onStop } from './processes.js';
 
 export interface People {
@@ -64,33 +59,13 @@ export function workflowInput(config: Config, plan: PlannedBooking): BookingWork
     requestExpiresAt: plan.requestExpiresAt.toISOString(),
     idempotencyKey,
     requestHash: createHash('sha256').update(idempotencyKey).digest('hex'),
-    timings: {
-      requestTtlMs: config.booking.requestTtlMs,
-      paymentActionTimeoutMs: config.booking.paymentActionTimeoutMs,
-      graceMs: config.booking.graceMs,
-      reminderOffsetsMs: config.booking.reminderOffsetsMs,
-      payoutHoldMs: config.booking.payoutHoldMs,
-      payoutRecheckMs: config.booking.payoutRecheckMs,
-      refundWindowMs: config.booking.refundWindowMs,
-    },
+    timings: bookingTimingsOf(config.booking),
   };
 }
 
 /** Starts one booking and waits for the workflow's answer to `submit` (time held, card authorized). */
 export async function startBooking(client: Client, config: Config, input: BookingWorkflowInput): Promise<string> {
-  const start = new WithStartWorkflowOperation(BOOKING_WORKFLOW_TYPE, {
-    workflowId: bookingWorkflowId(input.bookingId),
-    taskQueue: config.temporal.taskQueue,
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: SEARCH_ATTRIBUTES.bookingStatus, value: 'PENDING_PAYMENT' },
-      { key: SEARCH_ATTRIBUTES.tutorId, value: input.tutorId },
-      { key: SEARCH_ATTRIBUTES.studentId, value: input.studentId },
-      { key: SEARCH_ATTRIBUTES.sessionStart, value: new Date(input.sessionStart) },
-      { key: SEARCH_ATTRIBUTES.paymentStatus, value: 'pending' },
-    ],
-  });
+  const start = startBookingOperation(input, config.temporal.taskQueue, { student: 'Bench student', tutor: 'Bench tutor' });
   const snapshot = await client.workflow.executeUpdateWithStart(submitUpdate, { args: [{ requestHash: input.requestHash }], startWorkflowOperation: start });
   return snapshot.status;
 }
