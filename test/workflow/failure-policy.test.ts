@@ -125,6 +125,8 @@ describe('money refused for good', () => {
       const declined = await handle.executeUpdate(declineUpdate, { args: [{ tutorId: input.tutorId }] });
       expect(declined).toMatchObject({ status: 'DECLINED', paymentStatus: 'authorized' });
       expect(declined.attention).toEqual([expect.objectContaining({ id: 'release', reason: 'release_failed', retryable: true })]);
+      // Not closed by hand: that would leave the card held with nobody to release it.
+      expect((await refusalOf(handle.executeUpdate(resolveAttentionUpdate, { args: [{ adminId: 'admin-1', action: 'close', reason: 'done' }] }))).type).toBe(REFUSALS.invalidRequest);
       // Refused again: the item stays and the admin is told.
       expect((await refusalOf(handle.executeUpdate(resolveAttentionUpdate, { args: [{ adminId: 'admin-1', action: 'retry', reason: 'once more' }] }))).type).toBe(REFUSALS.paymentRefused);
       const retried = await handle.executeUpdate(resolveAttentionUpdate, { args: [{ adminId: 'admin-1', itemId: 'release', action: 'retry', reason: 'Stripe is fixed' }] });

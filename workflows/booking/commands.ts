@@ -274,6 +274,11 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
       const item = itemId === undefined ? state.attention[0] : state.attention.find((open) => open.id === itemId);
       if (!item) refuse(itemId === undefined ? 'Nothing about this booking waits for an admin' : `No open attention item ${itemId}`, REFUSALS.invalidState);
       if (action === 'retry' && !item.retryable) refuse(`${item.id} cannot be run again (${item.reason}); close it instead`, REFUSALS.invalidRequest);
+      // Closing a refused release would leave the card held with nobody to let it go. Released by
+      // hand in Stripe's dashboard (or lapsed), the hold is gone, and a retry then sees it so.
+      if (action === 'close' && item.reason === 'release_failed') {
+        refuse('A card hold is not closed by hand: release it (or let it lapse) in Stripe, then retry', REFUSALS.invalidRequest);
+      }
     },
     apply: async (steps, command, entry) => {
       const itemId = command.itemId ?? steps.state.attention[0]!.id;
