@@ -82,6 +82,8 @@ const schema = z
 
     DATABASE_URL: url.default('postgres://tutorflow:tutorflow@127.0.0.1:54329/tutorflow'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    // A query Postgres does not answer in this time fails (503 to an API caller, a retry for an activity): a hung server never hangs a request.
+    DATABASE_QUERY_TIMEOUT: duration.prefault('15s'),
     REDIS_URL: url.default('redis://127.0.0.1:6389'),
 
     TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -297,7 +299,7 @@ export interface Config {
   secretKey: string;
   logLevel: ParsedEnv['LOG_LEVEL'];
   http: { host: string; port: number; publicBaseUrl: string; corsOrigins: string[]; bodyLimit: string };
-  database: { url: string; poolMax: number };
+  database: { url: string; poolMax: number; queryTimeoutMs: number };
   redis: { url: string };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   storage: { endpoint: string; region: string; accessKey: string; secretKey: string; bucket: string; publicEndpoint?: string };
@@ -413,7 +415,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secretKey: e.SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     http: { host: e.HOST, port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL, corsOrigins: e.CORS_ORIGINS, bodyLimit: e.BODY_LIMIT },
-    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT },
     redis: { url: e.REDIS_URL },
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
     storage: { endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKey: e.S3_ACCESS_KEY, secretKey: e.S3_SECRET_KEY, bucket: e.S3_BUCKET, ...(e.S3_PUBLIC_ENDPOINT ? { publicEndpoint: e.S3_PUBLIC_ENDPOINT } : {}) },

@@ -34,7 +34,7 @@ export const uiLink = (ctx: Pick<OpsContext, 'uiUrl' | 'namespace'>, workflowId:
 
 export async function openOpsContext(config: Config): Promise<OpsContext & { close(): Promise<void> }> {
   const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5s' });
-  const db = createKnex({ url: config.database.url, poolMax: 2 });
+  const db = createKnex({ ...config.database, poolMax: 2 });
   return {
     client: new Client({ connection, namespace: config.temporal.namespace }),
     namespace: config.temporal.namespace,
