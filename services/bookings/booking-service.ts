@@ -111,13 +111,8 @@ export class BookingService {
     const bookingId = bookingIdFor(principal.userId, idempotencyKey);
     const requestHash = requestHashOf(request);
 
-    const existing = await this.deps.bookings.findById(bookingId);
-    if (existing) {
-      if (existing.requestHash !== requestHash) {
-        throw new AppError('unprocessable', 'This Idempotency-Key was already used for a different booking request');
-      }
-      return { created: false, booking: await this.currentState(existing), bookingId };
-    }
+    const earlier = await this.earlierOutcome(bookingId, requestHash);
+    if (earlier) return earlier;
     // Only a new request is checked: a retry answers the booking it made, even if the card was removed since.
     await this.deps.paymentMethods.assertOwnedBy(principal.userId, request.paymentMethodId);
 
@@ -133,7 +128,12 @@ export class BookingService {
 
     const verdict = isSlotBookable(schedule, startMs, request.lengthMinutes, Date.now());
     if (!verdict.bookable) {
-      throw verdict.reason === 'conflict' ? tutorBusy() : new AppError('unprocessable', SLOT_REFUSALS[verdict.reason]);
+      if (verdict.reason !== 'conflict') throw new AppError('unprocessable', SLOT_REFUSALS[verdict.reason]);
+      // A concurrent request with the same key may have held this very time since we looked: that
+      // is this booking, not a conflict with another one.
+      const concurrent = await this.earlierOutcome(bookingId, requestHash);
+      if (concurrent) return concurrent;
+      throw tutorBusy();
     }
 
     const now = new Date();
@@ -180,6 +180,16 @@ export class BookingService {
         ...(other ? { conflictingBooking: { bookingId: other.id, sessionStart: other.sessionStart.toISOString(), sessionEnd: other.sessionEnd.toISOString() } } : {}),
       },
     });
+  }
+
+  /** What an earlier request with this Idempotency-Key made, if it made anything (another body: 422). */
+  private async earlierOutcome(bookingId: string, requestHash: string): Promise<RequestOutcome | undefined> {
+    const existing = await this.deps.bookings.findById(bookingId);
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) {
+      throw new AppError('unprocessable', 'This Idempotency-Key was already used for a different booking request');
+    }
+    return { created: false, booking: await this.currentState(existing), bookingId };
   }
 
   /** The live state from the workflow, or the read model once the workflow has finished. */
