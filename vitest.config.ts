@@ -19,8 +19,6 @@ export default defineConfig({
       unitProject,
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/stack/**/*.test.ts'] } },
       { extends: true, test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], testTimeout: 120_000 } },
-      // Real chromium against the whole stack (test/e2e/); `npm run test:e2e` runs only these.
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000 } },
     ],
   },
 });

@@ -88,7 +88,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await db.destroy();
         const dropper = connect('postgres', 1);
         try {
-          await dropper.raw(`drop database if exists "${name}" with (force)`);
+          await dropWithRetry(dropper, name);
         } finally {
           await dropper.destroy();
         }
@@ -96,5 +96,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   } finally {
     await admin.destroy();
+  }
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE) ends the database's sessions, but the app role may not end one of
+ * another role's — an autovacuum worker that happens to be in the database: wait it out briefly.
+ */
+async function dropWithRetry(db: Knex, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.raw(`drop database if exists "${name}" with (force)`);
+      return;
+    } catch (error) {
+      const permissionDenied = (error as { code?: string }).code === '42501';
+      if (!permissionDenied || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }
