@@ -96,7 +96,8 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (!candidate || typeof candidate !== 'object') return false;
   if (typeof candidate.code === 'string' && UNAVAILABLE_CODES.has(candidate.code)) return true;
   if (candidate.name === 'KnexTimeoutError') return true;
-  return typeof candidate.message === 'string' && /^Connection terminated|Connection ended unexpectedly|^Query read timeout/.test(candidate.message);
+  // Knex puts the SQL in front of the driver's message ("select … - Query read timeout"): match anywhere.
+  return typeof candidate.message === 'string' && /Connection terminated|Connection ended unexpectedly|Query read timeout/.test(candidate.message);
 }
 
 /** The body parser reports a malformed body as a 400 SyntaxError without marking it for the client. */
