@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bookingWorkflowId, type BookingSnapshot } from '../../workflows/booking/definitions.js';
-import { createStripeClient } from '../../integrations/stripe.js';
 import type { TestUser } from '../support/fixtures.js';
-import { bookableTutor, type BookingStack, call, eventually, requestBooking, slotInDays, startBookingStack, student } from '../support/booking-stack.js';
+import { bookableTutor, type BookingStack, call, eventually, requestBooking, slotInDays, startBookingStack, student, TEST_CARD } from '../support/booking-stack.js';
 import { deliverStripeEvent, stripeEvent, type StripeTestEvent } from '../support/stripe-events.js';
 import { expectInvariants, report } from './support/invariants.js';
 
@@ -24,9 +23,8 @@ beforeAll(async () => {
   await stack.startWorker();
   const { db } = stack.api.container.resources;
   tutor = await bookableTutor(db, stack.api.config);
-  payer = await student(db, stack.api.config);
-  const profile = await db('student_profiles').where({ user_id: payer.id }).first();
-  await createStripeClient(stack.api.config.stripe).paymentMethods.attach(THREE_D_SECURE_CARD, { customer: profile.stripe_customer_id });
+  // The student also saved a card whose bank asks for 3-D Secure.
+  payer = await student(db, stack.api.config, [TEST_CARD, THREE_D_SECURE_CARD]);
 }, 180_000);
 afterAll(() => stack?.close());
 

@@ -119,12 +119,12 @@ export const TEST_CARD = 'pm_card_visa';
  * customer, and the card is attached to that customer (Stripe Elements does it in a browser).
  * Bookings refuse a card that is not one of the student's saved cards.
  */
-export async function student(db: Knex, config: Config): Promise<TestUser> {
+export async function student(db: Knex, config: Config, savedCards: readonly string[] = [TEST_CARD]): Promise<TestUser> {
   const user = await createTestUser(db, config, 'student');
   const stripe = createStripeClient(config.stripe);
   const cards = new PaymentMethodsService(stripe, new StudentProfileRepository(db), new UserRepository(db));
   const { customerId } = await cards.createSetupIntent({ userId: user.id, role: 'student', sessionId: user.sessionId });
-  await stripe.paymentMethods.attach(TEST_CARD, { customer: customerId });
+  for (const card of savedCards) await stripe.paymentMethods.attach(card, { customer: customerId });
   return user;
 }
 

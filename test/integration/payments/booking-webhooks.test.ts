@@ -6,9 +6,8 @@
  * or moves the booking where it should not go.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStripeClient } from '../../../integrations/stripe.js';
 import type { TestUser } from '../../support/fixtures.js';
-import { bookableTutor, type BookingStack, call, eventually, requestBooking, slotInDays, startBookingStack, student } from '../../support/booking-stack.js';
+import { bookableTutor, type BookingStack, call, eventually, requestBooking, slotInDays, startBookingStack, student, TEST_CARD } from '../../support/booking-stack.js';
 import { deliverStripeEvent, stripeEvent, type StripeTestEvent } from '../../support/stripe-events.js';
 
 const THREE_D_SECURE_CARD = 'pm_card_threeDSecure2Required';
@@ -22,10 +21,8 @@ beforeAll(async () => {
   await stack.startWorker();
   const { db } = stack.api.container.resources;
   tutor = await bookableTutor(db, stack.api.config);
-  payer = await student(db, stack.api.config);
   // The student also saved a card whose bank asks for 3-D Secure.
-  const profile = await db('student_profiles').where({ user_id: payer.id }).first();
-  await createStripeClient(stack.api.config.stripe).paymentMethods.attach(THREE_D_SECURE_CARD, { customer: profile.stripe_customer_id });
+  payer = await student(db, stack.api.config, [TEST_CARD, THREE_D_SECURE_CARD]);
 }, 120_000);
 afterAll(() => stack?.close());
 
