@@ -47,6 +47,8 @@ import { reviewRoutes } from './routes/reviews/routes.js';
 import type { ReviewService } from '../services/reviews/review-service.js';
 import { calendarRoutes } from './routes/calendar/routes.js';
 import type { CalendarLinkService } from '../services/calendar-links/calendar-link-service.js';
+import { seriesRoutes } from './routes/series/routes.js';
+import type { SeriesService } from '../services/series/series-service.js';
 import { mountRoutes, ROUTER_OPTIONS, type RouteSpec } from './routing.js';
 import { accessGuard } from './middleware/access-guard.js';
 import type { SessionCheck } from '../services/auth/session-store.js';
@@ -71,6 +73,7 @@ export interface AppDependencies {
   bookings: BookingService;
   reviews: ReviewService;
   calendarLinks: CalendarLinkService;
+  series: SeriesService;
   sessions?: SessionCheck;
   /** Builds the realtime protocol document served at /docs/realtime.json (realtime/ owns it). */
   realtimeProtocol: () => Record<string, unknown>;
@@ -96,6 +99,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   resourceRoutes.push(...bookingRoutes(deps.bookings));
   resourceRoutes.push(...reviewRoutes(deps.reviews));
   resourceRoutes.push(...calendarRoutes(deps.calendarLinks));
+  resourceRoutes.push(...seriesRoutes(deps.series));
   let document: Record<string, unknown> | undefined;
   const describe = () =>
     (document ??= buildOpenApiDocument([...resourceRoutes, ...docs], {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { OFF_SESSION_AUTHORIZATION_WINDOW_MS } from './series.js';
 
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -213,6 +214,11 @@ const schema = z
     // Reviews: a student may review an ended lesson this long after its end, and edit the review this long after writing it.
     REVIEW_WINDOW: duration.prefault('14d'),
     REVIEW_EDIT_WINDOW: duration.prefault('48h'),
+    // Weekly series: at most this many weeks; each week is booked (its card authorized) this long before its lesson.
+    SERIES_MAX_WEEKS: z.coerce.number().int().min(1).max(104).default(26),
+    SERIES_BOOKING_LEAD: duration.prefault('4d'),
+    // A series workflow continues as new past this many history events (its history stays bounded).
+    SERIES_HISTORY_LIMIT: z.coerce.number().int().min(200).max(40_000).default(5_000),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT === 'development') return;
@@ -232,6 +238,10 @@ const schema = z
   .refine((env) => env.PENDING_UPLOAD_RETENTION > env.FILE_UPLOAD_URL_TTL, {
     path: ['PENDING_UPLOAD_RETENTION'],
     message: 'must be longer than FILE_UPLOAD_URL_TTL, or uploads in progress would be deleted',
+  })
+  .refine((env) => env.SERIES_BOOKING_LEAD > 0 && env.SERIES_BOOKING_LEAD <= OFF_SESSION_AUTHORIZATION_WINDOW_MS, {
+    path: ['SERIES_BOOKING_LEAD'],
+    message: "must be above 0 and at most 4d18h: Stripe's shortest hold for a card charged without the customer present (Visa) lapses after that",
   })
   .refine((env) => env.STRIPE_EVENT_RETENTION >= 3 * 86_400_000, {
     path: ['STRIPE_EVENT_RETENTION'],
@@ -330,6 +340,7 @@ export interface Config {
   realtime: RealtimeConfig;
   booking: Required<BookingTimings> & { commissionBps: number; updateTimeoutMs: number };
   reviews: { windowMs: number; editWindowMs: number };
+  series: { maxWeeks: number; bookingLeadMs: number; historyLimit: number };
 }
 
 export interface ObservabilityConfig {
@@ -478,5 +489,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       commissionBps: e.PLATFORM_COMMISSION_BPS,
     },
     reviews: { windowMs: e.REVIEW_WINDOW, editWindowMs: e.REVIEW_EDIT_WINDOW },
+    series: { maxWeeks: e.SERIES_MAX_WEEKS, bookingLeadMs: e.SERIES_BOOKING_LEAD, historyLimit: e.SERIES_HISTORY_LIMIT },
   });
 }

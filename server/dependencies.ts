@@ -35,6 +35,7 @@ import { TutorProfileRepository } from '../db/repositories/tutor-profile-reposit
 import { UserRepository } from '../db/repositories/user-repository.js';
 import type { AppDependencies } from '../api/app.js';
 import { buildProtocolDocument } from '../realtime/protocol/document.js';
+import { createSeriesService } from '../services/series/create-series-services.js';
 
 export interface ApiResources {
   db: Knex;
@@ -85,6 +86,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
   });
   const reviews = new ReviewService({ config, reviews: new ReviewRepository(db), bookings: bookingRepository });
   const calendarLinks = createCalendarLinkService({ config, db, redis, logger });
+  const series = createSeriesService({ config, db, redis, logger, temporal: temporal.client });
   // Both participants of a conversation may download what was sent in it.
   files.addReadRule('message_attachment', (file, userId) => messaging.canReadAttachment(file.id, userId));
 
@@ -112,7 +114,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, calendarLinks, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, calendarLinks, series, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
     async close() {
       await emailRelay.stop();
       await emails.idle();

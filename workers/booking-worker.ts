@@ -17,6 +17,7 @@ import { startWorkerHealth } from './worker-health.js';
 import { connectTemporal } from '../integrations/temporal.js';
 import { createStorageClient } from '../integrations/storage.js';
 import { startCleanUp } from './maintenance.js';
+import { seriesWorkerActivities } from './series-activities.js';
 
 const config = configFromEnvironmentOrExit();
 // Before any client exists, so the instrumentations see them (off without an OTLP endpoint).
@@ -63,7 +64,11 @@ try {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...source,
-    activities: { ...createBookingActivities({ config, db, redis, emails }), ...cleanUpActivities },
+    activities: {
+      ...createBookingActivities({ config, db, redis, emails }),
+      ...seriesWorkerActivities({ config, db, redis, logger, temporal: temporal.client, emails }),
+      ...cleanUpActivities,
+    },
     ...workerObservability(tracing, source),
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');

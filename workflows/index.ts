@@ -1,3 +1,4 @@
 // Every workflow the booking task queue runs. The worker bundles this file.
 export { bookingWorkflow } from './booking/workflow.js';
 export { cleanUpWorkflow } from './maintenance/workflow.js';
+export { lessonSeriesWorkflow } from './series/workflow.js';

@@ -82,7 +82,8 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
               capture_method: 'manual',
               confirm: true,
               // The student is booking right now: their bank may ask them to confirm (3-D Secure).
-              off_session: false,
+              // A series week is booked days ahead without them: Stripe then declines what needs them.
+              off_session: input.offSession === true,
               transfer_group: input.bookingId,
               metadata: { bookingId: input.bookingId },
             },

@@ -58,6 +58,8 @@ export interface AuthorizeInput {
   amountMinor: number;
   currency: string;
   paymentMethodId: string;
+  /** The student is not there (a weekly series books each week days ahead): no 3-D Secure can be asked. */
+  offSession?: boolean;
 }
 
 export interface AuthorizeResult {

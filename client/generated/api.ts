@@ -1127,6 +1127,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your weekly lesson series, newest first */
+        get: operations["listSeries"];
+        put?: never;
+        /**
+         * Book a weekly lesson series (students)
+         * @description The first lesson is checked as a booking would be (409 `tutor_busy`, 422 naming the rule). Each week then becomes its own booking, with its own hold on the saved card (authorized off-session), SERIES_BOOKING_LEAD before its lesson. A week that cannot be booked then (tutor or student busy, card declined, time no longer offered) is marked `taken` with its reason and the student is emailed; the other weeks go on. 201 with the series; the same Idempotency-Key answers the same series with 200.
+         */
+        post: operations["createSeries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/series/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A series and what became of each week */
+        get: operations["getSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/series/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel the rest of a series (either party, or an admin)
+         * @description No further week is booked; each future lesson already booked is cancelled by the booking’s own rules (who cancels, how late). Lessons already under way or over are left alone.
+         */
+        post: operations["cancelSeries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/series/{id}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Skip one future week (the student)
+         * @description A week not booked yet is never booked; a booked week’s lesson is cancelled by the booking’s own rules (its refund tier). 409 for a week already over, taken, skipped or cancelled.
+         */
+        post: operations["skipSeriesWeek"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/subjects": {
         parameters: {
             query?: never;
@@ -1628,6 +1706,9 @@ export interface components {
             /** @description When the calendar was (last) connected; null when not connected */
             connectedAt: string | null;
         };
+        CancelSeriesRequest: {
+            reason: string;
+        };
         CardSetup: {
             /** @description Give it to Stripe.js (confirmCardSetup) to collect the card */
             clientSecret: string;
@@ -1677,6 +1758,20 @@ export interface components {
             start: string;
             /** Format: uuid */
             tutorId: string;
+        };
+        CreateSeriesRequest: {
+            lengthMinutes: number;
+            /** @description A saved card of the student: each week is authorized on it, without you present, a few days before its lesson */
+            paymentMethodId: string;
+            /**
+             * Format: date-time
+             * @description The first lesson; the others follow weekly at the same time of day in the tutor’s time zone
+             */
+            start: string;
+            /** Format: uuid */
+            tutorId: string;
+            /** @description How many weeks (at most SERIES_MAX_WEEKS) */
+            weeks: number;
         };
         CreateUpload: {
             /**
@@ -1787,6 +1882,49 @@ export interface components {
             };
             /** @enum {string} */
             status: "ok" | "degraded";
+        };
+        LessonSeries: {
+            cancelledAt: string | null;
+            cancelReason: string | null;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
+             */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            lengthMinutes: number;
+            /** @enum {string} */
+            status: "active" | "completed" | "cancelled";
+            /** Format: uuid */
+            studentId: string;
+            /** @description The tutor’s zone: the weeks keep its time of day */
+            timeZone: string;
+            /** Format: uuid */
+            tutorId: string;
+            weeks: components["schemas"]["SeriesWeek"][];
+        };
+        LessonSeriesList: {
+            items: {
+                cancelledAt: string | null;
+                cancelReason: string | null;
+                /**
+                 * Format: date-time
+                 * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
+                 */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                lengthMinutes: number;
+                /** @enum {string} */
+                status: "active" | "completed" | "cancelled";
+                /** Format: uuid */
+                studentId: string;
+                /** @description The tutor’s zone: the weeks keep its time of day */
+                timeZone: string;
+                /** Format: uuid */
+                tutorId: string;
+            }[];
         };
         Liveness: {
             /** @constant */
@@ -2031,6 +2169,35 @@ export interface components {
              */
             slotStepMinutes: 5 | 10 | 15 | 20 | 30 | 60;
         };
+        SeriesActionAccepted: {
+            detail: string;
+            href: string;
+            /** Format: uuid */
+            seriesId: string;
+        };
+        SeriesWeek: {
+            bookingId: string | null;
+            detail: string | null;
+            /** @description Why a taken week could not be booked */
+            reason: ("tutor_busy" | "student_busy" | "payment_failed" | "unavailable") | null;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
+             */
+            sessionEnd: string;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
+             */
+            sessionStart: string;
+            /**
+             * @description upcoming: not booked yet; booked: its lesson is a booking (bookingId); taken: it could not be booked (reason); skipped; cancelled
+             * @enum {string}
+             */
+            status: "upcoming" | "booked" | "taken" | "skipped" | "cancelled";
+            /** @description From 0 */
+            week: number;
+        };
         Session: {
             /** Format: date-time */
             createdAt: string;
@@ -2057,6 +2224,10 @@ export interface components {
         SignedIn: {
             account: components["schemas"]["Account"];
             tokens: components["schemas"]["TokenPair"];
+        };
+        SkipSeriesWeekRequest: {
+            /** @description The week to skip, from 0 */
+            week: number;
         };
         StartPayoutsOnboarding: {
             /** @description The country of the tutor's payout account; the platform's default when left out */
@@ -8641,6 +8812,537 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSeries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonSeriesList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSeries: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Makes the request safe to retry: the same key returns the same booking */
+                "idempotency-key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSeriesRequest"];
+            };
+        };
+        responses: {
+            /** @description This Idempotency-Key already made this series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonSeries"];
+                };
+            };
+            /** @description The series; its weeks are booked as they come due */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonSeries"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSeries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The series id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonSeries"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelSeries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The series id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelSeriesRequest"];
+            };
+        };
+        responses: {
+            /** @description The series after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonSeries"];
+                };
+            };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the series (Location) shows it when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesActionAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    skipSeriesWeek: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The series id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkipSeriesWeekRequest"];
+            };
+        };
+        responses: {
+            /** @description The series after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonSeries"];
+                };
+            };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the series (Location) shows it when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesActionAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

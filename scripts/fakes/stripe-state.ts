@@ -156,6 +156,9 @@ const DECLINING_TEST_METHODS: Record<string, { code: string; declineCode?: strin
   pm_card_chargeDeclinedProcessingError: { code: 'processing_error', declineCode: 'processing_error', message: 'An error occurred while processing your card. Try again in a little bit.' },
 };
 
+/** An authenticating card confirmed off-session: the cardholder is not there to authenticate. */
+const OFF_SESSION_AUTHENTICATION_DECLINE = { code: 'authentication_required', declineCode: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.' };
+
 /** Test PaymentMethods whose bank asks the cardholder to authenticate (3-D Secure) on session. */
 const AUTHENTICATING_TEST_METHODS = new Set(['pm_card_threeDSecure2Required', 'pm_card_threeDSecureRequired', 'pm_card_authenticationRequired']);
 
@@ -375,7 +378,7 @@ export class StripeModel {
       canceledAt: null,
     };
     this.intents.set(id, record);
-    if (body.confirm === 'true') return this.confirmWith(record, record.state.paymentMethod);
+    if (body.confirm === 'true') return this.confirmWith(record, record.state.paymentMethod, body.off_session === 'true');
     return ok(this.render(record));
   }
 
@@ -388,12 +391,14 @@ export class StripeModel {
   }
 
   /** Confirmation with a test PaymentMethod: a decline, 3-D Secure, or an authorization. */
-  private confirmWith(record: IntentRecord, paymentMethod: string | null): Answer {
+  private confirmWith(record: IntentRecord, paymentMethod: string | null, offSession = false): Answer {
     record.state.paymentMethod = paymentMethod;
     if (!paymentMethod) {
       return invalidRequest('You cannot confirm this PaymentIntent because it\u2019s missing a payment method.', 'payment_intent_unexpected_state');
     }
-    const decline = DECLINING_TEST_METHODS[paymentMethod];
+    // Off-session, nobody can authenticate: Stripe declines with authentication_required
+    // (docs.stripe.com/payments/save-and-reuse, "Charge the saved payment method later").
+    const decline = offSession && AUTHENTICATING_TEST_METHODS.has(paymentMethod) ? OFF_SESSION_AUTHENTICATION_DECLINE : DECLINING_TEST_METHODS[paymentMethod];
     if (decline) {
       // A declined confirmation leaves the intent waiting for another method, with a failed charge.
       record.state.status = 'requires_payment_method';

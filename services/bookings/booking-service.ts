@@ -41,6 +41,8 @@ export interface BookingRequest {
   start: string;
   lengthMinutes: number;
   paymentMethodId: string;
+  /** A weekly series books its weeks without the student present (the card is charged off-session). */
+  offSession?: boolean;
 }
 
 export interface BookingServiceDependencies {
@@ -153,6 +155,7 @@ export class BookingService {
       cancellationPolicy: profile.cancellationPolicy as CancellationPolicy,
       instant: profile.instantBooking,
       paymentMethodId: request.paymentMethodId,
+      ...(request.offSession ? { offSession: true } : {}),
       requestExpiresAt: requestExpiresAt(now, sessionStart, config.booking.requestTtlMs, schedule.settings.minimumNoticeMinutes * 60_000).toISOString(),
       idempotencyKey,
       requestHash,

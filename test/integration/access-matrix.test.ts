@@ -48,6 +48,8 @@ const VALID_BODIES: Record<string, unknown> = {
   createReview: { rating: 5, text: 'Great lesson' },
   updateReview: { rating: 4, text: 'Good lesson' },
   replyToReview: { text: 'Thank you' },
+  skipSeriesWeek: { week: 1 },
+  cancelSeries: { reason: 'Exams' },
 };
 
 async function callAs(route: RouteSpec, user: TestUser | undefined, path = concretePath(route.path)) {

@@ -27,6 +27,8 @@ export const SEARCH_ATTRIBUTES = {
 /** The terms of the booking, plus what only the workflow needs: the card to authorize and the durations. */
 export interface BookingWorkflowInput extends BookingTerms {
   paymentMethodId: string;
+  /** Authorize without the student present (a weekly series' week); absent: they are booking now. */
+  offSession?: boolean;
   timings: BookingTimings;
 }
 

@@ -52,6 +52,7 @@ export async function holdTimeAndAuthorize(steps: BookingSteps): Promise<boolean
     amountMinor: input.priceMinor,
     currency: input.currency,
     paymentMethodId: input.paymentMethodId,
+    ...(input.offSession ? { offSession: true } : {}),
   });
   if (!authorization.ok) {
     // Stripe refused the request itself (e.g. a payment method that is not the student's): no hold exists.

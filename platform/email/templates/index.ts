@@ -8,11 +8,13 @@ import { resetPassword } from './reset-password.js';
 import type { EmailTemplate, RenderedEmail } from './template.js';
 import { verifyEmail } from './verify-email.js';
 import { BOOKING_TEMPLATES } from './booking.js';
+import { SERIES_TEMPLATES } from './series.js';
 
 export const EMAIL_TEMPLATES = {
   'verify-email': verifyEmail,
   'reset-password': resetPassword,
   ...BOOKING_TEMPLATES,
+  ...SERIES_TEMPLATES,
 };
 
 export type TemplateName = keyof typeof EMAIL_TEMPLATES;

@@ -68,6 +68,10 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
   const documentId = randomUUID();
   await db('verification_documents').insert({ id: documentId, tutor_id: tutor.id, file_id: documentFile, kind: 'identity' });
 
+  // A weekly series between them (the read model only: no workflow needed to be someone else's).
+  const seriesId = randomUUID();
+  await db('lesson_series').insert({ id: seriesId, student_id: student.id, tutor_id: tutor.id, length_minutes: 60, weeks: 2, payment_method_id: 'pm_card_visa', time_zone: 'UTC', request_hash: 'fixture' });
+
   const id = (value: string) => ({ 'path.id': value });
   const bookingOperations = ['getBooking', 'getBookingTimeline', 'acceptBooking', 'declineBooking', 'cancelBooking', 'proposeReschedule', 'answerReschedule', 'reportNoShow', 'contestNoShow'];
   const publicTutor = { getTutorProfile: id(tutor.id), listTutorSlots: id(tutor.id), listTutorReviews: id(tutor.id) };
@@ -77,6 +81,9 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
     listConversationMessages: id(conversation.id),
     confirmUpload: id(file),
     downloadFile: id(file),
+    getSeries: id(seriesId),
+    skipSeriesWeek: id(seriesId),
+    cancelSeries: id(seriesId),
   });
   return [
     {
