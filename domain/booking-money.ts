@@ -104,3 +104,91 @@ export function ledgerViolations(ledger: MoneyLedger, args: { priceMinor: number
   }
   return problems;
 }
+
+// ---- more than one payment -------------------------------------------------------------------
+//
+// A booking is paid by its lesson's payment and, for each reschedule to a longer lesson, one more
+// payment of the difference (its own PaymentIntent and charge). Each payment keeps its own ledger;
+// the booking's ledger is their sum, and every rule above applies to that sum. How an amount the
+// sum allows is split across the payments:
+// - a refund, newest payment first (the extra time bought last goes back first), each payment
+//   giving back at most what it has left (Stripe refuses a refund above a charge's unrefunded amount);
+// - the payout, oldest payment first, each transfer bounded by what its charge retains, one
+//   transfer per charge (a transfer's source_transaction names ONE charge);
+// - a reversal after a refund, newest transfer first, each at most what its transfer still holds.
+
+/** Splits `amountMinor` over capacities in the given order: each part at most its capacity. */
+function allocate(capacities: readonly number[], amountMinor: number, order: 'newest' | 'oldest'): number[] {
+  const parts = capacities.map(() => 0);
+  let left = Math.max(0, Math.floor(amountMinor));
+  const indices = capacities.map((_, index) => index);
+  if (order === 'newest') indices.reverse();
+  for (const index of indices) {
+    const share = Math.min(left, Math.max(0, capacities[index]!));
+    parts[index] = share;
+    left -= share;
+  }
+  return parts;
+}
+
+/** The booking's ledger: the sum of its payments' ledgers. */
+export function totalOf(payments: readonly MoneyLedger[]): MoneyLedger {
+  return payments.reduce<MoneyLedger>(
+    (total, payment) => ({
+      capturedMinor: total.capturedMinor + payment.capturedMinor,
+      refundedMinor: total.refundedMinor + payment.refundedMinor,
+      paidOutMinor: total.paidOutMinor + payment.paidOutMinor,
+      reversedMinor: total.reversedMinor + payment.reversedMinor,
+    }),
+    { ...EMPTY_LEDGER },
+  );
+}
+
+/** A refund (already bounded on the sum) split over the payments, newest first. */
+export function splitRefund(payments: readonly MoneyLedger[], amountMinor: number): number[] {
+  return allocate(payments.map(refundable), boundedRefund(totalOf(payments), amountMinor), 'newest');
+}
+
+/** A reversal split over the payments' transfers, newest first, each at most what it still holds. */
+export function splitReversal(payments: readonly MoneyLedger[], amountMinor: number): number[] {
+  return allocate(payments.map(heldByTutor), Math.min(amountMinor, heldByTutor(totalOf(payments))), 'newest');
+}
+
+/**
+ * The transfers the payout still needs, one per payment, oldest first: the tutor's share of what
+ * the student finally paid (payoutDue on the sum), less what earlier transfers already hold, each
+ * bounded by what its charge retains. A payment already paid out gets nothing more, so a payout
+ * that stopped half-way (Stripe refused the second transfer) pays only the rest when run again.
+ */
+export function payoutPlan(payments: readonly MoneyLedger[], commissionBps: number): number[] {
+  const unpaid = payments.map((payment) => (payment.paidOutMinor > 0 ? 0 : refundable(payment)));
+  if (unpaid.every((capacity) => capacity === 0)) return unpaid;
+  const total = totalOf(payments);
+  const due = tutorPayout({ capturedMinor: total.capturedMinor, refundedMinor: total.refundedMinor, commissionBps }) - heldByTutor(total);
+  return allocate(unpaid, due, 'oldest');
+}
+
+/** One payment's ledger after its transfer; refuses one beyond what its charge retains. */
+export function afterTransfer(payment: MoneyLedger, amountMinor: number): MoneyLedger {
+  if (!Number.isInteger(amountMinor) || amountMinor <= 0 || payment.paidOutMinor > 0 || amountMinor > refundable(payment)) {
+    throw new RangeError(`A transfer of ${amountMinor} from a payment retaining ${refundable(payment)} (paid out ${payment.paidOutMinor})`);
+  }
+  return { ...payment, paidOutMinor: amountMinor };
+}
+
+/**
+ * The invariants of each payment, then of their sum (ledgerViolations); empty when all hold.
+ * `priceMinor` is the lesson's price at booking, which bounds the first payment; a later payment
+ * of a difference is bounded by its own authorization (Stripe refuses a capture above it).
+ */
+export function paymentsViolations(payments: readonly MoneyLedger[], args: { priceMinor: number; commissionBps: number }): string[] {
+  const problems = payments.flatMap((payment, index) => {
+    const own: string[] = [];
+    if (payment.refundedMinor > payment.capturedMinor) own.push(`payment ${index}: refunded ${payment.refundedMinor} is more than its captured ${payment.capturedMinor}`);
+    if (payment.paidOutMinor > payment.capturedMinor) own.push(`payment ${index}: transferred ${payment.paidOutMinor} is more than its charge ${payment.capturedMinor}`);
+    if (payment.reversedMinor > payment.paidOutMinor) own.push(`payment ${index}: reversed ${payment.reversedMinor} is more than its transfer ${payment.paidOutMinor}`);
+    return own;
+  });
+  const differences = payments.slice(1).reduce((sum, payment) => sum + payment.capturedMinor, 0);
+  return [...problems, ...ledgerViolations(totalOf(payments), { ...args, priceMinor: args.priceMinor + differences })];
+}
