@@ -186,6 +186,20 @@ const SCENARIOS: Scenario[] = [
       await handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.studentId, accept: true }] });
     },
   },
+  {
+    name: 'reschedule-longer-repriced',
+    story: 'reprice-longer: a 90-minute lesson agreed instead of 60, the difference authorized and captured as its own payment; paid out one transfer per charge; an admin refund after the payout split newest first, with its reversals',
+    drive: async (run) => {
+      const { env, handle, input } = run;
+      await accept(run);
+      const start = Date.parse(input.sessionStart) + 24 * HOUR;
+      const later = { sessionStart: new Date(start).toISOString(), sessionEnd: new Date(start + 90 * MINUTE).toISOString() };
+      await handle.executeUpdate(proposeRescheduleUpdate, { args: [{ actorId: input.studentId, ...later, noticeMinutes: 0 }] });
+      await handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.tutorId, accept: true }] });
+      await env.sleep(24 * HOUR + 72 * HOUR + 2 * HOUR + 72 * HOUR);
+      await handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: ADMIN_ID, amountMinor: 3_000, reason: 'goodwill', requestId: 'history-k1' }] });
+    },
+  },
 ];
 
 /** A UUID-shaped id that is the same at every recording, so re-recorded files differ only in times. */

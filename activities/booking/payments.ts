@@ -29,6 +29,7 @@ import {
   type CaptureResult,
   type PayoutAccount,
   type PayoutInput,
+  type PaymentIntentStep,
   type PayoutResult,
   type RefundInput,
   type RefundResult,
@@ -68,6 +69,7 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
   return {
     async authorizePayment(input: AuthorizeInput): Promise<AuthorizeResult> {
       requirePositiveAmount(input.amountMinor);
+      const step = input.step ?? PAYMENT_STEPS.authorize;
       const customer = await customerOf(input.studentId);
       let intent: Stripe.PaymentIntent;
       try {
@@ -85,9 +87,9 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
               // A series week is booked days ahead without them: Stripe then declines what needs them.
               off_session: input.offSession === true,
               transfer_group: input.bookingId,
-              metadata: { bookingId: input.bookingId },
+              metadata: { bookingId: input.bookingId, ...(input.step ? { step } : {}) },
             },
-            { idempotencyKey: key(input.bookingId, PAYMENT_STEPS.authorize) },
+            { idempotencyKey: key(input.bookingId, step) },
           ),
         );
       } catch (error) {
@@ -101,11 +103,11 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
       return result;
     },
 
-    async capturePayment(input: { bookingId: string; paymentIntentId: string }): Promise<CaptureResult> {
+    async capturePayment(input: PaymentIntentStep): Promise<CaptureResult> {
       let intent: Stripe.PaymentIntent;
       try {
         intent = await stripeCall(() =>
-          stripe.paymentIntents.capture(input.paymentIntentId, { expand: ['latest_charge'] }, { idempotencyKey: key(input.bookingId, PAYMENT_STEPS.capture) }),
+          stripe.paymentIntents.capture(input.paymentIntentId, { expand: ['latest_charge'] }, { idempotencyKey: key(input.bookingId, input.step ?? PAYMENT_STEPS.capture) }),
         );
       } catch (error) {
         // Captured already by an attempt whose key Stripe has since forgotten: that capture is ours.
@@ -119,10 +121,10 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
       return { chargeId, amountCapturedMinor: intent.amount_received };
     },
 
-    async releasePayment(input: { bookingId: string; paymentIntentId: string }): Promise<void> {
+    async releasePayment(input: PaymentIntentStep): Promise<void> {
       try {
         await stripeCall(() =>
-          stripe.paymentIntents.cancel(input.paymentIntentId, { cancellation_reason: 'abandoned' }, { idempotencyKey: key(input.bookingId, PAYMENT_STEPS.release) }),
+          stripe.paymentIntents.cancel(input.paymentIntentId, { cancellation_reason: 'abandoned' }, { idempotencyKey: key(input.bookingId, input.step ?? PAYMENT_STEPS.release) }),
         );
         log.info('payment hold released', { bookingId: input.bookingId, paymentIntentId: input.paymentIntentId });
       } catch (error) {
@@ -162,7 +164,8 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
 
     async payoutTutor(input: PayoutInput): Promise<PayoutResult> {
       requirePositiveAmount(input.amountMinor);
-      const existing = await findByStep(stripe.transfers.list({ transfer_group: input.bookingId, limit: 100 }), PAYMENT_STEPS.payout);
+      const step = input.step ?? PAYMENT_STEPS.payout;
+      const existing = await findByStep(stripe.transfers.list({ transfer_group: input.bookingId, limit: 100 }), step);
       heartbeat();
       if (existing) {
         log.info('tutor was already paid out', { bookingId: input.bookingId, transferId: existing.id });
@@ -177,9 +180,9 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
             // Ties the transfer to the lesson's charge: it waits for those funds instead of the balance.
             source_transaction: input.chargeId,
             transfer_group: input.bookingId,
-            metadata: { bookingId: input.bookingId, step: PAYMENT_STEPS.payout },
+            metadata: { bookingId: input.bookingId, step },
           },
-          { idempotencyKey: key(input.bookingId, PAYMENT_STEPS.payout) },
+          { idempotencyKey: key(input.bookingId, step) },
         ),
       );
       log.info('tutor paid out', { bookingId: input.bookingId, transferId: transfer.id, amount: transfer.amount, destination: input.tutorAccountId });

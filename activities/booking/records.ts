@@ -117,7 +117,7 @@ export function createRecordActivities({ db, redis, emails }: RecordActivityDepe
     },
 
     async recordReschedule(input) {
-      return bookings.moveTimes(input.bookingId, new Date(input.sessionStart), new Date(input.sessionEnd));
+      return bookings.moveTimes(input.bookingId, new Date(input.sessionStart), new Date(input.sessionEnd), input.priceMinor);
     },
 
     async recordMeeting({ bookingId, meetingId, joinUrl }) {

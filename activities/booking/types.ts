@@ -60,6 +60,19 @@ export interface AuthorizeInput {
   paymentMethodId: string;
   /** The student is not there (a weekly series books each week days ahead): no 3-D Secure can be asked. */
   offSession?: boolean;
+  /**
+   * The step in the idempotency key and metadata: 'authorize' (the default) for the lesson's
+   * payment, `reprice-<n>:authorize` for a longer lesson's difference, which the student is not
+   * there to confirm (3-D Secure is then a refusal, not a wait).
+   */
+  step?: string;
+}
+
+/** Capture or release of one PaymentIntent; `step` as in AuthorizeInput ('capture' / 'release' by default). */
+export interface PaymentIntentStep {
+  bookingId: string;
+  paymentIntentId: string;
+  step?: string;
 }
 
 export interface AuthorizeResult {
@@ -96,6 +109,8 @@ export interface PayoutInput {
   tutorAccountId: string;
   amountMinor: number;
   currency: string;
+  /** One transfer per charge: 'payout' (the default) for the lesson's charge, `reprice-<n>:payout` for a difference's. */
+  step?: string;
 }
 
 export interface PayoutResult {
@@ -169,8 +184,8 @@ export interface BookingActivities {
   recordEvent(event: BookingEventRecord): Promise<void>;
   /** Keeps the read model's payment status and Stripe ids current. */
   recordPayment(input: PaymentRecord): Promise<void>;
-  /** Moves the booking's times in the read model (reschedule), keeping its buffer; 'slot_taken' / 'student_busy' when the new time overlaps a live booking. */
-  recordReschedule(input: { bookingId: string; sessionStart: string; sessionEnd: string }): Promise<'moved' | 'slot_taken' | 'student_busy'>;
+  /** Moves the booking's times (and, repriced, its price) in the read model (reschedule), keeping its buffer; 'slot_taken' / 'student_busy' when the new time overlaps a live booking. */
+  recordReschedule(input: { bookingId: string; sessionStart: string; sessionEnd: string; priceMinor?: number }): Promise<'moved' | 'slot_taken' | 'student_busy'>;
   /** Keeps the read model's meeting id and join link current (null when the meeting is gone). */
   recordMeeting(input: { bookingId: string; meetingId: string | null; joinUrl: string | null }): Promise<void>;
   /**
@@ -182,8 +197,8 @@ export interface BookingActivities {
   publishAvailabilityChanged(input: { tutorId: string }): Promise<void>;
 
   authorizePayment(input: AuthorizeInput): Promise<AuthorizeResult>;
-  capturePayment(input: { bookingId: string; paymentIntentId: string }): Promise<CaptureResult>;
-  releasePayment(input: { bookingId: string; paymentIntentId: string }): Promise<void>;
+  capturePayment(input: PaymentIntentStep): Promise<CaptureResult>;
+  releasePayment(input: PaymentIntentStep): Promise<void>;
   refundPayment(input: RefundInput): Promise<RefundResult>;
   getPayoutAccount(input: { tutorId: string }): Promise<PayoutAccount | null>;
   payoutTutor(input: PayoutInput): Promise<PayoutResult>;

@@ -76,7 +76,8 @@ export class BookingRepository {
     }
   }
 
-  async moveTimes(id: string, sessionStart: Date, sessionEnd: Date): Promise<'moved' | OverlapKind> {
+  /** Moves a booking (reschedule); a new length's price travels with it when given. */
+  async moveTimes(id: string, sessionStart: Date, sessionEnd: Date, priceMinor?: number): Promise<'moved' | OverlapKind> {
     try {
       // The buffer travels with the booking: blocked_until keeps its distance from the end.
       await this.db('bookings')
@@ -85,6 +86,7 @@ export class BookingRepository {
           session_start: sessionStart,
           session_end: sessionEnd,
           blocked_until: this.db.raw('?::timestamptz + (blocked_until - session_end)', [sessionEnd]),
+          ...(priceMinor !== undefined ? { price_minor: priceMinor } : {}),
           updated_at: this.db.fn.now(),
         });
       return 'moved';

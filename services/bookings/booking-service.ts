@@ -331,6 +331,7 @@ function snapshotOf(row: Booking): BookingSnapshot {
     sessionStart: row.sessionStart.toISOString(),
     sessionEnd: row.sessionEnd.toISOString(),
     requestExpiresAt: row.requestExpiresAt.toISOString(),
+    priceMinor: row.priceMinor,
     capturedMinor: row.capturedMinor,
     refundedMinor: row.refundedMinor,
     paidOutMinor: row.paidOutMinor,

@@ -54,6 +54,8 @@ export interface Call {
 export interface RecordingOptions {
   reservation?: 'reserved' | 'slot_taken';
   authorization?: AuthorizeResult['status'];
+  /** The answer to a longer reschedule's authorization of the difference (a step `reprice-<n>:authorize`). */
+  repriceAuthorization?: AuthorizeResult['status'];
   payoutsEnabled?: () => boolean;
   rescheduleResult?: 'moved' | 'slot_taken';
   /**
@@ -72,6 +74,8 @@ export type RecordingActivities = BookingActivities & {
 
 export function recordingActivities(options: RecordingOptions = {}): RecordingActivities {
   const calls: Call[] = [];
+  /** What each difference's PaymentIntent authorized (the lesson's own captures 5,000). */
+  const differences = new Map<string, number>();
   const record = (name: keyof BookingActivities, args: unknown) => {
     calls.push({ name, args: args as Record<string, unknown> });
   };
@@ -104,9 +108,11 @@ export function recordingActivities(options: RecordingOptions = {}): RecordingAc
     },
     async authorizePayment(input) {
       record('authorizePayment', input);
-      const status = options.authorization ?? 'authorized';
+      const status = (input.step ? options.repriceAuthorization : options.authorization) ?? 'authorized';
+      const paymentIntentId = input.step ? `pi_${input.bookingId.slice(0, 8)}_${input.step}` : `pi_${input.bookingId.slice(0, 8)}`;
+      if (input.step) differences.set(paymentIntentId, input.amountMinor);
       return {
-        paymentIntentId: `pi_${input.bookingId.slice(0, 8)}`,
+        paymentIntentId,
         status,
         ...(status === 'requires_action' ? { clientSecret: 'pi_secret_123' } : {}),
         ...(status === 'failed' ? { failureMessage: 'Your card was declined.' } : {}),
@@ -114,7 +120,8 @@ export function recordingActivities(options: RecordingOptions = {}): RecordingAc
     },
     async capturePayment(input) {
       record('capturePayment', input);
-      return { chargeId: 'ch_1', amountCapturedMinor: 5_000 };
+      const difference = differences.get(input.paymentIntentId);
+      return difference === undefined ? { chargeId: 'ch_1', amountCapturedMinor: 5_000 } : { chargeId: `ch_${input.step}`, amountCapturedMinor: difference };
     },
     async releasePayment(input) {
       record('releasePayment', input);
@@ -129,7 +136,7 @@ export function recordingActivities(options: RecordingOptions = {}): RecordingAc
     },
     async payoutTutor(input) {
       record('payoutTutor', input);
-      return { transferId: 'tr_1', amountMinor: input.amountMinor };
+      return { transferId: input.step ? `tr_${input.step}` : 'tr_1', amountMinor: input.amountMinor };
     },
     async reverseTransfer(input) {
       record('reverseTransfer', input);

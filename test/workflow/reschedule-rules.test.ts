@@ -6,7 +6,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptUpdate, answerRescheduleUpdate, getBookingQuery, proposeRescheduleUpdate, submitUpdate } from '../../workflows/booking/definitions.js';
+import { acceptUpdate, adminRefundUpdate, answerRescheduleUpdate, cancelUpdate, getBookingQuery, proposeRescheduleUpdate, submitUpdate } from '../../workflows/booking/definitions.js';
 import { HOUR, MINUTE, type RecordingActivities } from '../support/booking-workflow.js';
 import { type BookingHandle, bookingRunner, refusalOf } from '../support/booking-runner.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
@@ -114,10 +114,90 @@ describe('a change of length', () => {
     expect(activities.callsOf('refundPayment')).toEqual([expect.objectContaining({ amountMinor: 2_500, step: 'refund-reschedule-1' })]);
   });
 
-  it('refuses a longer lesson (not priced yet)', async () => {
-    await withBooking({}, async (handle, input) => {
+  it('charges a longer lesson’s difference as a payment of its own on acceptance, pays the tutor one transfer per charge, and reverses newest first', async () => {
+    const activities = await withBooking({}, async (handle, input) => {
       await scheduled(handle, input);
-      expect(await refusalOf(propose(handle, input.studentId, 24, 90))).toMatchObject({ type: 'InvalidRequest', message: expect.stringMatching(/longer lesson/) });
+      const proposed = await propose(handle, input.studentId, 24, 90);
+      expect(proposed.pendingReschedule!.priceMinor).toBe(7_500);
+      expect((await handle.query(getBookingQuery)).capturedMinor).toBe(5_000);
+      const accepted = await handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.tutorId, accept: true }] });
+      expect(accepted).toMatchObject({ priceMinor: 7_500, capturedMinor: 7_500, refundedMinor: 0 });
+      expect(accepted.payments).toHaveLength(2);
+      await env.sleep(24 * HOUR + 72 * HOUR + 2 * HOUR + 72 * HOUR); // past the new end, grace and the payout hold
+      const paid = await handle.query(getBookingQuery);
+      expect(paid).toMatchObject({ status: 'ENDED', paidOutMinor: 6_375 });
+      // Everything back to the student after the payout: all the tutor holds is taken back, newest transfer first.
+      const refunded = await handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: 'admin-1', amountMinor: 7_500, reason: 'goodwill', requestId: 'k1' }] });
+      expect(refunded).toMatchObject({ refundedMinor: 7_500, reversedMinor: 6_375 });
+      expect(refunded.payments!.map((payment) => [payment.capturedMinor, payment.refundedMinor, payment.paidOutMinor, payment.reversedMinor])).toEqual([
+        [5_000, 5_000, 5_000, 5_000],
+        [2_500, 2_500, 1_375, 1_375],
+      ]);
     });
+    expect(activities.callsOf('authorizePayment').at(-1)).toMatchObject({ amountMinor: 2_500, step: 'reprice-1:authorize' });
+    expect(activities.callsOf('capturePayment').at(-1)).toMatchObject({ step: 'reprice-1:capture' });
+    expect(activities.callsOf('recordReschedule')).toEqual([expect.objectContaining({ priceMinor: 7_500 })]);
+    expect(activities.callsOf('payoutTutor').map((call) => [call.chargeId, call.amountMinor, call.step])).toEqual([
+      ['ch_1', 5_000, undefined],
+      ['ch_reprice-1:capture', 1_375, 'reprice-1:payout'],
+    ]);
+    expect(activities.callsOf('refundPayment').map((call) => [call.amountMinor, call.step])).toEqual([
+      [2_500, 'reprice-1:refund-admin-k1'],
+      [5_000, 'refund-admin-k1'],
+    ]);
+    expect(activities.callsOf('reverseTransfer').map((call) => [call.transferId, call.amountMinor])).toEqual([
+      ['tr_reprice-1:payout', 1_375],
+      ['tr_1', 5_000],
+    ]);
+  });
+
+  it('refunds a cancellation of a repriced lesson from the difference first, never a payment beyond what it captured', async () => {
+    const activities = await withBooking({}, async (handle, input) => {
+      await scheduled(handle, input);
+      await propose(handle, input.tutorId, 24, 90);
+      await handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.studentId, accept: true }] });
+      await handle.executeUpdate(adminRefundUpdate, { args: [{ adminId: 'admin-1', amountMinor: 3_000, reason: 'goodwill', requestId: 'k2' }] });
+      const cancelled = await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'tutor', actorId: input.tutorId, reason: 'ill' }] });
+      expect(cancelled).toMatchObject({ status: 'CANCELLED', capturedMinor: 7_500, refundedMinor: 7_500 });
+    });
+    expect(activities.callsOf('refundPayment').map((call) => [call.paymentIntentId, call.amountMinor, call.step])).toEqual([
+      [expect.stringMatching(/_reprice-1:authorize$/), 2_500, 'reprice-1:refund-admin-k2'],
+      [expect.not.stringMatching(/reprice/), 500, 'refund-admin-k2'],
+      [expect.not.stringMatching(/reprice/), 4_500, 'refund-cancel'],
+    ]);
+  });
+
+  it('refuses the answer with a clear reason when the card refuses the difference, leaving the booking as it was', async () => {
+    const activities = await withBooking({ repriceAuthorization: 'failed' }, async (handle, input) => {
+      await scheduled(handle, input);
+      await propose(handle, input.studentId, 24, 120);
+      const refusal = await refusalOf(handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.tutorId, accept: true }] }));
+      expect(refusal).toMatchObject({ type: 'PaymentRefused', message: expect.stringMatching(/extra 5000 could not be paid \(Your card was declined\.\); the lesson stays as it was/) });
+      const state = await handle.query(getBookingQuery);
+      expect(state).toMatchObject({ status: 'SCHEDULED', sessionStart: input.sessionStart, sessionEnd: input.sessionEnd, priceMinor: 5_000, capturedMinor: 5_000 });
+      expect(state.pendingReschedule).toBeUndefined();
+      expect(state.payments).toBeUndefined();
+    });
+    expect(activities.callsOf('recordReschedule')).toEqual([]);
+    expect(eventTypes(activities)).toContain('reschedule.payment_failed');
+    expect(activities.callsOf('notify').find((call) => call.template === 'reschedule-payment-failed')!.recipientUserIds).toHaveLength(2);
+  });
+
+  it('lets go of the difference’s hold when the bank asks for 3-D Secure, or when the new time was taken meanwhile', async () => {
+    const threeDs = await withBooking({ repriceAuthorization: 'requires_action' }, async (handle, input) => {
+      await scheduled(handle, input);
+      await propose(handle, input.studentId, 24, 90);
+      expect(await refusalOf(handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.tutorId, accept: true }] }))).toMatchObject({ type: 'PaymentRefused', message: expect.stringMatching(/3-D Secure/) });
+      expect(await handle.query(getBookingQuery)).toMatchObject({ priceMinor: 5_000, capturedMinor: 5_000 });
+    });
+    expect(threeDs.callsOf('releasePayment')).toEqual([expect.objectContaining({ step: 'reprice-1:release' })]);
+    const taken = await withBooking({ rescheduleResult: 'slot_taken' }, async (handle, input) => {
+      await scheduled(handle, input);
+      await propose(handle, input.studentId, 24, 90);
+      expect(await refusalOf(handle.executeUpdate(answerRescheduleUpdate, { args: [{ actorId: input.tutorId, accept: true }] }))).toMatchObject({ type: 'SlotTaken' });
+      expect(await handle.query(getBookingQuery)).toMatchObject({ sessionStart: input.sessionStart, priceMinor: 5_000, capturedMinor: 5_000 });
+    });
+    expect(taken.callsOf('releasePayment')).toEqual([expect.objectContaining({ step: 'reprice-1:release' })]);
+    expect(taken.callsOf('capturePayment')).toHaveLength(1);
   });
 });

@@ -36,6 +36,7 @@ import {
 } from './definitions.js';
 import { attempt, call } from './effects.js';
 import { refund, refundOwed } from './money.js';
+import { authorizeDifference, captureDifference, type DifferenceHold, releaseDifference } from './reprice.js';
 import type { BookingState, Queued } from './state.js';
 import { type BookingSteps, nowIso, refusalOfState } from './steps.js';
 import { cancelScheduled, closeBeforeLesson, lessonCalendarEntry, schedule } from './transitions.js';
@@ -135,9 +136,7 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
       const cutoff = state.timing('studentRescheduleCutoffMs');
       if (party === 'student' && untilStart < cutoff) refuse(`A student cannot reschedule within ${Math.round(cutoff / 3_600_000)} h of the start`, REFUSALS.invalidRequest);
       if (proposal.noticeMinutes !== undefined && untilStart <= proposal.noticeMinutes * 60_000) refuse('Too late to reschedule: the lesson starts within the tutor’s minimum notice', REFUSALS.invalidRequest);
-      if (end - start > Date.parse(state.sessionEnd) - Date.parse(state.sessionStart)) {
-        refuse('A longer lesson cannot be proposed yet: keep the length or shorten it, and book extra time as its own lesson', REFUSALS.invalidRequest);
-      }
+      // A longer lesson is allowed (reprice-longer): its difference is charged when the proposal is accepted.
     },
     apply: async (steps, command) => {
       const { state } = steps;
@@ -308,16 +307,36 @@ async function answerReschedule(steps: BookingSteps, command: CommandOf<'answerR
     if (proposal.late) await cancelScheduled(steps, { actor: 'tutor', actorId: input.tutorId, reason: 'The student declined the tutor’s late reschedule' });
     return;
   }
-  const moved = await call('recordReschedule', 'Move the booking to the agreed time', { bookingId: input.bookingId, sessionStart: proposal.sessionStart, sessionEnd: proposal.sessionEnd });
+  // A longer lesson: its difference is held before anything moves (reprice.ts).
+  const longer = proposal.priceMinor !== undefined && proposal.priceMinor > state.priceMinor && patched(PATCHES.repriceLonger);
+  let hold: DifferenceHold | undefined;
+  if (longer) {
+    const held = await authorizeDifference(steps, proposal.priceMinor! - state.priceMinor);
+    if (!held.ok) return refuseUnpaidReschedule(steps, proposal, held.message, entry);
+    hold = held.hold;
+  }
+  const previous = { sessionStart: state.sessionStart, sessionEnd: state.sessionEnd, priceMinor: state.priceMinor };
+  const moved = await call('recordReschedule', 'Move the booking to the agreed time', {
+    bookingId: input.bookingId,
+    sessionStart: proposal.sessionStart,
+    sessionEnd: proposal.sessionEnd,
+    ...(proposal.priceMinor !== undefined ? { priceMinor: proposal.priceMinor } : {}),
+  });
   if (moved !== 'moved') {
+    if (hold) await releaseDifference(steps, hold, 'the new time was taken');
     const message = moved === 'slot_taken' ? 'The tutor is no longer free at that time' : 'The student already has another lesson at that time';
     entry.refusal = { message, type: REFUSALS.slotTaken };
     steps.show();
     return;
   }
-  const previous = { sessionStart: state.sessionStart, sessionEnd: state.sessionEnd };
+  if (hold && !(await captureDifference(steps, hold))) {
+    await releaseDifference(steps, hold, 'the capture was refused');
+    await moveBack(steps, previous);
+    return refuseUnpaidReschedule(steps, proposal, 'Stripe refused to capture the extra payment', entry);
+  }
   state.sessionStart = proposal.sessionStart;
   state.sessionEnd = proposal.sessionEnd;
+  if (hold) state.priceMinor = proposal.priceMinor!;
   steps.show();
   await steps.event('rescheduled', `rescheduled-${state.sessionStart}`, party, { from: previous, to: { sessionStart: state.sessionStart, sessionEnd: state.sessionEnd } }, command.actorId);
   if (state.meeting) {
@@ -334,6 +353,29 @@ async function answerReschedule(steps: BookingSteps, command: CommandOf<'answerR
     state.priceMinor = proposal.priceMinor;
     await refundOwed(steps, difference, `refund-reschedule-${state.reschedules}`, 'The lesson was shortened', party, command.actorId);
   }
+}
+
+/** The longer lesson's difference could not be paid: the proposal is refused, the booking stays as it was. */
+async function refuseUnpaidReschedule(steps: BookingSteps, proposal: RescheduleProposal, message: string, entry: Queued): Promise<void> {
+  const { state } = steps;
+  const differenceMinor = proposal.priceMinor! - state.priceMinor;
+  await steps.event('reschedule.payment_failed', `reschedule.payment_failed-${state.repriceAttempts}`, 'system', { ...proposal, differenceMinor, message });
+  await steps.notify(`reschedule-payment-failed-${state.repriceAttempts}`, 'reschedule-payment-failed', state.bothParties(), { differenceMinor, message });
+  entry.refusal = { message: `The longer lesson’s extra ${differenceMinor} could not be paid (${message}); the lesson stays as it was`, type: REFUSALS.paymentRefused };
+  steps.show();
+}
+
+/** Undoes a move whose difference could not be captured; the old time taken meanwhile needs an admin. */
+async function moveBack(steps: BookingSteps, previous: { sessionStart: string; sessionEnd: string; priceMinor: number }): Promise<void> {
+  const { input, state } = steps;
+  const back = await call('recordReschedule', 'Move the booking back to its time', { bookingId: input.bookingId, ...previous });
+  if (back === 'moved') return;
+  await steps.raiseAttention({
+    id: `${state.repriceAttempts}-move-back`,
+    reason: 'read_model_failed',
+    message: `The booking could not move back to ${previous.sessionStart} (${back}) after the longer lesson’s payment was refused: its row shows the new time`,
+    retryable: false,
+  });
 }
 
 /**

@@ -67,6 +67,8 @@ export const PATCHES = {
   noShowByParty: 'no-show-by-party',
   /** Reschedule rules: proposals expire, a shorter lesson refunds the difference, a tutor's late proposal declined cancels. */
   rescheduleRules: 'reschedule-rules',
+  /** A longer lesson on reschedule authorizes and captures the difference as a payment of its own. */
+  repriceLonger: 'reprice-longer',
 } as const;
 
 /** Defaults for timings a booking started before they existed does not carry (domain/config.ts has the same). */
@@ -97,6 +99,16 @@ export interface AttentionItem {
   retryable: boolean;
 }
 
+export interface PaymentMoney {
+  paymentIntentId: string;
+  chargeId: string;
+  transferId?: string;
+  capturedMinor: number;
+  refundedMinor: number;
+  paidOutMinor: number;
+  reversedMinor: number;
+}
+
 export interface BookingSnapshot {
   bookingId: string;
   status: BookingStatus;
@@ -112,9 +124,16 @@ export interface BookingSnapshot {
   /** Present while the student must finish the payment (3-D Secure): the frontend confirms with it. */
   paymentClientSecret?: string;
   paymentFailure?: string;
+  /** The lesson's current price: a reschedule to another length reprices it. */
+  priceMinor: number;
   capturedMinor: number;
   refundedMinor: number;
   paidOutMinor: number;
+  /**
+   * Present when more than one payment pays the booking (a longer reschedule captured the
+   * difference): each payment's own money; the totals above are their sums.
+   */
+  payments?: PaymentMoney[];
   meetingJoinUrl?: string;
   pendingReschedule?: RescheduleProposal;
   noShowReports: NoShowReport[];

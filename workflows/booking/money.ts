@@ -1,22 +1,30 @@
 /**
  * The booking's money steps against Stripe (ARCHITECTURE.md, "Money"). Amounts come from the
  * ledger rules in domain/booking-money.ts; every call carries the idempotency key
- * `<bookingId>:<step>` (in the activity). A step Stripe refuses for good never fails the workflow:
+ * `<bookingId>:<step>` (in the activity). A booking may be paid by more than one payment (a longer
+ * reschedule captures the difference as its own PaymentIntent, steps `reprice-<n>:…`): refunds,
+ * transfers and reversals are split over them by the domain's rules, one Stripe call per payment,
+ * the lesson's own payment keeping the step names it always had. A step Stripe refuses for good
+ * never fails the workflow:
  * - capture: the hold is released, the booking is cancelled, and an admin is told (attention);
  * - release, refund, reversal, payout: the booking goes on and the step waits for an admin, who
  *   runs it again (same idempotency key) or closes it (settled outside);
  * - an admin's own refund that Stripe refuses is answered to the admin (the caller decides).
  */
 import {
-  afterPayout,
   afterRefund,
+  EMPTY_LEDGER,
   afterReversal,
+  afterTransfer,
   boundedRefund,
-  payoutDue,
+  payoutPlan,
   refundable,
   reversalFor,
+  splitRefund,
+  splitReversal,
 } from '../../domain/booking-money.js';
 import type { Actor } from '../../activities/booking/types.js';
+import type { CapturedPayment } from './state.js';
 import { attempt } from './effects.js';
 import type { BookingSteps } from './steps.js';
 
@@ -50,7 +58,7 @@ export async function capture(steps: BookingSteps): Promise<boolean> {
     return false;
   }
   state.chargeId = outcome.value.chargeId;
-  state.money = { ...state.money, capturedMinor: outcome.value.amountCapturedMinor };
+  state.payments.push({ paymentIntentId: state.paymentIntentId!, chargeId: state.chargeId, stepPrefix: '', ledger: { ...EMPTY_LEDGER, capturedMinor: outcome.value.amountCapturedMinor } });
   await steps.setPayment('captured', { chargeId: state.chargeId });
   await steps.event('payment.captured', 'payment.captured', 'system', { amountMinor: state.money.capturedMinor, chargeId: state.chargeId });
   return true;
@@ -59,8 +67,9 @@ export async function capture(steps: BookingSteps): Promise<boolean> {
 export type RefundOutcome = { kind: 'refunded'; amountMinor: number } | { kind: 'nothing_to_refund' } | { kind: 'refused'; amountMinor: number; message: string };
 
 /**
- * Refunds up to `requestedMinor`, bounded by what remains (captured − refunded); after a payout,
- * takes the refunded amount back from the tutor as far as the tutor still holds it.
+ * Refunds up to `requestedMinor`, bounded by what remains (captured − refunded), split over the
+ * payments newest first; after a payout, takes the refunded amount back from the tutor as far as
+ * the tutor still holds it. Run again after a refusal, the step refunds only what it has not yet.
  */
 export async function refund(
   steps: BookingSteps,
@@ -71,20 +80,46 @@ export async function refund(
   actorId?: string,
 ): Promise<RefundOutcome> {
   const { state, input } = steps;
-  const amountMinor = boundedRefund(state.money, requestedMinor);
-  const paymentIntentId = state.paymentIntentId;
-  if (amountMinor <= 0 || !paymentIntentId) return { kind: 'nothing_to_refund' };
-  const outcome = await attempt('refundPayment', `Refund ${amountMinor} ${input.currency} (${reason})`, { bookingId: input.bookingId, paymentIntentId, amountMinor, step, reason });
-  if (!outcome.ok) return { kind: 'refused', amountMinor, message: outcome.message };
-  // Stripe's answer is what moved; a refund found from an earlier attempt is never counted beyond what remains.
-  const refunded = Math.min(outcome.value.amountMinor, refundable(state.money));
-  state.money = afterRefund(state.money, refunded);
-  await steps.setPayment(state.money.refundedMinor >= state.money.capturedMinor ? 'refunded' : 'partially_refunded');
-  await steps.event('refund.issued', step, actor, { amountMinor: refunded, refundId: outcome.value.refundId, reason }, actorId);
-  const reverse = reversalFor(state.money, refunded);
-  if (state.transferId && reverse > 0) await reverseTransfer(steps, reverse, `reverse-${step}`, actor, actorId);
-  await steps.notify(step, 'refund-issued', [input.studentId], { amountMinor: refunded, reason });
-  return { kind: 'refunded', amountMinor: refunded };
+  const progress = state.refundProgress.get(step) ?? new Map<number, number>();
+  state.refundProgress.set(step, progress);
+  const doneBefore = [...progress.values()].reduce((sum, amount) => sum + amount, 0);
+  // A payment this step already refunded is not asked again (Stripe would answer its first refund).
+  const ledgers = state.payments.map((payment, index) => (progress.has(index) ? { ...payment.ledger, refundedMinor: payment.ledger.capturedMinor } : payment.ledger));
+  const parts = splitRefund(ledgers, boundedRefund(state.money, requestedMinor - doneBefore));
+  if (parts.every((part) => part === 0)) return doneBefore > 0 ? { kind: 'refunded', amountMinor: doneBefore } : { kind: 'nothing_to_refund' };
+  let refundedNow = 0;
+  for (let index = parts.length - 1; index >= 0; index--) {
+    const amountMinor = parts[index]!;
+    if (amountMinor <= 0) continue;
+    const payment = state.payments[index]!;
+    const paymentStep = `${payment.stepPrefix}${step}`;
+    const outcome = await attempt('refundPayment', `Refund ${amountMinor} ${input.currency} (${reason})`, {
+      bookingId: input.bookingId,
+      paymentIntentId: payment.paymentIntentId,
+      amountMinor,
+      step: paymentStep,
+      reason,
+    });
+    if (!outcome.ok) return { kind: 'refused', amountMinor: parts.slice(0, index + 1).reduce((sum, part) => sum + part, 0), message: outcome.message };
+    // Stripe's answer is what moved; a refund found from an earlier attempt is never counted beyond what remains.
+    const refunded = Math.min(outcome.value.amountMinor, refundable(payment.ledger));
+    payment.ledger = afterRefund(payment.ledger, refunded);
+    progress.set(index, refunded);
+    refundedNow += refunded;
+    await steps.setPayment(state.money.refundedMinor >= state.money.capturedMinor ? 'refunded' : 'partially_refunded');
+    await steps.event('refund.issued', paymentStep, actor, { amountMinor: refunded, refundId: outcome.value.refundId, reason }, actorId);
+  }
+  const reversals = splitReversal(
+    state.payments.map((payment) => payment.ledger),
+    reversalFor(state.money, refundedNow),
+  );
+  for (let index = reversals.length - 1; index >= 0; index--) {
+    const amountMinor = reversals[index]!;
+    const payment = state.payments[index]!;
+    if (amountMinor > 0 && payment.transferId) await reverseTransfer(steps, payment, amountMinor, `${payment.stepPrefix}reverse-${step}`, actor, actorId);
+  }
+  await steps.notify(step, 'refund-issued', [input.studentId], { amountMinor: refundedNow, reason });
+  return { kind: 'refunded', amountMinor: doneBefore + refundedNow };
 }
 
 /** A refund the booking owes (a cancellation's, a resolution's): refused, it waits for an admin. */
@@ -97,9 +132,9 @@ export async function refundOwed(steps: BookingSteps, requestedMinor: number, st
   );
 }
 
-async function reverseTransfer(steps: BookingSteps, amountMinor: number, step: string, actor: Actor, actorId?: string): Promise<void> {
-  const { state, input } = steps;
-  const transferId = state.transferId!;
+async function reverseTransfer(steps: BookingSteps, payment: CapturedPayment, amountMinor: number, step: string, actor: Actor, actorId?: string): Promise<void> {
+  const { input } = steps;
+  const transferId = payment.transferId!;
   let refusal = '';
   const run = async (): Promise<boolean> => {
     const outcome = await attempt('reverseTransfer', `Reverse ${amountMinor} ${input.currency} of the payout`, { bookingId: input.bookingId, transferId, amountMinor, step });
@@ -107,7 +142,7 @@ async function reverseTransfer(steps: BookingSteps, amountMinor: number, step: s
       refusal = outcome.message;
       return false;
     }
-    state.money = afterReversal(state.money, Math.min(amountMinor, state.money.paidOutMinor - state.money.reversedMinor));
+    payment.ledger = afterReversal(payment.ledger, Math.min(amountMinor, payment.ledger.paidOutMinor - payment.ledger.reversedMinor));
     await steps.event('payout.reversed', step, actor, { amountMinor }, actorId);
     return true;
   };
@@ -115,30 +150,40 @@ async function reverseTransfer(steps: BookingSteps, amountMinor: number, step: s
   await steps.raiseAttention({ id: step, reason: 'reversal_failed', message: refusal, retryable: true, amountMinor }, run);
 }
 
-/** Transfers the tutor's share; refused, the payout waits for an admin. */
+/**
+ * Transfers the tutor's share, one transfer per charge (source_transaction names one charge);
+ * refused, the payout waits for an admin, and run again pays only the transfers still missing.
+ */
 export async function payTutor(steps: BookingSteps, accountId: string): Promise<void> {
   const { state, input } = steps;
-  const firstDue = payoutDue(state.money, input.commissionBps);
+  const ledgers = () => state.payments.map((payment) => payment.ledger);
+  const firstDue = payoutPlan(ledgers(), input.commissionBps).reduce((sum, part) => sum + part, 0);
   if (firstDue <= 0) return;
   let refusal = '';
   const run = async (): Promise<boolean> => {
     // Computed again on a retry: an admin may have refunded part of the lesson meanwhile.
-    const amountMinor = payoutDue(state.money, input.commissionBps);
-    if (amountMinor <= 0) return true;
-    const outcome = await attempt('payoutTutor', `Pay the tutor ${amountMinor} ${input.currency}`, {
-      bookingId: input.bookingId,
-      chargeId: state.chargeId!,
-      tutorAccountId: accountId,
-      amountMinor,
-      currency: input.currency,
-    });
-    if (!outcome.ok) {
-      refusal = outcome.message;
-      return false;
+    const plan = payoutPlan(ledgers(), input.commissionBps);
+    if (plan.every((part) => part <= 0)) return true;
+    for (const [index, amountMinor] of plan.entries()) {
+      if (amountMinor <= 0) continue;
+      const payment = state.payments[index]!;
+      const outcome = await attempt('payoutTutor', `Pay the tutor ${amountMinor} ${input.currency}`, {
+        bookingId: input.bookingId,
+        chargeId: payment.chargeId,
+        tutorAccountId: accountId,
+        amountMinor,
+        currency: input.currency,
+        ...(payment.stepPrefix ? { step: `${payment.stepPrefix}payout` } : {}),
+      });
+      if (!outcome.ok) {
+        refusal = outcome.message;
+        return false;
+      }
+      payment.transferId = outcome.value.transferId;
+      payment.ledger = afterTransfer(payment.ledger, Math.min(outcome.value.amountMinor, amountMinor));
+      state.transferId ??= payment.transferId;
     }
-    state.transferId = outcome.value.transferId;
-    state.money = afterPayout(state.money, Math.min(outcome.value.amountMinor, amountMinor), input.commissionBps);
-    await steps.setPayment('paid_out', { transferId: state.transferId });
+    await steps.setPayment('paid_out', { transferId: state.transferId! });
     await steps.event('payout.sent', 'payout.sent', 'system', { amountMinor: state.money.paidOutMinor, transferId: state.transferId });
     await steps.notify('payout-sent', 'payout-sent', [input.tutorId], { amountMinor: state.money.paidOutMinor });
     return true;

@@ -4,7 +4,7 @@
  * whether the payout is frozen, who a user is to this booking) are methods, never copies.
  */
 import type { BookingStatus } from '../../domain/booking-status.js';
-import { EMPTY_LEDGER, type MoneyLedger, refundable } from '../../domain/booking-money.js';
+import { type MoneyLedger, refundable, totalOf } from '../../domain/booking-money.js';
 import type { PaymentStatus } from '../../domain/payment-status.js';
 import { type AttentionItem, type BookingSnapshot, type BookingWorkflowInput, type NoShowReport, type Party, type RescheduleProposal, TIMING_DEFAULTS } from './definitions.js';
 import type { Command } from './commands.js';
@@ -18,6 +18,22 @@ export interface Queued {
 
 export type WebhookPayment = { kind: 'authorized' } | { kind: 'failed'; message: string };
 
+/**
+ * One captured payment of the booking: the lesson's own, then one per reschedule to a longer
+ * lesson (the difference). Each has its own ledger (domain/booking-money.ts splits amounts over them).
+ */
+export interface CapturedPayment {
+  paymentIntentId: string;
+  chargeId: string;
+  transferId?: string;
+  /**
+   * Put before each step name of this payment's Stripe calls: '' for the lesson's own payment (so
+   * its keys are those it always had), `reprice-<n>:` for a difference.
+   */
+  stepPrefix: string;
+  ledger: MoneyLedger;
+}
+
 export class BookingState {
   status: BookingStatus = 'PENDING_PAYMENT';
   paymentStatus: PaymentStatus = 'pending';
@@ -29,7 +45,12 @@ export class BookingState {
   paymentFailure: string | undefined;
   chargeId: string | undefined;
   transferId: string | undefined;
-  money: MoneyLedger = { ...EMPTY_LEDGER };
+  /** The captured payments, oldest first. */
+  readonly payments: CapturedPayment[] = [];
+  /** Authorizations of a longer lesson's difference so far, kept or refused: numbers their Stripe keys. */
+  repriceAttempts = 0;
+  /** What each refund step gave back so far, by payment: a step run again (attention retry) refunds only the rest. */
+  readonly refundProgress = new Map<string, Map<number, number>>();
   meeting: { meetingId: string; joinUrl: string } | undefined;
   pendingReschedule: RescheduleProposal | undefined;
   /** Accepted reschedules so far (BOOKING_MAX_RESCHEDULES bounds them). */
@@ -64,6 +85,11 @@ export class BookingState {
     this.sessionStart = input.sessionStart;
     this.sessionEnd = input.sessionEnd;
     this.priceMinor = input.priceMinor;
+  }
+
+  /** The booking's ledger: the sum of its payments'. */
+  get money(): MoneyLedger {
+    return totalOf(this.payments.map((payment) => payment.ledger));
   }
 
   refundable(): number {
@@ -115,10 +141,12 @@ export class BookingState {
       requestExpiresAt: this.input.requestExpiresAt,
       ...(this.paymentStatus === 'requires_action' && this.paymentClientSecret ? { paymentClientSecret: this.paymentClientSecret } : {}),
       ...(this.paymentFailure ? { paymentFailure: this.paymentFailure } : {}),
+      priceMinor: this.priceMinor,
       capturedMinor: money.capturedMinor,
       refundedMinor: money.refundedMinor,
       paidOutMinor: money.paidOutMinor,
       ...(money.reversedMinor > 0 ? { reversedMinor: money.reversedMinor } : {}),
+      ...(this.payments.length > 1 ? { payments: this.payments.map(({ paymentIntentId, chargeId, transferId, ledger }) => ({ paymentIntentId, chargeId, ...(transferId ? { transferId } : {}), ...ledger })) } : {}),
       ...(this.meeting ? { meetingJoinUrl: this.meeting.joinUrl } : {}),
       ...(this.pendingReschedule ? { pendingReschedule: this.pendingReschedule } : {}),
       noShowReports: [...this.noShowReports],

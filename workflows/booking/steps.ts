@@ -107,7 +107,7 @@ export class BookingSteps {
         sessionStart: state.sessionStart,
         sessionEnd: state.sessionEnd,
         timeZone: input.timeZone,
-        priceMinor: input.priceMinor,
+        priceMinor: state.priceMinor,
         currency: input.currency,
         ...params,
       },

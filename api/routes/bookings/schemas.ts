@@ -52,9 +52,24 @@ export const BookingStateSchema = z
     requestExpiresAt: instant,
     paymentClientSecret: z.string().optional().describe('Present while the student must finish the payment (3-D Secure) with Stripe.js'),
     paymentFailure: z.string().optional(),
+    priceMinor: z.number().int().describe('The lesson’s current price: a reschedule to another length reprices it'),
     capturedMinor: z.number().int(),
     refundedMinor: z.number().int(),
     paidOutMinor: z.number().int(),
+    payments: z
+      .array(
+        z.object({
+          paymentIntentId: z.string(),
+          chargeId: z.string(),
+          transferId: z.string().optional(),
+          capturedMinor: z.number().int(),
+          refundedMinor: z.number().int(),
+          paidOutMinor: z.number().int(),
+          reversedMinor: z.number().int(),
+        }),
+      )
+      .optional()
+      .describe('Present when a longer reschedule captured the difference as a payment of its own: each payment’s money (the totals are their sums)'),
     meetingJoinUrl: z.string().optional(),
     pendingReschedule: RescheduleProposalSchema.optional(),
     noShowReports: z.array(

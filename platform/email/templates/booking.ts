@@ -57,6 +57,9 @@ export const BOOKING_TEMPLATES = {
   'refund-issued': bookingTemplate('refund-issued', () => 'You were refunded', (p) => [`${money(p.amountMinor, p.currency)} is on its way back to your card (${String(p.reason ?? '')}).`]),
   'reschedule-proposed': bookingTemplate('reschedule-proposed', () => 'A new time was proposed for your lesson', (p, when) => [`The lesson on ${when} could move to ${formatInstant(String(p.newStart), p.timeZone)}. Accept or decline the new time.`]),
   'reschedule-declined': bookingTemplate('reschedule-declined', () => 'The new time was declined', (_p, when) => [`The lesson stays on ${when}.`]),
+  'reschedule-payment-failed': bookingTemplate('reschedule-payment-failed', () => 'The longer lesson could not be paid', (p, when) => [
+    `The extra ${money(p.differenceMinor, p.currency)} for the longer lesson could not be charged to the student's card (${String(p.message ?? '')}). The lesson stays on ${when}, as it was.`,
+  ]),
   'reschedule-expired': bookingTemplate('reschedule-expired', () => 'The proposed new time expired', (_p, when) => [`Nobody answered the proposed new time in time: the lesson stays on ${when}.`]),
   'booking-rescheduled': bookingTemplate('booking-rescheduled', () => 'Your lesson moved', (p, when) => [`The lesson moved from ${formatInstant(String(p.previousStart), p.timeZone)} to ${when}.`]),
   'lesson-reminder': bookingTemplate('lesson-reminder', () => 'Your lesson is coming up', (p, when) => [`Your lesson starts ${when}.`, `Join it here: ${String(p.joinUrl ?? '')}`]),
