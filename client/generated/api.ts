@@ -1618,6 +1618,16 @@ export interface components {
             /** @description Present while the student must finish the payment (3-D Secure) with Stripe.js */
             paymentClientSecret?: string;
             paymentFailure?: string;
+            /** @description Present when a longer reschedule captured the difference as a payment of its own: each payment’s money (the totals are their sums) */
+            payments?: {
+                capturedMinor: number;
+                chargeId: string;
+                paidOutMinor: number;
+                paymentIntentId: string;
+                refundedMinor: number;
+                reversedMinor: number;
+                transferId?: string;
+            }[];
             paymentStatus: string;
             payoutFrozen: boolean;
             pendingReschedule?: {
@@ -1643,6 +1653,8 @@ export interface components {
                  */
                 sessionStart: string;
             };
+            /** @description The lesson’s current price: a reschedule to another length reprices it */
+            priceMinor: number;
             refundedMinor: number;
             /**
              * Format: date-time
