@@ -356,3 +356,29 @@ describe('reverseTransfer', () => {
     expect(reversals[0]!.body.metadata).toEqual({ bookingId, step: 'reverse-admin-1' });
   });
 });
+
+describe('a second payment of one booking (a longer reschedule’s difference)', () => {
+  it('authorizes, captures and pays out under its own steps, one transfer per charge; Stripe refuses a transfer above its charge', async () => {
+    const { bookingId, chargeId } = await capturedBooking();
+    const difference = await runActivity(activities.authorizePayment, authorizeInput(bookingId, { amountMinor: 1_500, step: 'reprice-1:authorize' }));
+    expect(difference.status).toBe('authorized');
+    const captured = await runActivity(activities.capturePayment, { bookingId, paymentIntentId: difference.paymentIntentId, step: 'reprice-1:capture' });
+    expect(captured.amountCapturedMinor).toBe(1_500);
+    const payoutInput = (step: string | undefined, charge: string, amountMinor: number) => ({ bookingId, chargeId: charge, tutorAccountId: 'acct_tutor', amountMinor, currency: 'EUR', ...(step ? { step } : {}) });
+    const payout = (step: string | undefined, charge: string, amountMinor: number) => runActivity(activities.payoutTutor, payoutInput(step, charge, amountMinor));
+    await payout(undefined, chargeId, 4_500);
+    await payout('reprice-1:payout', captured.chargeId, 1_000);
+    const keys = recorder.requests({ method: 'POST' }).map((request) => request.idempotencyKey);
+    expect(keys).toEqual([`${bookingId}:reprice-1:authorize`, `${bookingId}:reprice-1:capture`, `${bookingId}:payout`, `${bookingId}:reprice-1:payout`]);
+    const transfers = recorder.state().transfers.filter((transfer) => transfer.transferGroup === bookingId);
+    expect(transfers.map((transfer) => [transfer.sourceTransaction, transfer.amount, transfer.metadata.step]).sort()).toEqual(
+      [
+        [chargeId, 4_500, 'payout'],
+        [captured.chargeId, 1_000, 'reprice-1:payout'],
+      ].sort(),
+    );
+    // The difference's charge has 500 left to transfer: 501 more is what Stripe refuses.
+    const refusal = await failureOf(activities.payoutTutor, payoutInput('reprice-1:payout-again', captured.chargeId, 501));
+    expect(refusal).toMatchObject({ type: FAILURE_TYPES.invalidRequest, nonRetryable: true });
+  });
+});
