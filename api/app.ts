@@ -129,7 +129,7 @@ export function buildApp(deps: AppDependencies): Koa<AppState> {
   app.use(createdBookingLogContext());
   app.use(problemDetails());
   const webAssets = deps.webAssets ?? (deps.config.environment === 'development' ? undefined : findWebAssets());
-  if (webAssets) app.use(serveWebApp(webAssets));
+  if (webAssets) app.use(serveWebApp(webAssets, { objectStorageOrigin: deps.config.storage.publicEndpoint ?? deps.config.storage.endpoint }));
   app.use(securityHeaders());
   app.use(docsTrailingSlash());
   app.use(

@@ -36,8 +36,23 @@ function isApiPath(urlPath: string): boolean {
   return API_PREFIXES.some((prefix) => urlPath === prefix.replace(/\/$/, '') || urlPath.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
 }
 
-export function serveWebApp(root: string): Middleware {
+/**
+ * Stripe.js (payments.ts in the app: 3-D Secure and the Payment Element, with a publishable key),
+ * as Stripe's CSP guide lists it: its script, its iframes and its API.
+ */
+const STRIPE_JS = { script: 'https://js.stripe.com', frame: 'https://js.stripe.com https://hooks.stripe.com', connect: 'https://api.stripe.com' };
+
+export interface WebAppOptions {
+  /**
+   * The origin browsers PUT uploads to (presigned URLs: S3_PUBLIC_ENDPOINT, else S3_ENDPOINT), the
+   * one other origin the page may connect to; not a wildcard.
+   */
+  objectStorageOrigin?: string;
+}
+
+export function serveWebApp(root: string, options: WebAppOptions = {}): Middleware {
   const base = path.resolve(root);
+  const storage = options.objectStorageOrigin ? ` ${new URL(options.objectStorageOrigin).origin}` : '';
   return async (ctx, next) => {
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || isApiPath(ctx.path)) return next();
     let file = path.resolve(base, `.${decodeURIComponent(ctx.path)}`);
@@ -49,9 +64,12 @@ export function serveWebApp(root: string): Middleware {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('X-Frame-Options', 'DENY');
-    // Same-origin API and WebSocket only; the app has no inline scripts or styles.
+    // Same-origin API and WebSocket, object storage for uploads, Stripe.js; no inline scripts or styles.
     const ws = `ws://${ctx.host} wss://${ctx.host}`;
-    ctx.set('Content-Security-Policy', `default-src 'self'; img-src 'self' data:; connect-src 'self' ${ws}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`);
+    ctx.set(
+      'Content-Security-Policy',
+      `default-src 'self'; script-src 'self' ${STRIPE_JS.script}; frame-src ${STRIPE_JS.frame}; img-src 'self' data:; connect-src 'self' ${ws}${storage} ${STRIPE_JS.connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+    );
     ctx.body = await readFile(file);
   };
 }

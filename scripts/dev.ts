@@ -20,7 +20,7 @@ import { loadConfig } from '../domain/config.js';
 import { createStorageClient, ensureBucket } from '../integrations/storage.js';
 import { createStripeClient } from '../integrations/stripe.js';
 import { startFakes } from './fakes/index.js';
-import { startStripeProxy } from './fakes/stripe-proxy.js';
+import { startStripeProxy, type StripeProxy } from './fakes/stripe-proxy.js';
 import { startWebDevServer, type WebDevServer } from './web-dev-server.js';
 import { stackEnv } from './stack/env.js';
 import { startStack } from './stack/index.js';
@@ -165,7 +165,8 @@ async function main(): Promise<void> {
 
   // Empty STRIPE_API_BASE means Stripe itself: no stripe-mock, so nothing to play state for.
   const stripeUpstream = userEnv.STRIPE_API_BASE ?? stackSettings.STRIPE_API_BASE!;
-  const stripeProxyUrl = stripeUpstream === '' ? undefined : await startDevStripeProxy(stripeUpstream);
+  const stripeProxy = stripeUpstream === '' ? undefined : await startDevStripeProxy(stripeUpstream);
+  const stripeProxyUrl = stripeProxy?.url;
   if (stopping) return;
 
   const durations = Object.fromEntries(Object.entries(DEV_BOOKING_DURATIONS).filter(([key]) => !userSet(key)));
@@ -181,6 +182,8 @@ async function main(): Promise<void> {
     ...(stripeProxyUrl ? { STRIPE_API_BASE: stripeProxyUrl } : {}),
   };
   const config = loadConfig(appEnv);
+  // Stripe's webhooks (after 3-D Secure or a saved card in the fake's hosted pages) go to the API, signed.
+  stripeProxy?.setWebhookEndpoint({ url: `${config.http.publicBaseUrl.replace(/\/+$/, '')}/api/webhooks/stripe`, secret: config.stripe.webhookSecret });
 
   const db = createKnex(config.database);
   let seed: DemoSeedResult | undefined;
@@ -217,7 +220,7 @@ async function main(): Promise<void> {
   ]);
   if (stopping) return;
   if (!api.ok) throw new DevProblem(`the API did not answer ${base}/health: ${api.reason}`);
-  const web = await startWeb(base);
+  const web = await startWeb(base, stripeProxyUrl);
   if (stopping) return;
   if (!worker.ok) say(`[worker] not polling yet (${worker.reason}); bookings wait for it`);
 
@@ -258,8 +261,8 @@ async function main(): Promise<void> {
 }
 
 /** The web app under Vite with hot reload, proxying the API (scripts/web-dev-server.ts). */
-async function startWeb(apiBase: string): Promise<WebDevServer> {
-  const starting = startWebDevServer(apiBase);
+async function startWeb(apiBase: string, stripeFakeUrl: string | undefined): Promise<WebDevServer> {
+  const starting = startWebDevServer(apiBase, stripeFakeUrl ? { stripeFakeUrl } : {});
   cleanups.push({
     name: 'web',
     run: async () => {
@@ -294,12 +297,13 @@ async function startLocalFakes(): Promise<{ url: string; env: Record<string, str
   return { url: fakes.url, env: fakes.env };
 }
 
-async function startDevStripeProxy(upstream: string): Promise<string> {
+async function startDevStripeProxy(upstream: string): Promise<StripeProxy> {
   if (await canConnect(STRIPE_PROXY_PORT, LOOPBACK)) throw new DevProblem(`port ${STRIPE_PROXY_PORT} (the Stripe proxy's port) is already in use`);
   const starting = startStripeProxy({
     upstream,
     port: STRIPE_PROXY_PORT,
     host: LOOPBACK,
+    log: (line) => say(line),
     onSettled: (call) =>
       say(`[stripe] ${call.method} ${call.path} → ${call.status ?? 'dropped'}${call.replayed ? ' (idempotent replay)' : ''}${call.idempotencyKey ? `  key ${call.idempotencyKey}` : ''}`),
   });
@@ -312,7 +316,7 @@ async function startDevStripeProxy(upstream: string): Promise<string> {
   });
   const proxy = await starting;
   say(`[stripe] stateful proxy on ${proxy.url} in front of stripe-mock ${upstream}`);
-  return proxy.url;
+  return proxy;
 }
 
 main().catch((error: unknown) => {

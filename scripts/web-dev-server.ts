@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
-import { apiProxy } from '../web/vite.config.js';
+import { apiProxy, stripeFakeDefines } from '../web/vite.config.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -15,10 +15,12 @@ export interface WebDevServer {
   close(): Promise<void>;
 }
 
-export async function startWebDevServer(apiBase: string): Promise<WebDevServer> {
+/** `stripeFakeUrl`: the local Stripe proxy, whose hosted pages play 3-D Secure and card saving in the browser. */
+export async function startWebDevServer(apiBase: string, options: { stripeFakeUrl?: string } = {}): Promise<WebDevServer> {
   const server = await createServer({
     configFile: path.join(ROOT, 'web/vite.config.ts'),
     server: { proxy: apiProxy(apiBase) },
+    ...(options.stripeFakeUrl ? { define: stripeFakeDefines(options.stripeFakeUrl) } : {}),
     clearScreen: false,
     logLevel: 'warn',
   });

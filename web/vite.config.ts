@@ -18,6 +18,15 @@ export function apiProxy(target: string) {
   };
 }
 
+/**
+ * Builds for the local Stripe fake (development, the browser tests): 3-D Secure and saving a card
+ * go to the fake's hosted pages at `url` (scripts/fakes/stripe-hosted-pages.ts), where Stripe.js
+ * with VITE_STRIPE_PUBLISHABLE_KEY would run in production.
+ */
+export function stripeFakeDefines(url: string): Record<string, string> {
+  return { 'import.meta.env.VITE_STRIPE_FAKE_URL': JSON.stringify(url.replace(/\/+$/, '')) };
+}
+
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],

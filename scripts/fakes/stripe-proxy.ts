@@ -46,9 +46,12 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { authenticatePaymentIntent, authenticationEvent, handleHostedPage } from './stripe-hosted-pages.js';
 import { StripeModel, stripeError, type Answer, type FormValue, type StripeFakeState } from './stripe-state.js';
+import { WebhookSender, type WebhookEndpoint } from './stripe-webhook-sender.js';
 
 export { moneyOfBooking } from './stripe-state.js';
+export type { WebhookEndpoint } from './stripe-webhook-sender.js';
 export type { BookingMoney, FakeMutation, FakePaymentIntent, FakeRefund, FakeReversal, FakeTransfer, FormValue, StripeFakeState } from './stripe-state.js';
 
 /** One request through the proxy; filled in as it is answered. */
@@ -104,6 +107,10 @@ export interface StripeProxyOptions {
   onRequest?(exchange: StripeExchange): void;
   /** Called once each request has been answered or dropped. */
   onSettled?(exchange: StripeExchange): void;
+  /** Where Stripe's webhooks go (signed with its secret); none are sent without it. */
+  webhookEndpoint?: WebhookEndpoint;
+  /** Webhook deliveries and the hosted pages' outcomes, for a log. */
+  log?(line: string): void;
 }
 
 export interface StripeProxy {
@@ -121,8 +128,10 @@ export interface StripeProxy {
   clearFaults(): void;
   /** The hold of an authorized (requires_capture) PaymentIntent lapses; throws when it cannot. */
   expireAuthorization(paymentIntentId: string): void;
-  /** The cardholder finishes 3-D Secure (or fails it) on a requires_action PaymentIntent. */
+  /** The cardholder finishes 3-D Secure (or fails it) on a requires_action PaymentIntent (and Stripe's webhook goes out, when an endpoint is set). */
   authenticate(paymentIntentId: string, succeed?: boolean): void;
+  /** Where Stripe's webhooks go from now on (undefined: nowhere, the default). */
+  setWebhookEndpoint(endpoint: WebhookEndpoint | undefined): void;
   /** The cardholder disputes the captured charge: refunds are refused from then on. Returns the dispute object. */
   dispute(paymentIntentId: string, reason?: string): Record<string, unknown>;
   /** Stripe keeps idempotency keys for about 24 hours: this is the day passing. Objects stay. */
@@ -135,6 +144,8 @@ export const FAULTS_PER_CALL_MAX = 100;
 export const FAULTS_PENDING_MAX = 1_000;
 const CONTROL_BODY_MAX_BYTES = 64 * 1024;
 const CONTROL_PREFIX = '/_fake/stripe/';
+/** The pages the cardholder sees (3-D Secure, saving a card): ./stripe-hosted-pages.ts. */
+const HOSTED_PREFIX = `${CONTROL_PREFIX}hosted/`;
 
 /** Stripe's answer to a declined card, as the SDK turns into a StripeCardError. */
 export function cardDeclinedBody(paymentIntentId = `pi_declined_${randomBytes(6).toString('hex')}`, message = 'Your card was declined.'): unknown {
@@ -236,6 +247,8 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
   const stateful = options.stateful !== false;
   const model = new StripeModel();
   const idempotency = new IdempotencyMemory();
+  const webhooks = new WebhookSender(options.log);
+  webhooks.setEndpoint(options.webhookEndpoint);
   let pending: PendingFault[] = [];
   let latencyMs = 0;
 
@@ -389,6 +402,7 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
   /** The control surface: loopback clients only, JSON in and out. */
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
     if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { error: { message: 'The fake Stripe control surface answers loopback clients only' } });
+    if (path.startsWith(HOSTED_PREFIX) && stateful && (await handleHostedPage(req, res, path.slice(HOSTED_PREFIX.length), { model, webhooks }))) return;
     let body: Record<string, unknown>;
     try {
       body = await readControlBody(req);
@@ -413,6 +427,10 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
         applyFaults(body);
         return sendJson(res, 200, control.faults());
       }
+      if (route === 'PUT webhook-endpoint') {
+        webhooks.setEndpoint(typeof body.url === 'string' && typeof body.secret === 'string' ? { url: body.url, secret: body.secret } : undefined);
+        return sendJson(res, 200, { endpoint: webhooks.configured ?? null });
+      }
       if (route === 'POST forget-idempotency-keys') {
         idempotency.forget();
         return sendJson(res, 200, { forgotten: true });
@@ -424,7 +442,7 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
             ? model.expireAuthorization(id)
             : action === 'dispute'
               ? model.dispute(id, typeof body.reason === 'string' ? body.reason : undefined)
-              : model.authenticate(id, body.succeed !== false);
+              : await authenticatePaymentIntent(model, webhooks, id, body.succeed !== false);
         return sendJson(res, result.status, result.body);
       }
     } catch (error) {
@@ -483,6 +501,11 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     authenticate(paymentIntentId, succeed = true) {
       const result = model.authenticate(paymentIntentId, succeed);
       if (result.status !== 200) throw new Error(`cannot authenticate ${paymentIntentId}: ${JSON.stringify(result.body)}`);
+      const intent = result.body as Record<string, unknown>;
+      void webhooks.send(authenticationEvent(succeed, intent), intent);
+    },
+    setWebhookEndpoint(endpoint) {
+      webhooks.setEndpoint(endpoint);
     },
     dispute(paymentIntentId, reason) {
       const result = model.dispute(paymentIntentId, reason);
@@ -493,6 +516,7 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
       idempotency.forget();
     },
     async close() {
+      webhooks.setEndpoint(undefined);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PaymentMethodAttachments } from './stripe-payment-methods.js';
+import { AUTHENTICATING_TEST_METHODS, DECLINING_TEST_METHODS } from './stripe-test-cards.js';
 
 /** A parsed Stripe form body: nested keys (`metadata[bookingId]`) as objects, indexed keys as arrays. */
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
@@ -135,32 +136,8 @@ function invalidRequest(message: string, code: string, param?: string): Answer {
   return stripeError(400, 'invalid_request_error', message, { code, ...(param ? { param } : {}), doc_url: `https://stripe.com/docs/error-codes/${code.replaceAll('_', '-')}` });
 }
 
-/**
- * Stripe's test PaymentMethods that decline at confirmation (docs.stripe.com/testing#declined-payments):
- * the error code and the decline_code Stripe answers with.
- */
-const DECLINING_TEST_METHODS: Record<string, { code: string; declineCode?: string; message: string }> = {
-  pm_card_chargeDeclined: { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' },
-  pm_card_visa_chargeDeclined: { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' },
-  pm_card_chargeDeclinedInsufficientFunds: { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' },
-  pm_card_visa_chargeDeclinedInsufficientFunds: { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' },
-  pm_card_chargeDeclinedLostCard: { code: 'card_declined', declineCode: 'lost_card', message: 'Your card was declined.' },
-  pm_card_visa_chargeDeclinedLostCard: { code: 'card_declined', declineCode: 'lost_card', message: 'Your card was declined.' },
-  pm_card_chargeDeclinedStolenCard: { code: 'card_declined', declineCode: 'stolen_card', message: 'Your card was declined.' },
-  pm_card_visa_chargeDeclinedStolenCard: { code: 'card_declined', declineCode: 'stolen_card', message: 'Your card was declined.' },
-  pm_card_chargeDeclinedFraudulent: { code: 'card_declined', declineCode: 'fraudulent', message: 'Your card was declined.' },
-  pm_card_visa_chargeDeclinedFraudulent: { code: 'card_declined', declineCode: 'fraudulent', message: 'Your card was declined.' },
-  pm_card_chargeDeclinedVelocityLimitExceeded: { code: 'card_declined', declineCode: 'card_velocity_exceeded', message: 'Your card was declined.' },
-  pm_card_chargeDeclinedExpiredCard: { code: 'expired_card', declineCode: 'expired_card', message: 'Your card has expired.' },
-  pm_card_chargeDeclinedIncorrectCvc: { code: 'incorrect_cvc', declineCode: 'incorrect_cvc', message: "Your card's security code is incorrect." },
-  pm_card_chargeDeclinedProcessingError: { code: 'processing_error', declineCode: 'processing_error', message: 'An error occurred while processing your card. Try again in a little bit.' },
-};
-
 /** An authenticating card confirmed off-session: the cardholder is not there to authenticate. */
 const OFF_SESSION_AUTHENTICATION_DECLINE = { code: 'authentication_required', declineCode: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.' };
-
-/** Test PaymentMethods whose bank asks the cardholder to authenticate (3-D Secure) on session. */
-const AUTHENTICATING_TEST_METHODS = new Set(['pm_card_threeDSecure2Required', 'pm_card_threeDSecureRequired', 'pm_card_authenticationRequired']);
 
 /** Kept for the state view and GET /_fake/stripe/state; the oldest go first past this. */
 const MUTATIONS_KEPT = 10_000;
@@ -206,7 +183,8 @@ export class StripeModel {
   private readonly intents = new Map<string, IntentRecord>();
   private readonly intentByCharge = new Map<string, string>();
   private readonly transfers = new Map<string, TransferRecord>();
-  private readonly savedCards = new PaymentMethodAttachments();
+  /** SetupIntents and saved cards (./stripe-payment-methods.ts); the hosted pages confirm through it. */
+  readonly savedCards = new PaymentMethodAttachments();
   private mutations: FakeMutation[] = [];
 
   /** Forgets every PaymentIntent, refund, transfer and mutation. Saved cards stay: they are a test's set-up, not money. */
@@ -241,7 +219,12 @@ export class StripeModel {
     return { status: 200, body: this.render(record) };
   }
 
-  /** The cardholder finishing (or failing) 3-D Secure in the browser, which no server call can do. */
+  /** The PaymentIntent as Stripe.js sees it with its client secret; undefined for an unknown id or another secret. */
+  paymentIntentForClient(id: string, clientSecret: string): Json | undefined {
+    const record = this.intents.get(id);
+    return record && record.clientSecret === clientSecret ? this.render(record) : undefined;
+  }
+
   /**
    * The cardholder disputes the captured charge with their bank (docs.stripe.com/disputes): Stripe
    * opens a dispute, and refuses refunds of the charge from then on. Answers the dispute object, for
@@ -271,6 +254,7 @@ export class StripeModel {
     });
   }
 
+  /** The cardholder finishing (or failing) 3-D Secure in the browser, which no server call can do. */
   authenticate(id: string, succeed: boolean): Answer {
     const record = this.intents.get(id);
     if (!record) return invalidRequest(`No such payment_intent: '${id}'`, 'resource_missing', 'intent');

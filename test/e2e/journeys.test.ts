@@ -7,18 +7,15 @@
  * E2E_DOC_SCREENSHOTS=1 also refreshes the README's screenshots in docs/screenshots/.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN, DEMO_STUDENT, DEMO_TUTORS } from '../../scripts/demo-data/demo-people.js';
 import { eventually } from '../support/booking-stack.js';
-import { readJson, type Json } from '../support/http.js';
-import { REPO_ROOT } from '../support/paths.js';
-import { launchChromium, personContext, screenshotAll, seriousViolations, signIn } from './support/browser.js';
+import { launchChromium, personContext, screenshotAll, signIn } from './support/browser.js';
 import { startE2eStack, type E2eStack } from './support/e2e-stack.js';
+import { docShot, expectAccessible, restAs } from './support/journey.js';
 
 const LENA = DEMO_TUTORS.find((tutor) => tutor.email.startsWith('lena@'))!;
-const DOC_SCREENSHOTS = process.env.E2E_DOC_SCREENSHOTS === '1' ? path.join(REPO_ROOT, 'docs/screenshots') : undefined;
 const STUDENT_ZONE = 'America/New_York';
 
 let stack: E2eStack;
@@ -31,29 +28,8 @@ let studentRefreshes = 0;
 /** A second booking of the student's, accepted, that the admin refunds in part. */
 let secondId: string;
 
-async function docShot(page: Page, name: string): Promise<void> {
-  if (DOC_SCREENSHOTS) await page.screenshot({ path: path.join(DOC_SCREENSHOTS, `${name}.png`) });
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  await page.getByRole('heading', { level: 1 }).waitFor();
-  await page.getByText('Loading…').first().waitFor({ state: 'detached' }).catch(() => undefined);
-  expect(await seriousViolations(page), `axe on ${page.url()}`).toEqual([]);
-}
-
 /** REST as a demo person, for the set-up the browser journey does not cover. */
-async function as(email: string, password: string) {
-  const login = await readJson(await fetch(`${stack.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) }));
-  const token = login.tokens.accessToken as string;
-  return async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> => {
-    const response = await fetch(`${stack.baseUrl}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: await readJson(response) };
-  };
-}
+const as = (email: string, password: string) => restAs(stack.baseUrl, email, password);
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);

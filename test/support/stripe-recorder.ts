@@ -26,6 +26,7 @@ import {
   type FaultSettings,
   type StripeExchange,
   type StripeFakeState,
+  type WebhookEndpoint,
 } from '../../scripts/fakes/stripe-proxy.js';
 
 export { cardDeclinedBody, moneyOfBooking, parseStripeForm, type BookingMoney, type FormValue, type StripeFakeState } from '../../scripts/fakes/stripe-proxy.js';
@@ -64,6 +65,8 @@ export interface StripeRecorder {
   dispute(paymentIntentId: string, reason?: string): Record<string, unknown>;
   /** Stripe keeps idempotency keys for about 24 hours: this is the day passing. Objects stay. */
   forgetIdempotencyKeys(): void;
+  /** Stripe's webhooks go to this endpoint, signed (none are sent until one is set). */
+  setWebhookEndpoint(endpoint: WebhookEndpoint | undefined): void;
   close(): Promise<void>;
 }
 
@@ -108,6 +111,7 @@ export async function startStripeRecorder(options: StripeRecorderOptions = {}): 
     authenticate: (id, succeed) => proxy.authenticate(id, succeed),
     dispute: (id, reason) => proxy.dispute(id, reason),
     forgetIdempotencyKeys: () => proxy.forgetIdempotencyKeys(),
+    setWebhookEndpoint: (endpoint) => proxy.setWebhookEndpoint(endpoint),
     close: () => proxy.close(),
   };
 }

@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { AdminBooking, AdminBookings, AuditLog, VerificationQueue } from './pages/admin.js';
 import { GoogleCallback, SignIn, SignUp } from './pages/auth.js';
 import { BookingDetail, BookingList } from './pages/bookings.js';
+import { PaymentMethods } from './pages/cards.js';
 import { Conversation, Conversations } from './pages/messages.js';
 import { TutorSearch } from './pages/search.js';
 import { TutorPage } from './pages/tutor.js';
@@ -27,6 +28,7 @@ const ROUTES: Route[] = [
   { path: '/tutors', render: (_params, query) => <TutorSearch query={query} /> },
   { path: '/tutors/:id', render: ({ id }) => <TutorPage tutorId={id!} /> },
   { path: '/bookings', roles: ['student'], render: () => <BookingList /> },
+  { path: '/cards', roles: ['student'], render: () => <PaymentMethods /> },
   { path: '/lessons', roles: ['tutor'], render: () => <BookingList /> },
   { path: '/bookings/:id', roles: ['student', 'tutor'], render: ({ id }) => <BookingDetail bookingId={id!} /> },
   { path: '/messages', roles: ['student', 'tutor'], render: (_params, query) => <Conversations withUser={query.get('with') ?? undefined} /> },
@@ -52,6 +54,7 @@ const NAV: Record<Role | 'guest', { to: string; label: string }[]> = {
     { to: '/tutors', label: 'Find a tutor' },
     { to: '/bookings', label: 'My bookings' },
     { to: '/messages', label: 'Messages' },
+    { to: '/cards', label: 'Payment methods' },
   ],
   tutor: [
     { to: '/lessons', label: 'Requests & lessons' },

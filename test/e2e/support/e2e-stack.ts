@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { build } from 'vite';
 import { buildApp } from '../../../api/app.js';
+import { stripeFakeDefines } from '../../../web/vite.config.js';
 import { createStripeClient } from '../../../integrations/stripe.js';
 import { attachRealtime } from '../../../server/attach-realtime.js';
 import { seedDemo, type DemoSeedResult } from '../../../scripts/demo-data/demo.js';
@@ -29,13 +30,14 @@ export interface E2eStack {
 }
 
 /** Builds the web app into a folder of its own (a developer's web/dist is left alone). */
-async function buildWebApp(): Promise<string> {
+async function buildWebApp(stripeFakeUrl: string): Promise<string> {
   const outDir = await mkdtemp(path.join(tmpdir(), 'tutorflow-web-'));
   await build({
     configFile: path.join(REPO_ROOT, 'web/vite.config.ts'),
     build: { outDir, emptyOutDir: true, sourcemap: false },
-    // The stack's Stripe is the fake: offer Stripe's test cards, as `npm run dev` does.
-    define: { 'import.meta.env.VITE_STRIPE_TEST_CARDS': JSON.stringify('true') },
+    // The stack's Stripe is the fake: offer Stripe's test cards, and send 3-D Secure and card
+    // saving to the fake's hosted pages, as `npm run dev` does.
+    define: { ...stripeFakeDefines(stripeFakeUrl), 'import.meta.env.VITE_STRIPE_TEST_CARDS': JSON.stringify('true') },
     logLevel: 'warn',
   });
   return outDir;
@@ -44,10 +46,8 @@ async function buildWebApp(): Promise<string> {
 export async function startE2eStack(): Promise<E2eStack> {
   const port = await freePort();
   const baseUrl = `http://${LOOPBACK}:${port}`;
-  const [webAssets, booking] = await Promise.all([
-    buildWebApp(),
-    // The page's origin is this server: the WebSocket upgrade checks it.
-    startBookingStack({
+  // The page's origin is this server: the WebSocket upgrade checks it.
+  const booking = await startBookingStack({
       CORS_ORIGINS: baseUrl,
       PUBLIC_BASE_URL: baseUrl,
       FRONTEND_BASE_URL: baseUrl,
@@ -55,9 +55,11 @@ export async function startE2eStack(): Promise<E2eStack> {
       // Short-lived access tokens: the pages refresh theirs, and their WebSockets are closed at
       // expiry (4001) and reconnect, during the journeys.
       ACCESS_TOKEN_TTL: '75s',
-    }),
-  ]);
+  });
   const config = booking.api.config;
+  // Stripe's webhooks (after 3-D Secure in the fake's hosted page) reach the API, signed, as Stripe's do.
+  booking.stripe.setWebhookEndpoint({ url: `${booking.api.baseUrl}/api/webhooks/stripe`, secret: config.stripe.webhookSecret });
+  const webAssets = await buildWebApp(booking.stripe.url);
   const logger = pino({ level: 'silent' });
   const seed = await seedDemo({ config, db: booking.api.container.resources.db, stripe: createStripeClient(config.stripe), logger });
   await booking.startWorker();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createStripeClient } from '../../../integrations/stripe.js';
 import { createTestUser, type TestUser } from '../../support/fixtures.js';
 import { callApi } from '../../support/http.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
@@ -110,16 +111,18 @@ describe('saved cards (SetupIntent)', () => {
     expect(stripe.requests({ method: 'POST', path: '/v1/setup_intents' })).toHaveLength(2);
   });
 
-  it("lists the customer's cards, and none without asking Stripe before a customer exists", async () => {
+  it("lists the cards saved on the customer's SetupIntents, and none without asking Stripe before a customer exists", async () => {
     const student = await user('student');
     expect((await send('GET', '/api/me/payment-methods', student)).body).toEqual({ items: [] });
     expect(stripe.requests()).toEqual([]);
 
     const { body } = await send('POST', '/api/me/payment-methods/setup-intent', student);
+    expect((await send('GET', '/api/me/payment-methods', student)).body).toEqual({ items: [] });
+    // What Stripe.js does in the browser with the client secret: confirm the SetupIntent with the card.
+    await createStripeClient(api.config.stripe).setupIntents.confirm(body.setupIntentId, { payment_method: 'pm_card_mastercard' });
     const cards = await send('GET', '/api/me/payment-methods', student);
     expect(cards.status).toBe(200);
-    expect(cards.body.items.length).toBeGreaterThan(0);
-    expect(cards.body.items[0]).toEqual({ id: expect.stringMatching(/^pm_/), brand: expect.any(String), last4: expect.stringMatching(/^\d{4}$/), expMonth: expect.any(Number), expYear: expect.any(Number) });
+    expect(cards.body.items).toEqual([{ id: 'pm_card_mastercard', brand: 'mastercard', last4: '4444', expMonth: expect.any(Number), expYear: expect.any(Number) }]);
     const [listed] = stripe.requests({ method: 'GET', path: `/v1/customers/${body.customerId}/payment_methods` });
     expect(listed?.query).toMatchObject({ type: 'card' });
   });

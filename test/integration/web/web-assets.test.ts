@@ -49,6 +49,15 @@ describe('the built web app, served by the API', () => {
     }
   });
 
+  it('lets the page PUT uploads to object storage (that one origin, from config) and run Stripe.js, nothing else', async () => {
+    const csp = (await fetch(`${base}/profile`)).headers.get('content-security-policy')!;
+    const directive = (name: string) => csp.split('; ').find((part) => part.startsWith(`${name} `))!.split(' ').slice(1);
+    const storage = new URL(api.config.storage.publicEndpoint ?? api.config.storage.endpoint).origin;
+    expect(directive('connect-src')).toEqual(["'self'", expect.stringMatching(/^ws:\/\//), expect.stringMatching(/^wss:\/\//), storage, 'https://api.stripe.com']);
+    expect(directive('script-src')).toEqual(["'self'", 'https://js.stripe.com']);
+    expect(csp).not.toContain('*');
+  });
+
   it('serves files, hashed assets cached for good', async () => {
     const script = await fetch(`${base}/assets/app-1a2b.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');

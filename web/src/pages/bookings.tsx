@@ -3,7 +3,8 @@ import { unwrap, type Schemas } from '../../../client/index.js';
 import { refundForCancellation } from '../../../domain/cancellation-policy.js';
 import { formatInstant, formatMoney, STATUS_LABELS, viewerZone } from '../format.js';
 import { useRealtime, useRealtimeEvents } from '../realtime.js';
-import { Link } from '../router.js';
+import { authenticatePayment, pendingPaymentSecret, stripeReturn } from '../payments.js';
+import { Link, useLocation } from '../router.js';
 import { api, useSession } from '../session.js';
 import { Timeline } from '../timeline.js';
 import { ErrorMessage, Field, Notice, Page, Show, StatusBadge, useAction, useLoad } from '../ui.js';
@@ -172,7 +173,10 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
               <strong data-testid="refunded">{formatMoney(state.data?.refundedMinor ?? booking.refundedMinor, booking.currency)}</strong>
             </p>
             {state.data?.status === 'PAYMENT_FAILED' ? <ErrorMessage message={`The card was not authorized${state.data.closeReason ? `: ${state.data.closeReason}` : ''}.`} /> : null}
-            {state.data?.status === 'PENDING_PAYMENT' ? <Notice>Waiting for the card’s authorization (your bank may ask you to confirm it with 3-D Secure).</Notice> : null}
+            <PaymentReturnNotice status={state.data?.status} />
+            {state.data?.status === 'PENDING_PAYMENT' ? (
+              <PendingPayment bookingId={booking.id} clientSecret={session.account.role === 'student' ? pendingPaymentSecret(booking.id) : undefined} />
+            ) : null}
             {booking.meetingJoinUrl ? (
               <p>
                 <a href={booking.meetingJoinUrl} target="_blank" rel="noreferrer">
@@ -189,6 +193,35 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
         </Page>
       )}
     </Show>
+  );
+}
+
+/** Back from Stripe's 3-D Secure challenge (?redirect_status=…&payment_intent=…): what the bank said. */
+function PaymentReturnNotice({ status }: { status: string | undefined }) {
+  const { query } = useLocation();
+  const returned = stripeReturn(query);
+  if (returned?.kind !== 'payment') return null;
+  if (returned.status === 'failed') return <ErrorMessage message="Your bank did not confirm the payment (3-D Secure failed), so the card was not authorized." />;
+  return <Notice>{status === 'PENDING_PAYMENT' ? 'Your bank confirmed the payment; the booking goes on in a moment.' : 'Your bank confirmed the payment.'}</Notice>;
+}
+
+/** A booking waiting for the card: the student may still owe the bank its 3-D Secure confirmation. */
+function PendingPayment({ bookingId, clientSecret }: { bookingId: string; clientSecret: string | undefined }) {
+  const action = useAction();
+  const confirm = () =>
+    action.run(async () => {
+      const outcome = await authenticatePayment(clientSecret!, `/bookings/${bookingId}`);
+      if (outcome === 'failed') throw new Error('Your bank did not confirm the payment. Try again.');
+    });
+  if (!clientSecret) return <Notice>Waiting for the card’s authorization.</Notice>;
+  return (
+    <div className="actions">
+      <p>Your bank asks you to confirm this payment (3-D Secure) before the request goes to the tutor.</p>
+      <button type="button" disabled={action.busy} onClick={() => void confirm()}>
+        Confirm with your bank
+      </button>
+      <ErrorMessage message={action.error} />
+    </div>
   );
 }
 

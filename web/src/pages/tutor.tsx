@@ -1,29 +1,25 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { unwrap, type Schemas } from '../../../client/index.js';
 import { addDays, formatDay, formatInstant, formatMoney, formatTime, localDate, viewerZone } from '../format.js';
+import { authenticatePayment } from '../payments.js';
 import { useRealtime, useRealtimeEvents } from '../realtime.js';
-import { Link, navigate } from '../router.js';
+import { Link, navigate, useLocation } from '../router.js';
 import { api, useSession } from '../session.js';
 import { ErrorMessage, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
-import { useEffect } from 'react';
+import { AddCard, cardLabel, SetupReturnNotice } from './cards.js';
 
 type Slot = Schemas['BookableSlots']['slots'][number];
 
-/** Stripe's test PaymentMethods, which the development Stripe fake accepts (and real test mode too). */
-const TEST_CARDS = [
-  { id: 'pm_card_visa', label: 'Test Visa (succeeds)' },
-  { id: 'pm_card_threeDSecure2Required', label: 'Test card that asks for 3-D Secure' },
-  { id: 'pm_card_chargeDeclined', label: 'Test card that is declined' },
-];
-
-/** In development (and in builds for the fakes, VITE_STRIPE_TEST_CARDS=true) Stripe's test cards are offered too. */
-const SHOW_TEST_CARDS = import.meta.env.DEV || import.meta.env.VITE_STRIPE_TEST_CARDS === 'true';
+const WEEK_MS = 7 * 86_400_000;
 
 export function TutorPage({ tutorId }: { tutorId: string }) {
   const session = useSession();
-  const [weekOffset, setWeekOffset] = useState(0);
-  const [length, setLength] = useState<number | undefined>();
-  const [chosen, setChosen] = useState<Slot | undefined>();
+  // Back from saving a card (?slot=…&length=…): the time the student had chosen is chosen again.
+  const { query } = useLocation();
+  const returnedSlot = query.get('slot') ?? undefined;
+  const [weekOffset, setWeekOffset] = useState(() => (returnedSlot ? Math.max(0, Math.floor((Date.parse(returnedSlot) - Date.now()) / WEEK_MS)) : 0));
+  const [length, setLength] = useState<number | undefined>(() => (query.get('length') ? Number(query.get('length')) : undefined));
+  const [chosenStart, setChosenStart] = useState<string | undefined>(returnedSlot);
   const profile = useLoad(async () => unwrap(await api.GET('/api/tutors/{id}', { params: { path: { id: tutorId } } })), [tutorId]);
   const from = localDate(addDays(new Date(), weekOffset * 7));
   const to = localDate(addDays(new Date(), weekOffset * 7 + 6));
@@ -47,10 +43,13 @@ export function TutorPage({ tutorId }: { tutorId: string }) {
     if (event.type === 'ready') send({ type: 'availability.watch', tutorId });
   });
 
+  const chosen = slots.data?.slots.find((slot) => slot.start === chosenStart);
+
   return (
     <Show loaded={profile}>
       {(tutor) => (
         <Page title={tutor.displayName}>
+          <SetupReturnNotice />
           <div className="card">
             <p className="lead">{tutor.headline}</p>
             <p>{tutor.bio}</p>
@@ -80,7 +79,7 @@ export function TutorPage({ tutorId }: { tutorId: string }) {
               Next week
             </button>
           </div>
-          <Show loaded={slots}>{(list) => <SlotGrid slots={list.slots} chosen={chosen} onChoose={setChosen} />}</Show>
+          <Show loaded={slots}>{(list) => <SlotGrid slots={list.slots} chosen={chosen} onChoose={(slot) => setChosenStart(slot.start)} />}</Show>
           {chosen ? (
             session?.account.role === 'student' ? (
               <BookingForm tutor={tutor} slot={chosen} lengthMinutes={length ?? tutor.lessonLengths[0]!} />
@@ -133,11 +132,13 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
   const [result, setResult] = useState<Schemas['BookingState'] | undefined>();
   const action = useAction();
   const saved = cards.data?.items ?? [];
-  const paymentMethodId = card || saved[0]?.id || TEST_CARDS[0]!.id;
+  const paymentMethodId = card || saved[0]?.id;
   const price = Math.round((tutor.hourlyRateMinor * lengthMinutes) / 60);
+  const here = `/tutors/${tutor.userId}?slot=${encodeURIComponent(slot.start)}&length=${lengthMinutes}`;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!paymentMethodId) return;
     void action.run(async () => {
       // The same key for every retry of this form: a resend reaches the same booking, never a second one.
       const booking = unwrap(
@@ -149,41 +150,47 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
       // 202: the workflow has not answered in time; the booking page follows it.
       if (!('status' in booking)) return navigate(`/bookings/${booking.bookingId}`);
       setResult(booking);
-      if (!booking.paymentClientSecret) navigate(`/bookings/${booking.bookingId}`);
+      if (!booking.paymentClientSecret) return navigate(`/bookings/${booking.bookingId}`);
+      // The bank asks the student to confirm (3-D Secure): Stripe's challenge, then the booking page.
+      const outcome = await authenticatePayment(booking.paymentClientSecret, `/bookings/${booking.bookingId}`, booking.bookingId);
+      if (outcome === 'failed') throw new Error('Your bank did not confirm the payment, so the card was not authorized. Try again or use another card.');
+      if (outcome === 'succeeded') navigate(`/bookings/${booking.bookingId}`);
     });
   };
 
   return (
-    <form className="card booking-form" onSubmit={submit} aria-labelledby="book-title">
-      <h2 id="book-title">Book this lesson</h2>
-      <p>
-        <strong>{formatInstant(slot.start)}</strong>, {lengthMinutes} minutes, {formatMoney(price, tutor.currency)}. Your card is only authorized now; it is charged when {tutor.displayName}{' '}
-        accepts{tutor.instantBooking ? ' (this tutor accepts at once)' : ''}.
-      </p>
-      <SelectField label="Pay with" value={paymentMethodId} onChange={(event) => setCard(event.target.value)}>
-        {saved.map((method) => (
-          <option key={method.id} value={method.id}>
-            Saved {method.brand} ending {method.last4} (expires {method.expMonth}/{method.expYear})
-          </option>
-        ))}
-        {SHOW_TEST_CARDS || saved.length === 0
-          ? TEST_CARDS.filter((test) => !saved.some((method) => method.id === test.id)).map((test) => (
-              <option key={test.id} value={test.id}>
-                {test.label}
+    <div className="card booking-form">
+      <form onSubmit={submit} aria-labelledby="book-title">
+        <h2 id="book-title">Book this lesson</h2>
+        <p>
+          <strong>{formatInstant(slot.start)}</strong>, {lengthMinutes} minutes, {formatMoney(price, tutor.currency)}. Your card is only authorized now; it is charged when {tutor.displayName}{' '}
+          accepts{tutor.instantBooking ? ' (this tutor accepts at once)' : ''}.
+        </p>
+        {cards.loading && !cards.data ? null : saved.length === 0 ? (
+          <p>You have no saved card yet: add one to book.</p>
+        ) : (
+          <SelectField label="Pay with" value={paymentMethodId} onChange={(event) => setCard(event.target.value)}>
+            {saved.map((method) => (
+              <option key={method.id} value={method.id}>
+                {cardLabel(method)}
               </option>
-            ))
-          : null}
-      </SelectField>
-      <ErrorMessage message={cards.error} />
-      <ErrorMessage message={action.error} />
-      {result?.paymentClientSecret ? (
-        <Notice>
-          Your bank asks you to confirm this payment (3-D Secure). The booking waits for the confirmation; <Link to={`/bookings/${result.bookingId}`}>follow it here</Link>.
-        </Notice>
-      ) : null}
-      <button type="submit" disabled={action.busy || cards.loading}>
-        {action.busy ? 'Booking…' : `Request lesson for ${formatMoney(price, tutor.currency)}`}
-      </button>
-    </form>
+            ))}
+          </SelectField>
+        )}
+        <ErrorMessage message={cards.error} />
+        <ErrorMessage message={action.error} />
+        {result?.paymentClientSecret ? (
+          <Notice>
+            Your bank asks you to confirm this payment (3-D Secure). The booking waits for the confirmation; <Link to={`/bookings/${result.bookingId}`}>follow it here</Link>.
+          </Notice>
+        ) : null}
+        <div className="actions">
+          <button type="submit" disabled={action.busy || !paymentMethodId}>
+            {action.busy ? 'Booking…' : `Request lesson for ${formatMoney(price, tutor.currency)}`}
+          </button>
+        </div>
+      </form>
+      <AddCard returnPath={here} onSaved={cards.reload} />
+    </div>
   );
 }
