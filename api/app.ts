@@ -46,6 +46,8 @@ import type { BookingService } from '../services/bookings/booking-service.js';
 import { reviewRoutes } from './routes/reviews/routes.js';
 import type { ReviewService } from '../services/reviews/review-service.js';
 import { calendarRoutes } from './routes/calendar/routes.js';
+import { packageRoutes } from './routes/packages/routes.js';
+import type { PackageService } from '../services/packages/package-service.js';
 import type { CalendarLinkService } from '../services/calendar-links/calendar-link-service.js';
 import { seriesRoutes } from './routes/series/routes.js';
 import type { SeriesService } from '../services/series/series-service.js';
@@ -72,6 +74,7 @@ export interface AppDependencies {
   messaging: MessagingService;
   bookings: BookingService;
   reviews: ReviewService;
+  packages: PackageService;
   calendarLinks: CalendarLinkService;
   series: SeriesService;
   sessions?: SessionCheck;
@@ -98,6 +101,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   resourceRoutes.push(...availabilityRoutes(deps.availability), ...tutorSearchRoutes(deps.tutorSearch));
   resourceRoutes.push(...bookingRoutes(deps.bookings));
   resourceRoutes.push(...reviewRoutes(deps.reviews));
+  resourceRoutes.push(...packageRoutes(deps.packages));
   resourceRoutes.push(...calendarRoutes(deps.calendarLinks));
   resourceRoutes.push(...seriesRoutes(deps.series));
   let document: Record<string, unknown> | undefined;

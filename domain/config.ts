@@ -219,6 +219,19 @@ const schema = z
     SERIES_BOOKING_LEAD: duration.prefault('4d'),
     // A series workflow continues as new past this many history events (its history stays bounded).
     SERIES_HISTORY_LIMIT: z.coerce.number().int().min(200).max(40_000).default(5_000),
+    // Lesson packages: a bought package's credits expire this long after purchase, with reminders this long before.
+    PACKAGE_EXPIRY: duration.prefault('180d'),
+    PACKAGE_EXPIRY_REMINDERS: z
+      .string()
+      .prefault('30d,7d')
+      .transform((text, ctx) => {
+        try {
+          return text.split(',').map((part) => parseDuration(part.trim())).filter((ms) => ms > 0);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT === 'development') return;
@@ -341,6 +354,7 @@ export interface Config {
   booking: Required<BookingTimings> & { commissionBps: number; updateTimeoutMs: number };
   reviews: { windowMs: number; editWindowMs: number };
   series: { maxWeeks: number; bookingLeadMs: number; historyLimit: number };
+  packages: { expiryMs: number; reminderOffsetsMs: number[] };
 }
 
 export interface ObservabilityConfig {
@@ -490,5 +504,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     reviews: { windowMs: e.REVIEW_WINDOW, editWindowMs: e.REVIEW_EDIT_WINDOW },
     series: { maxWeeks: e.SERIES_MAX_WEEKS, bookingLeadMs: e.SERIES_BOOKING_LEAD, historyLimit: e.SERIES_HISTORY_LIMIT },
+    packages: { expiryMs: e.PACKAGE_EXPIRY, reminderOffsetsMs: e.PACKAGE_EXPIRY_REMINDERS },
   });
 }

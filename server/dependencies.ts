@@ -31,6 +31,9 @@ import { registerBookingStripeEvents } from '../services/bookings/stripe-booking
 import { BookingRepository } from '../db/repositories/booking-repository.js';
 import { ReviewRepository } from '../db/repositories/review-repository.js';
 import { ReviewService } from '../services/reviews/review-service.js';
+import { PackageRepository } from '../db/repositories/package-repository.js';
+import { PackageService } from '../services/packages/package-service.js';
+import { PackageWorkflowClient } from '../workflows/package/client.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
 import type { AppDependencies } from '../api/app.js';
@@ -85,6 +88,13 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
     },
   });
   const reviews = new ReviewService({ config, reviews: new ReviewRepository(db), bookings: bookingRepository });
+  const packages = new PackageService({
+    config,
+    packages: new PackageRepository(db),
+    tutors: new TutorProfileRepository(db),
+    workflows: new PackageWorkflowClient(temporal.client, { taskQueue: config.temporal.taskQueue, updateTimeoutMs: config.booking.updateTimeoutMs }),
+    paymentMethods: payments.paymentMethods,
+  });
   const calendarLinks = createCalendarLinkService({ config, db, redis, logger });
   const series = createSeriesService({ config, db, redis, logger, temporal: temporal.client });
   // Both participants of a conversation may download what was sent in it.
@@ -114,7 +124,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, calendarLinks, series, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, calendarLinks, series, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
     async close() {
       await emailRelay.stop();
       await emails.idle();

@@ -10,11 +10,13 @@ import type { Principal } from '../domain/principal.js';
 import { BookingService } from './bookings/booking-service.js';
 import { VerificationService } from './profiles/verification-service.js';
 import { ReviewService } from './reviews/review-service.js';
+import { PackageService } from './packages/package-service.js';
 
 const tripwire = new Proxy({}, { get: (_target, key) => { throw new Error(`touched ${String(key)} before the access check`); } }) as never;
 const bookings = new BookingService(tripwire);
 const verification = new VerificationService(tripwire, tripwire, tripwire, tripwire, tripwire);
 const reviews = new ReviewService(tripwire);
+const packages = new PackageService(tripwire);
 const as = (role: Principal['role']): Principal => ({ userId: `${role}-1`, role, sessionId: 'session-1' });
 
 const adminMethods: Record<string, (principal: Principal) => unknown> = {
@@ -27,6 +29,8 @@ const adminMethods: Record<string, (principal: Principal) => unknown> = {
   'VerificationService.decide (approve)': (principal) => verification.decide(principal, 'document-1', { approve: true }),
   'VerificationService.decide (reject)': (principal) => verification.decide(principal, 'document-1', { approve: false, reason: 'blurred' }),
   'ReviewService.hide': (principal) => reviews.hide(principal, 'review-1', 'personal details'),
+  'PackageService.adminRefund': (principal) => packages.adminRefund(principal, 'package-1', 'moved abroad', 'key-1'),
+  'PackageService.adminResolveAttention': (principal) => packages.adminResolveAttention(principal, 'package-1', 'retry', 'Stripe is back'),
 };
 
 /** The method's outcome as a promise, whether it throws at once or rejects. */

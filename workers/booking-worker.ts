@@ -5,6 +5,7 @@
  */
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { createBookingActivities } from '../activities/booking/activities.js';
+import { createPackageActivities } from '../activities/package/activities.js';
 import { createLogger } from '../platform/logger.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis } from '../integrations/redis.js';
@@ -67,6 +68,7 @@ try {
     activities: {
       ...createBookingActivities({ config, db, redis, emails }),
       ...seriesWorkerActivities({ config, db, redis, logger, temporal: temporal.client, emails }),
+      ...createPackageActivities({ config, db, emails }),
       ...cleanUpActivities,
     },
     ...workerObservability(tracing, source),

@@ -257,7 +257,7 @@ function authorizationOf(intent: Stripe.PaymentIntent): AuthorizeResult {
 }
 
 /** The first object of a Stripe list (auto-paginated) made by this step, found by metadata.step. */
-async function findByStep<T extends { id: string; metadata: Stripe.Metadata | null }>(list: AsyncIterable<T>, step: string): Promise<T | undefined> {
+export async function findByStep<T extends { id: string; metadata: Stripe.Metadata | null }>(list: AsyncIterable<T>, step: string): Promise<T | undefined> {
   return stripeCall(async () => {
     for await (const item of list) {
       if (item.metadata?.step === step) return item;
@@ -267,7 +267,7 @@ async function findByStep<T extends { id: string; metadata: Stripe.Metadata | nu
 }
 
 /** The card error inside a CardDeclined failure from stripeCall, if that is what `error` is. */
-function declineOf(error: unknown): Stripe.errors.StripeCardError | null {
+export function declineOf(error: unknown): Stripe.errors.StripeCardError | null {
   if (!(error instanceof ApplicationFailure) || error.type !== FAILURE_TYPES.cardDeclined) return null;
   return error.cause instanceof Stripe.errors.StripeCardError ? error.cause : null;
 }
@@ -277,7 +277,7 @@ function declineOf(error: unknown): Stripe.errors.StripeCardError | null {
  * failures the workflow can branch on (authorize turns a decline into its result); anything else
  * (connection, rate limit, Stripe's 5xx, credentials) is rethrown for Temporal to retry with backoff.
  */
-async function stripeCall<T>(call: () => Promise<T>): Promise<T> {
+export async function stripeCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

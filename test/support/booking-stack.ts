@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createBookingActivities } from '../../activities/booking/activities.js';
+import { createPackageActivities } from '../../activities/package/activities.js';
 import type { Config } from '../../domain/config.js';
 import { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
@@ -60,7 +61,7 @@ export async function startBookingStack(overrides: Record<string, string> = {}):
       namespace: config.temporal.namespace,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createBookingActivities({ config, db, redis, emails }),
+      activities: { ...createBookingActivities({ config, db, redis, emails }), ...createPackageActivities({ config, db, emails }) },
     });
     const running = worker.run();
     let stopped: Promise<void> | undefined;

@@ -9,12 +9,14 @@ import type { EmailTemplate, RenderedEmail } from './template.js';
 import { verifyEmail } from './verify-email.js';
 import { BOOKING_TEMPLATES } from './booking.js';
 import { SERIES_TEMPLATES } from './series.js';
+import { PACKAGE_TEMPLATES } from './package.js';
 
 export const EMAIL_TEMPLATES = {
   'verify-email': verifyEmail,
   'reset-password': resetPassword,
   ...BOOKING_TEMPLATES,
   ...SERIES_TEMPLATES,
+  ...PACKAGE_TEMPLATES,
 };
 
 export type TemplateName = keyof typeof EMAIL_TEMPLATES;

@@ -71,14 +71,19 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
   // A weekly series between them (the read model only: no workflow needed to be someone else's).
   const seriesId = randomUUID();
   await db('lesson_series').insert({ id: seriesId, student_id: student.id, tutor_id: tutor.id, length_minutes: 60, weeks: 2, payment_method_id: 'pm_card_visa', time_zone: 'UTC', request_hash: 'fixture' });
+  // A package offer of the tutor's and a package the student bought from it (a read-model row with no workflow behind it).
+  const offer = await api<{ id: string }>(baseUrl, tutor, 'POST', '/api/me/package-offers', { lessons: 5, lengthMinutes: 60, discountPercent: 10 });
+  const packageId = randomUUID();
+  await db('lesson_packages').insert({ id: packageId, offer_id: offer.id, student_id: student.id, tutor_id: tutor.id, lessons: 5, length_minutes: 60, price_minor: 20_250, currency: 'USD', commission_bps: 1_500, status: 'active', expires_at: new Date(Date.now() + 180 * 86_400_000), request_hash: 'fixture' });
 
   const id = (value: string) => ({ 'path.id': value });
   const bookingOperations = ['getBooking', 'getBookingTimeline', 'acceptBooking', 'declineBooking', 'cancelBooking', 'proposeReschedule', 'answerReschedule', 'reportNoShow', 'contestNoShow'];
-  const publicTutor = { getTutorProfile: id(tutor.id), listTutorSlots: id(tutor.id), listTutorReviews: id(tutor.id) };
+  const publicTutor = { getTutorProfile: id(tutor.id), listTutorSlots: id(tutor.id), listTutorReviews: id(tutor.id), listTutorPackageOffers: id(tutor.id), getTutorTrialOffer: id(tutor.id) };
   const asParty = (file: string) => ({
     ...publicTutor,
     ...Object.fromEntries(bookingOperations.map((operation) => [operation, id(bookingId)])),
     listConversationMessages: id(conversation.id),
+    getPackage: id(packageId),
     confirmUpload: id(file),
     downloadFile: id(file),
     getSeries: id(seriesId),
@@ -91,7 +96,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
       token: student.token,
       parameters: { ...asParty(studentFile), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id) },
     },
-    { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id), getBookingReview: id(endedBookingId), replyToReview: id(review.id) } },
+    { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id), retirePackageOffer: id(offer.id), getBookingReview: id(endedBookingId), replyToReview: id(review.id) } },
     {
       name: 'admin',
       token: admin.token,
@@ -107,6 +112,9 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
         approveVerificationDocument: id(documentId),
         rejectVerificationDocument: id(documentId),
         adminHideReview: id(review.id),
+        getPackage: id(packageId),
+        adminRefundPackage: id(packageId),
+        adminResolvePackageAttention: id(packageId),
         getBookingReview: id(endedBookingId),
       },
     },
