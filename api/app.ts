@@ -44,7 +44,9 @@ import type { MessagingService } from '../services/messaging/messaging-service.j
 import { bookingRoutes } from './routes/bookings/routes.js';
 import type { BookingService } from '../services/bookings/booking-service.js';
 import { reviewRoutes } from './routes/reviews/routes.js';
+import { adminRoutes } from './routes/admin/routes.js';
 import type { ReviewService } from '../services/reviews/review-service.js';
+import type { AdminUserService } from '../services/admin/admin-user-service.js';
 import { calendarRoutes } from './routes/calendar/routes.js';
 import { packageRoutes } from './routes/packages/routes.js';
 import type { PackageService } from '../services/packages/package-service.js';
@@ -75,6 +77,7 @@ export interface AppDependencies {
   bookings: BookingService;
   reviews: ReviewService;
   packages: PackageService;
+  adminUsers: AdminUserService;
   calendarLinks: CalendarLinkService;
   series: SeriesService;
   sessions?: SessionCheck;
@@ -102,6 +105,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   resourceRoutes.push(...bookingRoutes(deps.bookings));
   resourceRoutes.push(...reviewRoutes(deps.reviews));
   resourceRoutes.push(...packageRoutes(deps.packages));
+  resourceRoutes.push(...adminRoutes(deps.adminUsers));
   resourceRoutes.push(...calendarRoutes(deps.calendarLinks));
   resourceRoutes.push(...seriesRoutes(deps.series));
   let document: Record<string, unknown> | undefined;

@@ -27,6 +27,14 @@ export const ProblemSchema = z
       .object({ bookingId: z.string(), sessionStart: z.string(), sessionEnd: z.string() })
       .optional()
       .describe('409 student_busy: the student’s own lesson in the way'),
+    accountStatus: z
+      .enum(['suspended', 'banned', 'deleted'])
+      .optional()
+      .describe('401 at sign-in, refresh or any request: the account may not sign in, and why'),
+    blockers: z
+      .array(z.object({ kind: z.enum(['open_booking', 'unsettled_booking']), bookingId: z.string(), status: z.string() }))
+      .optional()
+      .describe('409 on deleting an account: the bookings that must end or be settled first'),
     rule: z
       .enum(['length_not_offered', 'too_soon', 'beyond_horizon', 'outside_availability'])
       .optional()

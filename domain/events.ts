@@ -5,7 +5,7 @@
 export const CHANNELS = {
   /** A tutor's bookable time changed: rules, overrides, or a booking that takes or frees time. */
   availabilityChanged: 'tutorflow:availability-changed',
-  /** A sign-in session ended (logout, refresh-token reuse): its sockets must close. */
+  /** A sign-in session ended (logout, refresh-token reuse, account suspended or deleted): its sockets must close. */
   sessionRevoked: 'tutorflow:session-revoked',
 } as const;
 

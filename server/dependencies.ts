@@ -34,6 +34,7 @@ import { ReviewService } from '../services/reviews/review-service.js';
 import { PackageRepository } from '../db/repositories/package-repository.js';
 import { PackageService } from '../services/packages/package-service.js';
 import { PackageWorkflowClient } from '../workflows/package/client.js';
+import { createAdminUserService } from '../services/admin/admin-user-service.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
 import type { AppDependencies } from '../api/app.js';
@@ -95,6 +96,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
     workflows: new PackageWorkflowClient(temporal.client, { taskQueue: config.temporal.taskQueue, updateTimeoutMs: config.booking.updateTimeoutMs }),
     paymentMethods: payments.paymentMethods,
   });
+  const adminUsers = createAdminUserService(db, auth.sessions);
   const calendarLinks = createCalendarLinkService({ config, db, redis, logger });
   const series = createSeriesService({ config, db, redis, logger, temporal: temporal.client });
   // Both participants of a conversation may download what was sent in it.
@@ -124,7 +126,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, calendarLinks, series, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, adminUsers, calendarLinks, series, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
     async close() {
       await emailRelay.stop();
       await emails.idle();

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../domain/errors.js';
+import { AdminUserService } from './admin/admin-user-service.js';
 import type { Principal } from '../domain/principal.js';
 import { BookingService } from './bookings/booking-service.js';
 import { VerificationService } from './profiles/verification-service.js';
@@ -17,6 +18,7 @@ const bookings = new BookingService(tripwire);
 const verification = new VerificationService(tripwire, tripwire, tripwire, tripwire, tripwire);
 const reviews = new ReviewService(tripwire);
 const packages = new PackageService(tripwire);
+const adminUsers = new AdminUserService(tripwire);
 const as = (role: Principal['role']): Principal => ({ userId: `${role}-1`, role, sessionId: 'session-1' });
 
 const adminMethods: Record<string, (principal: Principal) => unknown> = {
@@ -24,13 +26,16 @@ const adminMethods: Record<string, (principal: Principal) => unknown> = {
   'BookingService.adminRefund': (principal) => bookings.adminRefund(principal, 'booking-1', 1_000, 'goodwill', 'key-1'),
   'BookingService.adminResolvePayout': (principal) => bookings.adminResolvePayout(principal, 'booking-1', 'pay_tutor', 'checked the recording'),
   'BookingService.adminResolveAttention': (principal) => bookings.adminResolveAttention(principal, 'booking-1', 'retry', 'Stripe is back'),
-  'BookingService.auditLog': (principal) => bookings.auditLog(principal, 20),
   'VerificationService.listForReview': (principal) => verification.listForReview(principal, 'pending', 20),
   'VerificationService.decide (approve)': (principal) => verification.decide(principal, 'document-1', { approve: true }),
   'VerificationService.decide (reject)': (principal) => verification.decide(principal, 'document-1', { approve: false, reason: 'blurred' }),
   'ReviewService.hide': (principal) => reviews.hide(principal, 'review-1', 'personal details'),
   'PackageService.adminRefund': (principal) => packages.adminRefund(principal, 'package-1', 'moved abroad', 'key-1'),
   'PackageService.adminResolveAttention': (principal) => packages.adminResolveAttention(principal, 'package-1', 'retry', 'Stripe is back'),
+  'AdminUserService.list': (principal) => adminUsers.list(principal, { limit: 20 }),
+  'AdminUserService.get': (principal) => adminUsers.get(principal, 'user-1'),
+  'AdminUserService.changeStatus': (principal) => adminUsers.changeStatus(principal, 'user-1', 'suspend', 'spam', 'key-1'),
+  'AdminUserService.auditLog': (principal) => adminUsers.auditLog(principal, 20, {}),
 };
 
 /** The method's outcome as a promise, whether it throws at once or rejects. */

@@ -29,6 +29,7 @@ import * as m0600 from './0600_student_no_overlap.js';
 import * as m0700 from './0700_reviews.js';
 import * as m0810 from './0810_packages.js';
 import * as m0830 from './0830_lesson_series.js';
+import * as m0840 from './0840_admin_console.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -61,4 +62,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0700_reviews': m0700,
   '0810_packages': m0810,
   '0830_lesson_series': m0830,
+  '0840_admin_console': m0840,
 };

@@ -1,4 +1,7 @@
+import type { AccountStatus } from '../../domain/account-status.js';
 import { BaseModel } from './base-model.js';
+
+export type { AccountStatus };
 
 export const ROLES = ['student', 'tutor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -15,6 +18,12 @@ export class User extends BaseModel {
   displayName!: string;
   timeZone!: string;
   disabledAt!: Date | null;
+  /** `disabledAt` is set exactly when it is not `active` (the admin and privacy services write both). */
+  status!: AccountStatus;
+  statusReason!: string | null;
+  statusChangedAt!: Date | null;
+  statusChangedBy!: string | null;
+  deletedAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -204,15 +204,4 @@ export class BookingRepository {
   }
 
   /** Admin actions across all bookings, newest first: the audit log. */
-  async adminEvents(limit: number, before?: { at: Date; id: string }): Promise<BookingEvent[]> {
-    const query = BookingEvent.query(this.db)
-      .where({ actor: 'admin' })
-      .orderBy([
-        { column: 'at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit);
-    if (before) query.whereRaw('(at, id) < (?, ?)', [before.at, before.id]);
-    return query;
-  }
 }

@@ -11,7 +11,7 @@ export const CLOSE_CODES = {
   tooBig: { code: 1009, meaning: 'A frame larger than the maximum payload (64 KiB).', reconnect: 'Fix the client first.' },
   internalError: { code: 1011, meaning: 'The server failed unexpectedly.', reconnect: 'Yes, with backoff.' },
   tokenExpired: { code: 4001, meaning: 'The access token expired: the server closes at its expiry time.', reconnect: 'Refresh the token, then reconnect.' },
-  sessionRevoked: { code: 4003, meaning: 'The sign-in session ended (logout, or its refresh token was reused).', reconnect: 'No: sign in again.' },
+  sessionRevoked: { code: 4003, meaning: 'The sign-in session ended (logout, its refresh token was reused, or an admin suspended the account).', reconnect: 'No: sign in again.' },
 } as const;
 
 export type CloseReason = keyof typeof CLOSE_CODES;

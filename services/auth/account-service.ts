@@ -10,7 +10,7 @@ import { UserCredentialsRepository } from '../../db/repositories/user-credential
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
 import type { EmailSender } from '../../platform/email/email-sender.js';
-import { type Account, isUniqueViolation, toAccount } from './account.js';
+import { type Account, accountDisabled, isUniqueViolation, toAccount } from './account.js';
 import type { EmailVerification } from './email-verification.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblems } from './password-policy.js';
@@ -87,7 +87,7 @@ export class AccountService {
       : await this.options.hasher.verifyAgainstDummy(password);
     if (!user || !matches) throw AppError.unauthenticated(INVALID_CREDENTIALS);
     // Said only to someone who proved the password.
-    if (user.disabledAt) throw AppError.unauthenticated('This account has been disabled');
+    if (user.disabledAt) throw accountDisabled(user);
     if (this.options.hasher.needsRehash(user.passwordHash!)) {
       await this.credentials.setPasswordHash(user.id, await this.options.hasher.hash(password));
     }

@@ -1,4 +1,5 @@
 import type { Role, User } from '../../db/models/user.js';
+import { AppError } from '../../domain/errors.js';
 
 /** What the API says about the signed-in person's own account. */
 export interface Account {
@@ -34,4 +35,19 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const code = pg.code ?? pg.nativeError?.code;
   const name = pg.constraint ?? pg.nativeError?.constraint;
   return code === '23505' && (constraint === undefined || name === constraint);
+}
+
+const DISABLED_DETAIL: Record<User['status'], string> = {
+  active: 'This account has been disabled',
+  suspended: 'This account has been disabled: an admin suspended it. Contact support to have it reviewed',
+  banned: 'This account has been disabled: an admin banned it',
+  deleted: 'This account has been disabled: it was deleted at its owner’s request',
+};
+
+/**
+ * The refusal every sign-in path (password, Google, refresh, each authenticated request) gives an
+ * account that may not sign in: 401, saying why, with `accountStatus` for clients to branch on.
+ */
+export function accountDisabled(user: Pick<User, 'status'>): AppError {
+  return new AppError('unauthenticated', DISABLED_DETAIL[user.status], { extensions: { accountStatus: user.status === 'active' ? 'suspended' : user.status } });
 }

@@ -16,7 +16,7 @@ import { UserCredentialsRepository } from '../../db/repositories/user-credential
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
 import { GoogleSignInError, type GoogleIdentity, type GoogleSignInClient } from '../../integrations/google.js';
-import { type Account, isUniqueViolation, toAccount } from './account.js';
+import { type Account, accountDisabled, isUniqueViolation, toAccount } from './account.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
 import type { SessionStore, TokenPair } from './session-store.js';
 
@@ -108,7 +108,7 @@ export class GoogleSignIn {
     const result = await this.options.db
       .transaction(async (trx) => {
         const { user, outcome } = await this.findOrCreate(identity, pending, trx);
-        if (user.disabledAt) throw AppError.unauthenticated('This account has been disabled');
+        if (user.disabledAt) throw accountDisabled(user);
         return { outcome, user, tokens: await this.options.sessions.start(user, 'google', trx) };
       })
       .catch((error: unknown) => {

@@ -21,6 +21,7 @@ import { CHANNELS, type SessionRevoked } from '../../domain/events.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { Config } from '../../domain/config.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
+import { accountDisabled } from './account.js';
 import type { Principal } from '../../domain/principal.js';
 
 /** What the access guards (HTTP and WebSocket upgrade) ask about a token's session; the SessionStore answers. */
@@ -63,7 +64,7 @@ export const revokedSessionKey = (sessionId: string) => `tutorflow:revoked-sessi
 
 type RotationOutcome =
   | { kind: 'rotated'; user: User; sessionId: string; refreshToken: string; expiresAt: Date }
-  | { kind: 'refused'; detail: string; revoked?: AuthSession };
+  | { kind: 'refused'; detail: string; revoked?: AuthSession; disabled?: User };
 
 /** Also the `SessionCheck` the access guard asks on every authenticated request. */
 export class SessionStore {
@@ -107,7 +108,7 @@ export class SessionStore {
       const user = await this.users.findById(session.userId, trx);
       if (!user || user.disabledAt) {
         const revoked = await this.sessions.revoke(session.id, 'account_disabled', trx);
-        return { kind: 'refused', detail: 'This account has been disabled', revoked };
+        return { kind: 'refused', detail: 'This account no longer exists', revoked, ...(user ? { disabled: user } : {}) };
       }
       const next = newOpaqueToken();
       const expiresAt = new Date(now.getTime() + this.options.refreshTokenTtlMs);
@@ -119,7 +120,7 @@ export class SessionStore {
 
     if (outcome.kind === 'refused') {
       if (outcome.revoked) await this.announce([outcome.revoked]);
-      throw AppError.unauthenticated(outcome.detail);
+      throw outcome.disabled ? accountDisabled(outcome.disabled) : AppError.unauthenticated(outcome.detail);
     }
     const access = await this.options.tokens.issue({ userId: outcome.user.id, role: outcome.user.role, sessionId: outcome.sessionId });
     return {
@@ -183,7 +184,10 @@ export class SessionStore {
    * a demoted admin loses admin routes at once rather than when the access token expires.
    */
   async currentRole(userId: string): Promise<User['role'] | undefined> {
-    return (await this.users.findById(userId))?.role;
+    const user = await this.users.findById(userId);
+    // A suspended account's sessions are revoked too; this also covers a token whose session has no row.
+    if (user?.disabledAt) throw accountDisabled(user);
+    return user?.role;
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {

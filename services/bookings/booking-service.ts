@@ -307,11 +307,6 @@ export class BookingService {
     requireAdmin(principal);
     return this.act(principal, bookingId, resolveAttentionUpdate, { adminId: principal.userId, action, reason, ...(itemId ? { itemId } : {}) });
   }
-
-  async auditLog(principal: Principal, limit: number, before?: { at: Date; id: string }): Promise<BookingEvent[]> {
-    requireAdmin(principal);
-    return this.deps.bookings.adminEvents(limit, before);
-  }
 }
 
 /** The tutor's time is held by another booking (another student's: its details are not ours to show). */

@@ -11,8 +11,6 @@ import {
   AdminRefundBody,
   AdminResolveBody,
   AnswerRescheduleBody,
-  AuditLogQuery,
-  AuditLogSchema,
   BookingIdParams,
   BookingListQuery,
   BookingListSchema,
@@ -327,25 +325,6 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       responses: { 200: { description: 'The tutor’s no-show counts', schema: TutorNoShowsSchema } },
       handler: async (ctx, { params }) => {
         ctx.body = await bookings.tutorNoShows(ctx.state.principal!, params.id);
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/api/admin/audit-log',
-      operationId: 'getAdminAuditLog',
-      summary: 'Every admin action on bookings, newest first',
-      tags: ['admin'],
-      access: 'admin',
-      query: AuditLogQuery,
-      responses: { 200: { description: 'A page of admin actions', schema: AuditLogSchema } },
-      handler: async (ctx, { query }) => {
-        const before = query.cursor ? decodeCursor(query.cursor) : undefined;
-        const events = await bookings.auditLog(ctx.state.principal!, query.limit, before);
-        const last = events.at(-1);
-        ctx.body = {
-          items: events.map((event) => ({ bookingId: event.bookingId, adminId: event.actorId, type: event.type, at: event.at.toISOString(), data: event.data })),
-          nextCursor: last && events.length === query.limit ? encodeCursor({ at: last.at, id: String(last.id) }) : null,
-        };
       },
     }),
   ];

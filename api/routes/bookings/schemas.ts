@@ -192,10 +192,3 @@ export const TutorNoShowsSchema = z
   .object({ tutorId: uuid, reported: z.number().int(), confirmed: z.number().int() })
   .meta({ id: 'TutorNoShows', description: 'Students’ reports that the tutor did not show up, and those confirmed (uncontested, or decided by an admin)' });
 export const AdminResolveBody = z.strictObject({ decision: z.enum(['pay_tutor', 'refund_student']), reason: z.string().trim().min(1).max(500) });
-export const AuditLogQuery = z.object({ cursor: cursorQuery('bigint').optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
-export const AuditLogSchema = z
-  .object({
-    items: z.array(z.object({ bookingId: uuid, adminId: z.string().nullable(), type: z.string(), at: instant, data: z.record(z.string(), z.unknown()) })),
-    nextCursor: z.string().nullable(),
-  })
-  .meta({ id: 'AdminAuditLog' });

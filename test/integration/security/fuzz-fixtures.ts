@@ -4,7 +4,7 @@
  * like a booking whose life is over: actions on it are refused with 409), an ENDED booking with the
  * student's review of it, their conversation, one
  * pending file per person, a second sign-in session of the student's and a verification document
- * awaiting an admin. Each operation whose path
+ * awaiting an admin, and a bystander account for the admin's user actions. Each operation whose path
  * names an object is pinned to the caller's own object of that kind.
  */
 import { randomUUID } from 'node:crypto';
@@ -67,6 +67,8 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
   const otherSession = await new SessionRepository(db).createSession({ userId: student.id, method: 'password', expiresAt: new Date(Date.now() + 86_400_000) });
   const documentId = randomUUID();
   await db('verification_documents').insert({ id: documentId, tutor_id: tutor.id, file_id: documentFile, kind: 'identity' });
+  // An account of nobody's in the run, for admins to suspend, ban and reinstate (never one the fuzzer signs in as).
+  const [bystander] = await db('users').insert({ email: `bystander-${randomUUID()}@example.test`, role: 'student', display_name: 'Bystander' }).returning('id');
 
   // A weekly series between them (the read model only: no workflow needed to be someone else's).
   const seriesId = randomUUID();
@@ -115,6 +117,10 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
         getPackage: id(packageId),
         adminRefundPackage: id(packageId),
         adminResolvePackageAttention: id(packageId),
+        adminGetUser: id(bystander.id),
+        adminSuspendUser: id(bystander.id),
+        adminBanUser: id(bystander.id),
+        adminUnsuspendUser: id(bystander.id),
         getBookingReview: id(endedBookingId),
       },
     },

@@ -291,7 +291,7 @@ export function AuditLog() {
                     <td>{formatInstant(entry.at)}</td>
                     <td>{entry.type.replaceAll('_', ' ')}</td>
                     <td>
-                      <Link to={`/admin/bookings/${entry.bookingId}`}>{entry.bookingId.slice(0, 8)}</Link>
+                      {entry.bookingId ? <Link to={`/admin/bookings/${entry.bookingId}`}>{entry.bookingId.slice(0, 8)}</Link> : entry.userId ? `user ${entry.userId.slice(0, 8)}` : ''}
                     </td>
                     <td>
                       <code>{JSON.stringify(entry.data)}</code>
