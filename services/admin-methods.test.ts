@@ -32,6 +32,7 @@ const adminMethods: Record<string, (principal: Principal) => unknown> = {
   'ReviewService.hide': (principal) => reviews.hide(principal, 'review-1', 'personal details'),
   'PackageService.adminRefund': (principal) => packages.adminRefund(principal, 'package-1', 'moved abroad', 'key-1'),
   'PackageService.adminResolveAttention': (principal) => packages.adminResolveAttention(principal, 'package-1', 'retry', 'Stripe is back'),
+  'ReviewService.listForModeration': (principal) => reviews.listForModeration(principal, { view: 'reported', limit: 20 }),
   'AdminUserService.list': (principal) => adminUsers.list(principal, { limit: 20 }),
   'AdminUserService.get': (principal) => adminUsers.get(principal, 'user-1'),
   'AdminUserService.changeStatus': (principal) => adminUsers.changeStatus(principal, 'user-1', 'suspend', 'spam', 'key-1'),

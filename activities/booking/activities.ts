@@ -29,7 +29,7 @@ export interface BookingActivityDependencies {
 
 export function createBookingActivities({ config, db, redis, emails }: BookingActivityDependencies): BookingActivities {
   return {
-    ...createRecordActivities({ db, redis, emails }),
+    ...createRecordActivities({ db, redis, emails, frontendBaseUrl: config.email.frontendBaseUrl }),
     ...createPaymentActivities({
       stripe: createStripeClient(config.stripe),
       users: new UserRepository(db),

@@ -10,6 +10,7 @@ import { BookingRepository } from '../../db/repositories/booking-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import { CHANNELS, type AvailabilityChanged } from '../../domain/events.js';
 import type { EmailSender } from '../../platform/email/email-sender.js';
+import { bookingEmailLinks } from '../../platform/email/templates/booking.js';
 import { isTemplateName } from '../../platform/email/templates/index.js';
 import type { BookingActivities } from './types.js';
 
@@ -17,6 +18,8 @@ export interface RecordActivityDependencies {
   db: Knex;
   redis: Redis;
   emails: EmailSender;
+  /** The web app's address (FRONTEND_BASE_URL), for the links emails carry. */
+  frontendBaseUrl: string;
 }
 
 type RecordActivities = Pick<
@@ -43,7 +46,7 @@ async function write<T>(what: string, run: () => Promise<T>): Promise<T> {
 
 const FINAL = new Set(['ENDED', 'DECLINED', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED']);
 
-export function createRecordActivities({ db, redis, emails }: RecordActivityDependencies): RecordActivities {
+export function createRecordActivities({ db, redis, emails, frontendBaseUrl }: RecordActivityDependencies): RecordActivities {
   const bookings = new BookingRepository(db);
   const users = new UserRepository(db);
 
@@ -149,7 +152,7 @@ export function createRecordActivities({ db, redis, emails }: RecordActivityDepe
           dedupeKey: `booking:${input.bookingId}:${input.step}:${user.id}`,
           template,
           to: { email: user.email, name: user.displayName },
-          params: { ...input.params, recipientName: user.displayName, role: user.role } as never,
+          params: { ...input.params, ...bookingEmailLinks(template, input.bookingId, user.role, frontendBaseUrl), recipientName: user.displayName, role: user.role } as never,
         })),
       );
       // Sending is best effort here; whatever Brevo does not take stays in the outbox for the relay.

@@ -132,6 +132,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reviews to moderate (admins): recent, reported or hidden, newest first
+         * @description Each with its tutor and student, how often it was reported and the last reason. Filter by tutor and by rating (at most). Keyset pages: follow nextCursor. Hide one with POST /api/admin/reviews/{id}/hide.
+         */
+        get: operations["adminListReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/reviews/{id}/hide": {
         parameters: {
             query?: never;
@@ -1396,6 +1416,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reviews/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a review of your lesson to the moderators (its tutor), once
+         * @description For a review that breaks the rules (personal details, abuse, not about the lesson): it shows in the admins’ moderation list (`view=reported`) with the reason, and stays public until an admin hides it. 409 for a second report; 404 for someone else’s review or a hidden one.
+         */
+        post: operations["reportReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/series": {
         parameters: {
             query?: never;
@@ -2420,6 +2460,54 @@ export interface components {
             /** @description Newest first */
             items: components["schemas"]["Message"][];
             /** @description Pass as before for older messages; null when there are none */
+            nextCursor: string | null;
+        };
+        ModeratedReview: {
+            /** Format: uuid */
+            bookingId: string;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The student may edit the review until then (REVIEW_EDIT_WINDOW after writing it)
+             */
+            editableUntil: string;
+            /** @description Hidden by a moderator: not listed publicly and not counted in the tutor’s rating */
+            hidden: boolean;
+            hiddenReason: string | null;
+            /** Format: uuid */
+            id: string;
+            lastReport: {
+                /**
+                 * Format: date-time
+                 * @description An ISO 8601 instant
+                 */
+                at: string;
+                reason: string;
+            } | null;
+            rating: number;
+            repliedAt: string | null;
+            reply: string | null;
+            /** @description How many reports it has */
+            reportCount: number;
+            /** Format: uuid */
+            studentId: string;
+            studentName: string;
+            text: string;
+            /** Format: uuid */
+            tutorId: string;
+            tutorName: string;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant
+             */
+            updatedAt: string;
+        };
+        ModeratedReviewList: {
+            items: components["schemas"]["ModeratedReview"][];
             nextCursor: string | null;
         };
         /** @description Extra hours need start and end; time off without them is the whole day */
@@ -3816,6 +3904,89 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListReviews: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page, as given */
+                cursor?: string;
+                limit?: number;
+                /** @description Only reviews rated at most this (e.g. 2 for the poor ones) */
+                maxRating?: number;
+                tutorId?: string;
+                /** @description recent: every review; reported: visible ones that users reported; hidden: hidden by a moderator */
+                view?: "recent" | "reported" | "hidden";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reviews */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModeratedReviewList"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10768,6 +10939,106 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Review"];
                 };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The review id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What is wrong with the review (personal details, abuse, not about the lesson, …) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Reported */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request */
             400: {

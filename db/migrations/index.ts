@@ -30,6 +30,7 @@ import * as m0700 from './0700_reviews.js';
 import * as m0810 from './0810_packages.js';
 import * as m0830 from './0830_lesson_series.js';
 import * as m0840 from './0840_admin_console.js';
+import * as m0840reports from './0840_review_reports.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -63,4 +64,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0810_packages': m0810,
   '0830_lesson_series': m0830,
   '0840_admin_console': m0840,
+  '0840_review_reports': m0840reports,
 };

@@ -7,6 +7,27 @@ import { Review } from '../models/review.js';
 
 export type NewReview = Pick<Review, 'bookingId' | 'tutorId' | 'studentId' | 'rating' | 'text'>;
 
+/** Which reviews the moderation list shows: all (newest first), visible ones with reports, hidden ones. */
+export type ModerationView = 'recent' | 'reported' | 'hidden';
+
+export interface ModerationQuery {
+  view: ModerationView;
+  tutorId?: string;
+  /** At most this rating (e.g. 2: the poor ones). */
+  maxRating?: number;
+  limit: number;
+  before?: { at: Date; id: string };
+}
+
+/** A review as moderators see it: who wrote it about whom, and what it was reported for. */
+export interface ModeratedReview {
+  review: Review;
+  tutorName: string;
+  studentName: string;
+  reportCount: number;
+  lastReport: { reason: string; at: Date } | null;
+}
+
 /** A review as the public sees it: with its author's display name. */
 export interface PublicReview {
   review: Review;
@@ -91,5 +112,50 @@ export class ReviewRepository {
     if (before) query.whereRaw('(r.created_at, r.id) < (?, ?)', [before.at, before.id]);
     const rows = (await query) as (Review & { studentName: string })[];
     return rows.map((row) => ({ review: row, studentName: row.studentName }));
+  }
+
+  /** A user's report of a review; false when they already reported it (the unique pair, also under concurrency). */
+  async insertReport(report: { reviewId: string; reporterId: string; reason: string }): Promise<boolean> {
+    const rows = await this.db('review_reports')
+      .insert({ review_id: report.reviewId, reporter_id: report.reporterId, reason: report.reason })
+      .onConflict(['review_id', 'reporter_id'])
+      .ignore()
+      .returning('id');
+    return rows.length === 1;
+  }
+
+  /** The moderation list, newest review first, keyset-paged by (created_at, id). */
+  async listForModeration({ view, tutorId, maxRating, limit, before }: ModerationQuery): Promise<ModeratedReview[]> {
+    const reports = this.db('review_reports as rr')
+      .select('rr.review_id')
+      .count('* as report_count')
+      .max('rr.created_at as last_reported_at')
+      .select(this.db.raw('(array_agg(rr.reason order by rr.created_at desc))[1] as last_report_reason'))
+      .groupBy('rr.review_id')
+      .as('rep');
+    const query = Review.query(this.db)
+      .alias('r')
+      .join('users as t', 't.id', 'r.tutor_id')
+      .join('users as s', 's.id', 'r.student_id')
+      .leftJoin(reports, 'rep.review_id', 'r.id')
+      .select('r.*', 't.display_name as tutor_name', 's.display_name as student_name', 'rep.report_count', 'rep.last_reported_at', 'rep.last_report_reason')
+      .orderBy([
+        { column: 'r.created_at', order: 'desc' },
+        { column: 'r.id', order: 'desc' },
+      ])
+      .limit(limit);
+    if (view === 'reported') query.whereNull('r.hidden_at').whereNotNull('rep.review_id');
+    if (view === 'hidden') query.whereNotNull('r.hidden_at');
+    if (tutorId) query.where('r.tutor_id', tutorId);
+    if (maxRating !== undefined) query.where('r.rating', '<=', maxRating);
+    if (before) query.whereRaw('(r.created_at, r.id) < (?, ?)', [before.at, before.id]);
+    const rows = (await query) as (Review & { tutorName: string; studentName: string; reportCount: string | null; lastReportedAt: Date | null; lastReportReason: string | null })[];
+    return rows.map((row) => ({
+      review: row,
+      tutorName: row.tutorName,
+      studentName: row.studentName,
+      reportCount: Number(row.reportCount ?? 0),
+      lastReport: row.lastReportedAt ? { reason: row.lastReportReason!, at: row.lastReportedAt } : null,
+    }));
   }
 }

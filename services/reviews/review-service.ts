@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import type { Review } from '../../db/models/review.js';
 import type { BookingRepository } from '../../db/repositories/booking-repository.js';
-import type { PublicReview, ReviewRepository } from '../../db/repositories/review-repository.js';
+import type { ModeratedReview, ModerationQuery, PublicReview, ReviewRepository } from '../../db/repositories/review-repository.js';
 import type { Config } from '../../domain/config.js';
 import { AppError } from '../../domain/errors.js';
 import { type Principal, requireAdmin } from '../../domain/principal.js';
@@ -91,6 +91,23 @@ export class ReviewService {
       );
       return hidden;
     });
+  }
+
+  /**
+   * The reviewed tutor flags a review for the moderators (personal details, abuse, not about the
+   * lesson), once; it then shows in the admins' "reported" list. Anyone else gets a 404, as for
+   * any object that is not theirs; a hidden review is already moderated (404 too).
+   */
+  async report(principal: Principal, reviewId: string, reason: string): Promise<void> {
+    const review = await this.deps.reviews.findById(reviewId);
+    if (!review || review.tutorId !== principal.userId || review.hiddenAt) throw AppError.notFound('Review');
+    if (!(await this.deps.reviews.insertReport({ reviewId, reporterId: principal.userId, reason }))) throw AppError.conflict('You already reported this review');
+  }
+
+  /** Admins: the moderation list (recent, reported or hidden reviews), newest first. */
+  async listForModeration(principal: Principal, query: ModerationQuery): Promise<ModeratedReview[]> {
+    requireAdmin(principal);
+    return this.deps.reviews.listForModeration(query);
   }
 
   /** Anyone: a tutor's visible reviews, newest first. */

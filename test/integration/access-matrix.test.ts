@@ -50,6 +50,7 @@ const VALID_BODIES: Record<string, unknown> = {
   replyToReview: { text: 'Thank you' },
   skipSeriesWeek: { week: 1 },
   cancelSeries: { reason: 'Exams' },
+  reportReview: { reason: 'Names my phone number' },
 };
 
 async function callAs(route: RouteSpec, user: TestUser | undefined, path = concretePath(route.path)) {

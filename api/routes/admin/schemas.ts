@@ -42,14 +42,8 @@ export const AdminUserListSchema = z.object({ items: z.array(AdminUserSchema), n
 
 export const StatusChangeBody = z.strictObject({ reason: z.string().trim().min(1).max(500).describe('Why (kept in the audit log; shown to admins)') });
 
-export const AdminActionHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(8, 'use at least 8 characters, e.g. a UUID')
-    .max(200)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-    .describe('Required: the same key (per admin) is the same action, applied once'),
-});
+/** Admin actions on accounts take the same required key as admin money actions. */
+export { AdminIdempotencyHeaders as AdminActionHeaders } from '../bookings/schemas.js';
 
 export const AuditLogQuery = z.object({
   userId: uuid.optional().describe('Only what concerns this user: actions on the account and on their bookings'),

@@ -1,10 +1,23 @@
 /** Reviews of ended lessons: written by the student, answered by the tutor, listed publicly, moderated by admins. */
 import type { Review } from '../../../db/models/review.js';
-import type { PublicReview } from '../../../db/repositories/review-repository.js';
+import type { ModeratedReview, PublicReview } from '../../../db/repositories/review-repository.js';
 import type { ReviewService } from '../../../services/reviews/review-service.js';
 import { decodeCursor, encodeCursor } from '../../cursor.js';
 import { defineRoute, type RouteSpec } from '../../routing.js';
-import { BookingIdParams, HideReviewBody, ReplyBody, ReviewBody, ReviewIdParams, ReviewListQuery, ReviewListSchema, ReviewSchema, TutorIdParams } from './schemas.js';
+import {
+  BookingIdParams,
+  HideReviewBody,
+  ModerationListQuery,
+  ModerationListSchema,
+  ReplyBody,
+  ReportReviewBody,
+  ReviewBody,
+  ReviewIdParams,
+  ReviewListQuery,
+  ReviewListSchema,
+  ReviewSchema,
+  TutorIdParams,
+} from './schemas.js';
 
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
 
@@ -33,6 +46,13 @@ export function reviewRoutes(reviews: ReviewService): RouteSpec[] {
     repliedAt: iso(review.repliedAt),
     createdAt: review.createdAt.toISOString(),
     updatedAt: review.updatedAt.toISOString(),
+  });
+  const toModeratedView = ({ review, tutorName, studentName, reportCount, lastReport }: ModeratedReview) => ({
+    ...toView(review),
+    tutorName,
+    studentName,
+    reportCount,
+    lastReport: lastReport ? { reason: lastReport.reason, at: lastReport.at.toISOString() } : null,
   });
   const ONE = { 200: { description: 'The review', schema: ReviewSchema } };
 
@@ -139,6 +159,43 @@ export function reviewRoutes(reviews: ReviewService): RouteSpec[] {
       errors: [404, 409],
       handler: async (ctx, { params, body }) => {
         ctx.body = toView(await reviews.hide(ctx.state.principal!, params.id, body.reason));
+      },
+    }),
+      defineRoute({
+      method: 'post',
+      path: '/api/reviews/:id/report',
+      operationId: 'reportReview',
+      summary: 'Report a review of your lesson to the moderators (its tutor), once',
+      description: 'For a review that breaks the rules (personal details, abuse, not about the lesson): it shows in the admins’ moderation list (`view=reported`) with the reason, and stays public until an admin hides it. 409 for a second report; 404 for someone else’s review or a hidden one.',
+      tags: ['reviews'],
+      access: 'user',
+      params: ReviewIdParams,
+      body: ReportReviewBody,
+      responses: { 204: { description: 'Reported' } },
+      errors: [404, 409],
+      handler: async (ctx, { params, body }) => {
+        await reviews.report(ctx.state.principal!, params.id, body.reason);
+        ctx.status = 204;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/reviews',
+      operationId: 'adminListReviews',
+      summary: 'Reviews to moderate (admins): recent, reported or hidden, newest first',
+      description: 'Each with its tutor and student, how often it was reported and the last reason. Filter by tutor and by rating (at most). Keyset pages: follow nextCursor. Hide one with POST /api/admin/reviews/{id}/hide.',
+      tags: ['admin'],
+      access: 'admin',
+      query: ModerationListQuery,
+      responses: { 200: { description: 'A page of reviews', schema: ModerationListSchema } },
+      handler: async (ctx, { query }) => {
+        const { cursor, ...filters } = query;
+        const items = await reviews.listForModeration(ctx.state.principal!, { ...filters, ...(cursor ? { before: decodeCursor(cursor, 'uuid') } : {}) });
+        const last = items.at(-1);
+        ctx.body = {
+          items: items.map(toModeratedView),
+          nextCursor: last && items.length === query.limit ? encodeCursor({ at: last.review.createdAt, id: last.review.id }) : null,
+        };
       },
     }),
   ];

@@ -53,3 +53,22 @@ export const PublicReviewSchema = z
 
 export const ReviewListQuery = z.object({ cursor: cursorQuery('uuid').optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 export const ReviewListSchema = z.object({ items: z.array(PublicReviewSchema), nextCursor: z.string().nullable() }).meta({ id: 'PublicReviewList' });
+
+export const ReportReviewBody = z.strictObject({ reason: z.string().trim().min(1).max(500).describe('What is wrong with the review (personal details, abuse, not about the lesson, …)') });
+
+export const ModerationListQuery = z.object({
+  view: z.enum(['recent', 'reported', 'hidden']).default('recent').describe('recent: every review; reported: visible ones that users reported; hidden: hidden by a moderator'),
+  tutorId: uuid.optional(),
+  maxRating: z.coerce.number().int().min(1).max(5).optional().describe('Only reviews rated at most this (e.g. 2 for the poor ones)'),
+  cursor: cursorQuery('uuid').optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const ModeratedReviewSchema = ReviewSchema.extend({
+  tutorName: z.string(),
+  studentName: z.string(),
+  reportCount: z.number().int().describe('How many reports it has'),
+  lastReport: z.object({ reason: z.string(), at: instant }).nullable(),
+}).meta({ id: 'ModeratedReview' });
+
+export const ModerationListSchema = z.object({ items: z.array(ModeratedReviewSchema), nextCursor: z.string().nullable() }).meta({ id: 'ModeratedReviewList' });

@@ -63,10 +63,23 @@ export const BOOKING_TEMPLATES = {
   'reschedule-expired': bookingTemplate('reschedule-expired', () => 'The proposed new time expired', (_p, when) => [`Nobody answered the proposed new time in time: the lesson stays on ${when}.`]),
   'booking-rescheduled': bookingTemplate('booking-rescheduled', () => 'Your lesson moved', (p, when) => [`The lesson moved from ${formatInstant(String(p.previousStart), p.timeZone)} to ${when}.`]),
   'lesson-reminder': bookingTemplate('lesson-reminder', () => 'Your lesson is coming up', (p, when) => [`Your lesson starts ${when}.`, `Join it here: ${String(p.joinUrl ?? '')}`]),
-  'lesson-ended': bookingTemplate('lesson-ended', () => 'How was your lesson?', (_p, when) => [`Your lesson of ${when} has ended. If the other party did not show up, report it from the booking page.`]),
+  'lesson-ended': bookingTemplate('lesson-ended', () => 'How was your lesson?', (p, when) => [
+    `Your lesson of ${when} has ended. If the other party did not show up, report it from the booking page.`,
+    ...(p.reviewUrl !== undefined ? [`Tell other students how it went: ${String(p.reviewUrl)}`] : []),
+  ]),
   'no-show-reported': bookingTemplate('no-show-reported', () => 'A no-show was reported', (p, when) => [`The ${String(p.reportedBy)} reported a no-show for the lesson on ${when}. ${String(p.next ?? 'The payout waits for our team to look at it.')}`]),
   'no-show-contested': bookingTemplate('no-show-contested', () => 'A no-show report was contested', (p, when) => [`The ${String(p.contestedBy)} says they were at the lesson on ${when}. The payout waits for our team to decide.`]),
   'no-show-refunded': bookingTemplate('no-show-refunded', () => 'Lesson refunded: the tutor did not show up', (p, when) => [`The tutor was reported absent from the lesson on ${when} and did not contest it: ${money(p.amountMinor, p.currency)} is refunded to the student.`]),
   'payout-account-needed': bookingTemplate('payout-account-needed', () => 'Set up payouts to get paid', (p) => [`Your payout of a lesson (${money(p.priceMinor, p.currency)} before commission) is waiting: finish setting up payouts to receive it.`]),
   'payout-sent': bookingTemplate('payout-sent', () => 'You were paid', (p) => [`${money(p.amountMinor, p.currency)} is on its way to your account.`]),
 };
+
+/**
+ * Links into the web app (FRONTEND_BASE_URL) an email of the booking carries, by template and by
+ * the recipient's role: the student's "How was your lesson?" opens the lesson's review page. Added
+ * when the email is enqueued, so the workflow's notify input stays as it is.
+ */
+export function bookingEmailLinks(template: string, bookingId: string, role: string, frontendBaseUrl: string): Record<string, string> {
+  if (template === 'lesson-ended' && role === 'student') return { reviewUrl: new URL(`/bookings/${encodeURIComponent(bookingId)}/review`, frontendBaseUrl).toString() };
+  return {};
+}
