@@ -67,9 +67,10 @@ export async function seedTutors(db: Knex, count: number): Promise<void> {
     insert into availability_rules (tutor_id, weekday, start_minute, end_minute)
     select user_id, 6, 600, 840 from tutors where g % 4 = 0
   `);
-  // Two live lessons per tutor in the coming week. Booking b (tutor g's k-th: b = g - 1 + k × count)
+  // Two live lessons per tutor in the coming week. Booking b (tutor g's k-th: b = g - 1 + k × max(count, 200))
   // goes to student b mod 200 at 90-minute step b div 200 from two days ahead: neither a tutor nor a
-  // student ever has two lessons at once (both are exclusion constraints).
+  // student ever has two lessons at once (both are exclusion constraints; under 200 tutors a tutor's
+  // two lessons would share a step without the max).
   await db.raw(`
     with tutors as (select user_id, row_number() over (order by user_id) as g from tutor_profiles),
          students as (select id, row_number() over (order by email) - 1 as s from users where role = 'student'),
@@ -82,6 +83,6 @@ export async function seedTutors(db: Knex, count: number): Promise<void> {
     from planned p
     join students st on st.s = p.b % 200
     cross join lateral (select date_trunc('hour', now()) + interval '2 days' + (p.b / 200) * interval '90 minutes' as slot) x
-  `, [count]);
+  `, [Math.max(count, 200)]);
   await db.raw('analyze');
 }
