@@ -106,7 +106,9 @@ describe('the request', () => {
       expect(answer.outcome).toBe('slot_taken');
       await handle.result();
     });
-    expect(activities.names()).toEqual(['reserveBooking']);
+    // The hold is a local activity: it runs again when its workflow task is retried (here the
+    // update arrived while the task that ends the booking ran), so it may appear twice; it is idempotent.
+    expect([...new Set(activities.names())]).toEqual(['reserveBooking']);
   });
 
   it('fails on a declined card and frees the time', async () => {

@@ -69,6 +69,11 @@ export const PATCHES = {
   rescheduleRules: 'reschedule-rules',
   /** A longer lesson on reschedule authorizes and captures the difference as a payment of its own. */
   repriceLonger: 'reprice-longer',
+  /**
+   * A faster answer to the submit update: the read-model writes before it run as local activities
+   * (no server round trip each) and the availability broadcast runs beside the authorization.
+   */
+  localSubmitRecords: 'local-submit-records',
 } as const;
 
 /** Defaults for timings a booking started before they existed does not carry (domain/config.ts has the same). */

@@ -9,11 +9,12 @@
  * The order of the activity calls in each phase is what running bookings replay against: a change
  * to it goes behind `patched()` (README, "Replaying, resetting and changing the workflow").
  */
-import { condition, setCurrentDetails } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails } from '@temporalio/workflow';
 import { termsOf } from '../../domain/booking-terms.js';
 import { dispatch, expireProposal } from './commands.js';
 import { describeState } from './details.js';
-import { attempt, call } from './effects.js';
+import { attempt, call, callMaybeLocal } from './effects.js';
+import { PATCHES } from './definitions.js';
 import { payTutor, refundOwed, release } from './money.js';
 import { type BookingSteps, msUntil } from './steps.js';
 import { closeBeforeLesson, createMeeting, schedule } from './transitions.js';
@@ -38,13 +39,16 @@ export async function drainUntil(steps: BookingSteps, deadlineMs: number | undef
 /** PENDING_PAYMENT: the insert that holds the tutor's time, then the card's authorization. False when the booking ends here. */
 export async function holdTimeAndAuthorize(steps: BookingSteps): Promise<boolean> {
   const { state, input } = steps;
+  state.localSubmitRecords = patched(PATCHES.localSubmitRecords);
   steps.show();
-  const reservation = await call('reserveBooking', 'Hold the tutor’s time', termsOf(input));
+  const reservation = await callMaybeLocal(state.localSubmitRecords, 'reserveBooking', 'Hold the tutor’s time', termsOf(input));
   if (reservation !== 'reserved') {
     state.outcome = reservation;
     return false;
   }
-  await steps.publishAvailability('Tell watchers the tutor’s time is held');
+  const published = steps.publishAvailability('Tell watchers the tutor’s time is held');
+  // Patched, the broadcast runs beside the authorization instead of before it.
+  if (!state.localSubmitRecords) await published;
 
   const authorization = await attempt('authorizePayment', 'Authorize the card (manual capture)', {
     bookingId: input.bookingId,
@@ -54,6 +58,7 @@ export async function holdTimeAndAuthorize(steps: BookingSteps): Promise<boolean
     paymentMethodId: input.paymentMethodId,
     ...(input.offSession ? { offSession: true } : {}),
   });
+  await published;
   if (!authorization.ok) {
     // Stripe refused the request itself (e.g. a payment method that is not the student's): no hold exists.
     state.paymentFailure = authorization.message;

@@ -77,6 +77,8 @@ export class BookingState {
   readonly adminRefunds = new Map<string, number>();
   /** The submit update waits for this: the time is held (or not) and the card has answered. */
   submissionSettled = false;
+  /** Whether this booking writes its read model locally until the submit answers (patched at its start). */
+  localSubmitRecords = false;
   webhookPayment: WebhookPayment | undefined;
   /** Commands validated and waiting for the phase that applies them, in arrival order. */
   readonly inbox: Queued[] = [];

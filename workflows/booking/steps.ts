@@ -9,7 +9,7 @@ import type { PaymentStatus } from '../../domain/payment-status.js';
 import type { Actor, BookingActivities } from '../../activities/booking/types.js';
 import { REFUSALS, SEARCH_ATTRIBUTES, type AttentionItem, type AttentionReason } from './definitions.js';
 import { describeState } from './details.js';
-import { attempt } from './effects.js';
+import { attempt, attemptMaybeLocal } from './effects.js';
 import type { BookingState } from './state.js';
 
 /** Workflow time (the same on replay) as an ISO instant. */
@@ -48,7 +48,9 @@ export class BookingSteps {
     summary: string,
     arg: Parameters<BookingActivities[K]>[0],
   ): Promise<void> {
-    const outcome = await attempt(name, summary, ...([arg] as Parameters<BookingActivities[K]>));
+    // The student waits for the writes before the submit answers: those run in the workflow task itself.
+    const local = this.state.localSubmitRecords && !this.state.submissionSettled;
+    const outcome = await attemptMaybeLocal(local, name, summary, ...([arg] as Parameters<BookingActivities[K]>));
     if (outcome.ok) return;
     // Numbered by failure, not by open items: a closed item's id is never given to a new one.
     const id = `read-model-${++this.state.readModelFailures}`;
