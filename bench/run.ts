@@ -80,6 +80,7 @@ setTimeout(() => void finish(1, `time cap of ${options.maxMinutes} min reached`)
 const m = machine();
 say(`bench: ${options.parts.join(', ')} on ${m.cpus} CPU(s) (${m.cpuModel}), ${m.memoryGiB} GiB, load ${m.loadAverage.join(' ')}, Node ${m.node}`);
 if (options.pool !== undefined) runOverrides.DATABASE_POOL_MAX = String(options.pool);
+Object.assign(runOverrides, options.env);
 let servers: { stop(): Promise<void> } | undefined;
 try {
   servers = await startBenchServers(ROOT, say);

@@ -168,6 +168,19 @@ const schema = z
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
     /** The Temporal SDK's own Prometheus metrics of the worker (slots, pollers, latencies); 0 = off. */
     WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9466),
+    /**
+     * The booking worker's sticky cache: workflows kept in memory between their tasks. Each costs
+     * ~1 MiB of RSS (docs/benchmarks.md); one evicted is replayed from its history at its next task.
+     * 0 = the SDK's default, which grows with the heap limit (~2,400 at a 4 GiB heap).
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).refine((n) => n !== 1, 'must be 0 (the SDK default) or at least 2').default(0),
+    /** Workflow tasks the worker runs at once (0 = the SDK's default, 40, or the cache size if smaller); at most the cache size. */
+    WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(0).max(10_000).default(0),
+    /** Activities (and, separately, local activities) the worker runs at once (0 = the SDK's default, 100 each). */
+    WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(0).max(10_000).default(0),
+    /** Long polls the worker keeps open for workflow tasks and for activity tasks (0 = the SDK's default, up to 10 each). */
+    WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(0).max(1_000).default(0),
+    WORKER_ACTIVITY_TASK_POLLERS: z.coerce.number().int().min(0).max(1_000).default(0),
     /** OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); empty = tracing off. */
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.union([z.literal(''), url]).default(''),
 
@@ -259,6 +272,10 @@ const schema = z
   .refine((env) => env.STRIPE_EVENT_RETENTION >= 3 * 86_400_000, {
     path: ['STRIPE_EVENT_RETENTION'],
     message: 'must be at least 3d: Stripe redelivers an event for up to three days, and a forgotten id would be processed twice',
+  })
+  .refine((env) => env.WORKER_MAX_CACHED_WORKFLOWS === 0 || env.WORKER_WORKFLOW_TASK_SLOTS <= env.WORKER_MAX_CACHED_WORKFLOWS, {
+    path: ['WORKER_WORKFLOW_TASK_SLOTS'],
+    message: 'must be at most WORKER_MAX_CACHED_WORKFLOWS: a workflow task runs on a cached workflow',
   });
 
 type ParsedEnv = z.output<typeof schema>;
@@ -350,6 +367,7 @@ export interface Config {
   rateLimits: { general: RateLimit; registration: RateLimit; login: RateLimit };
   shutdownGraceMs: number;
   observability: ObservabilityConfig;
+  worker: WorkerTuning;
   realtime: RealtimeConfig;
   booking: Required<BookingTimings> & { commissionBps: number; updateTimeoutMs: number };
   reviews: { windowMs: number; editWindowMs: number };
@@ -365,6 +383,15 @@ export interface ObservabilityConfig {
   workerSdkMetricsPort: number;
   /** Empty = tracing off. */
   otlpTracesEndpoint: string;
+}
+
+/** The booking worker's Temporal options; 0 leaves a setting at the SDK's default (workers/worker-tuning.ts). */
+export interface WorkerTuning {
+  maxCachedWorkflows: number;
+  workflowTaskSlots: number;
+  activitySlots: number;
+  workflowTaskPollers: number;
+  activityTaskPollers: number;
 }
 
 /** Every duration of a booking's life, from configuration, so a demo or a test runs it in seconds. */
@@ -477,6 +504,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       workerHealthPort: e.WORKER_HEALTH_PORT,
       workerSdkMetricsPort: e.WORKER_SDK_METRICS_PORT,
       otlpTracesEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    },
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      workflowTaskSlots: e.WORKER_WORKFLOW_TASK_SLOTS,
+      activitySlots: e.WORKER_ACTIVITY_SLOTS,
+      workflowTaskPollers: e.WORKER_WORKFLOW_TASK_POLLERS,
+      activityTaskPollers: e.WORKER_ACTIVITY_TASK_POLLERS,
     },
     realtime: {
       port: e.REALTIME_PORT,

@@ -19,6 +19,7 @@ import { connectTemporal } from '../integrations/temporal.js';
 import { createStorageClient } from '../integrations/storage.js';
 import { startCleanUp } from './maintenance.js';
 import { seriesWorkerActivities } from './series-activities.js';
+import { workerTuning } from './worker-tuning.js';
 
 const config = configFromEnvironmentOrExit();
 // Before any client exists, so the instrumentations see them (off without an OTLP endpoint).
@@ -72,8 +73,9 @@ try {
       ...cleanUpActivities,
     },
     ...workerObservability(tracing, source),
+    ...workerTuning(config.worker),
   });
-  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: worker.options.maxCachedWorkflows }, 'worker polling');
   await worker.run();
 } finally {
   await health?.close();

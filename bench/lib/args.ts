@@ -35,6 +35,8 @@ export interface BenchOptions {
   growthSizes: number[];
   /** DATABASE_POOL_MAX for every process the bench starts; undefined: the configuration's default. */
   pool: number | undefined;
+  /** Settings for every process started (--env KEY=VALUE, repeatable), e.g. WORKER_MAX_CACHED_WORKFLOWS=500 for an A/B. */
+  env: Record<string, string>;
   /** Hard cap for the whole run; every part also bounds its own loops. */
   maxMinutes: number;
   help: boolean;
@@ -56,6 +58,7 @@ export const USAGE = `usage: npm run bench -- [${PARTS.join('|')} …] [options]
   --worker-sizes a,b,c worker: open bookings at which memory is read (default 1000,5000,10000)
   --growth-sizes a,b,c growth: transition lag at these sizes (default 250,500,1000)
   --pool N             DATABASE_POOL_MAX of every process started (default: the configuration's)
+  --env KEY=VALUE      a setting for every process started (repeatable), e.g. --env WORKER_MAX_CACHED_WORKFLOWS=500
   --max-minutes M      stop everything after M minutes (default 40)`;
 
 const positive = (name: string, text: string): number => {
@@ -69,6 +72,15 @@ const list = (name: string, text: string): number[] => {
   if (values.length === 0) throw new Error(`--${name} needs at least one value`);
   return values;
 };
+
+const settings = (pairs: string[]): Record<string, string> =>
+  Object.fromEntries(
+    pairs.map((pair) => {
+      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+      if (!match) throw new Error(`--env takes KEY=VALUE with an upper-case KEY, got ${JSON.stringify(pair)}`);
+      return [match[1]!, match[2]!];
+    }),
+  );
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -91,6 +103,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'growth-sizes': { type: 'string', default: '250,500,1000' },
       'max-minutes': { type: 'string', default: '40' },
       pool: { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -118,6 +131,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     workerSizes,
     growthSizes: list('growth-sizes', values['growth-sizes']),
     pool: values.pool === undefined ? undefined : positive('pool', values.pool),
+    env: settings(values.env),
     maxMinutes: positive('max-minutes', values['max-minutes']),
     help: values.help,
   };

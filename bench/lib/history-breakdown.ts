@@ -11,7 +11,15 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
 const timeOf = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
-export function breakdown(events: readonly HistoryEvent[]): { segments: Record<string, number>; totalMs: number; startedAt: number; updateCompletedAt: number | undefined; workflowTasks: number; activities: number } {
+export function breakdown(events: readonly HistoryEvent[]): {
+  segments: Record<string, number>;
+  totalMs: number;
+  startedAt: number;
+  updateCompletedAt: number | undefined;
+  workflowTasks: number;
+  activities: number;
+  localActivities: number;
+} {
   const segments: Record<string, number> = {};
   const activityType = new Map<string, string>();
   const add = (name: string, ms: number) => (segments[name] = (segments[name] ?? 0) + ms);
@@ -20,6 +28,8 @@ export function breakdown(events: readonly HistoryEvent[]): { segments: Record<s
   let updateCompletedAt: number | undefined;
   let workflowTasks = 0;
   let activities = 0;
+  // A local activity runs inside a workflow task (its time is the task's); its marker is recorded with the task's completion.
+  let localActivities = 0;
   for (const event of events.slice(1)) {
     const at = timeOf(event.eventTime);
     const gap = Math.max(0, at - previous);
@@ -44,6 +54,10 @@ export function breakdown(events: readonly HistoryEvent[]): { segments: Record<s
         add(`activity ${activityType.get(scheduled) ?? '?'}: running`, gap);
         break;
       }
+      case EventType.EVENT_TYPE_MARKER_RECORDED:
+        if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') localActivities++;
+        add('server: between tasks', gap);
+        break;
       default:
         add('server: between tasks', gap);
     }
@@ -53,7 +67,7 @@ export function breakdown(events: readonly HistoryEvent[]): { segments: Record<s
       break;
     }
   }
-  return { segments, totalMs: previous - first, startedAt: first, updateCompletedAt, workflowTasks, activities };
+  return { segments, totalMs: previous - first, startedAt: first, updateCompletedAt, workflowTasks, activities, localActivities };
 }
 
 /** Mean of each segment over many histories, largest first. */

@@ -165,22 +165,32 @@ export async function runCreation(ctx: PartContext): Promise<void> {
     const all: Record<string, number>[] = [];
     let workflowTasks = 0;
     let activities = 0;
+    let localActivities = 0;
     for (const booking of sample) {
       const history = await client.workflow.getHandle(bookingWorkflowId(booking.id)).fetchHistory();
       const { segments, startedAt, updateCompletedAt, ...counts } = breakdown(history.events ?? []);
       workflowTasks += counts.workflowTasks;
       activities += counts.activities;
+      localActivities += counts.localActivities;
       segments['API before the workflow started (checks, reads, gRPC)'] = Math.max(0, startedAt - booking.sentAt);
       if (updateCompletedAt !== undefined) segments['update answer back to the API and the client'] = Math.max(0, booking.answeredAt - updateCompletedAt);
       all.push(segments);
     }
-    return { concurrency, samples: all.length, workflowTasksPerRequest: workflowTasks / Math.max(1, all.length), activitiesPerRequest: activities / Math.max(1, all.length), meanMs: Object.fromEntries(meanSegments(all).map(([name, ms]) => [name, Math.round(ms * 10) / 10])) };
+    const per = (count: number) => count / Math.max(1, all.length);
+    return {
+      concurrency,
+      samples: all.length,
+      workflowTasksPerRequest: per(workflowTasks),
+      activitiesPerRequest: per(activities),
+      localActivitiesPerRequest: per(localActivities),
+      meanMs: Object.fromEntries(meanSegments(all).map(([name, ms]) => [name, Math.round(ms * 10) / 10])),
+    };
   };
   const lowest = Math.min(...options.concurrency);
   const highest = Math.max(...options.concurrency);
   const breakdowns = [await breakdownFor(lowest), ...(highest !== lowest ? [await breakdownFor(highest)] : [])];
   for (const b of breakdowns) {
-    say(`[creation] where a booking request's time goes at ${b.concurrency} concurrent (mean of ${b.samples}, ms; ${b.workflowTasksPerRequest.toFixed(1)} workflow tasks and ${b.activitiesPerRequest.toFixed(1)} activities before the answer):`);
+    say(`[creation] where a booking request's time goes at ${b.concurrency} concurrent (mean of ${b.samples}, ms; ${b.workflowTasksPerRequest.toFixed(1)} workflow tasks, ${b.activitiesPerRequest.toFixed(1)} activities and ${b.localActivitiesPerRequest.toFixed(1)} local activities before the answer):`);
     for (const [name, ms] of Object.entries(b.meanMs)) say(`[creation]     ${String(ms).padStart(8)}  ${name}`);
   }
 

@@ -33,6 +33,12 @@ describe('npm run bench arguments', () => {
     expect(() => parseBenchArgs(['everything'])).toThrow(/unknown part/);
     expect(() => parseBenchArgs(['--bookings', '2.5'])).toThrow(/positive whole number/);
     expect(() => parseBenchArgs(['--worker-sizes', '5000,1000'])).toThrow(/must rise/);
+    expect(() => parseBenchArgs(['--env', 'cache=5'])).toThrow(/KEY=VALUE/);
+  });
+
+  test('--env passes settings to every process started, for an A/B of one setting', () => {
+    expect(parseBenchArgs(['worker', '--env', 'WORKER_MAX_CACHED_WORKFLOWS=500', '--env', 'DATABASE_POOL_MAX=30']).env).toEqual({ WORKER_MAX_CACHED_WORKFLOWS: '500', DATABASE_POOL_MAX: '30' });
+    expect(parseBenchArgs([]).env).toEqual({});
   });
 });
 
