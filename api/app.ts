@@ -52,6 +52,8 @@ import { packageRoutes } from './routes/packages/routes.js';
 import type { PackageService } from '../services/packages/package-service.js';
 import type { CalendarLinkService } from '../services/calendar-links/calendar-link-service.js';
 import { seriesRoutes } from './routes/series/routes.js';
+import { moneyRoutes } from './routes/me/money-routes.js';
+import type { MoneyServices } from '../services/earnings/create-money-services.js';
 import type { SeriesService } from '../services/series/series-service.js';
 import { mountRoutes, ROUTER_OPTIONS, type RouteSpec } from './routing.js';
 import { accessGuard } from './middleware/access-guard.js';
@@ -80,6 +82,7 @@ export interface AppDependencies {
   adminUsers: AdminUserService;
   calendarLinks: CalendarLinkService;
   series: SeriesService;
+  money: MoneyServices;
   sessions?: SessionCheck;
   /** Builds the realtime protocol document served at /docs/realtime.json (realtime/ owns it). */
   realtimeProtocol: () => Record<string, unknown>;
@@ -107,7 +110,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   resourceRoutes.push(...packageRoutes(deps.packages));
   resourceRoutes.push(...adminRoutes(deps.adminUsers));
   resourceRoutes.push(...calendarRoutes(deps.calendarLinks));
-  resourceRoutes.push(...seriesRoutes(deps.series));
+  resourceRoutes.push(...seriesRoutes(deps.series), ...moneyRoutes(deps.money));
   let document: Record<string, unknown> | undefined;
   const describe = () =>
     (document ??= buildOpenApiDocument([...resourceRoutes, ...docs], {

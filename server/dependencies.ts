@@ -40,6 +40,7 @@ import { UserRepository } from '../db/repositories/user-repository.js';
 import type { AppDependencies } from '../api/app.js';
 import { buildProtocolDocument } from '../realtime/protocol/document.js';
 import { createSeriesService } from '../services/series/create-series-services.js';
+import { createMoneyServices } from '../services/earnings/create-money-services.js';
 
 export interface ApiResources {
   db: Knex;
@@ -70,7 +71,9 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
   const auth = createAuthServices({ config, db, redis, logger, tokens, emails });
   const files = createFileService(db, storage, config);
   const profiles = createProfileServices(db, files);
-  const payments = createPaymentServices(db, createStripeClient(config.stripe), config);
+  const stripe = createStripeClient(config.stripe);
+  const payments = createPaymentServices(db, stripe, config);
+  const money = createMoneyServices(db, stripe, payments);
   const availability = createAvailabilityServices(db, redis, logger);
   const tutorSearch = createTutorSearchService(db, availability.schedules);
   const messaging = new MessagingService(db);
@@ -126,7 +129,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, adminUsers, calendarLinks, series, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, adminUsers, calendarLinks, series, money, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
     async close() {
       await emailRelay.stop();
       await emails.idle();

@@ -738,6 +738,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bookings/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt of a booking (its student, and admins) */
+        get: operations["getBookingReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/bookings/{id}/reschedule": {
         parameters: {
             query?: never;
@@ -1135,6 +1152,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your earnings by month and currency (tutors)
+         * @description From your lessons with money captured, by the month of the lesson (UTC): pending (your share, held until the payout hold ends), paid out, refunded to students, and reversed after a payout.
+         */
+        get: operations["getMyEarnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/package-offers": {
         parameters: {
             query?: never;
@@ -1209,6 +1246,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/payment-methods/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a saved card (students)
+         * @description Detaches the card from your Stripe customer. 409 while it holds the payment of a lesson not yet accepted, or pays a weekly series still running; 404 for a card that is not yours.
+         */
+        delete: operations["removeSavedCard"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/payment-methods/setup-intent": {
         parameters: {
             query?: never;
@@ -1237,6 +1294,26 @@ export interface paths {
         get: operations["getPayoutsStatus"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/payouts/dashboard-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A single-use link to your Stripe Express dashboard (tutors)
+         * @description Stripe gives one only once your payout onboarding is finished: 409 before that (or before it started).
+         */
+        post: operations["createPayoutsDashboardLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1371,6 +1448,46 @@ export interface paths {
         };
         /** A package and its credit ledger (its student, its tutor, admins) */
         get: operations["getPackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/onboarding/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stripe's onboarding refresh URL: a fresh onboarding link, at once
+         * @description Stripe sends the tutor’s browser here when an onboarding link expired or was used. Redirects (303) to a fresh link for the same account; a state that is not valid any more lands on the web app’s payouts page.
+         */
+        get: operations["refreshPayoutsOnboarding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/onboarding/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stripe's onboarding return URL: reads the account again, then the web app's payouts page
+         * @description The account’s state is read from Stripe at once (the account.updated webhook may come later), then the browser goes on (303) to the web app.
+         */
+        get: operations["returnFromPayoutsOnboarding"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1959,6 +2076,36 @@ export interface components {
         BookingList: {
             items: components["schemas"]["Booking"][];
             nextCursor: string | null;
+        };
+        BookingReceipt: {
+            /** Format: uuid */
+            bookingId: string;
+            capturedAt: string | null;
+            /** @description Charged to the card */
+            capturedMinor: number;
+            currency: string;
+            /** @description What the lesson cost in the end: captured − refunded */
+            paidMinor: number;
+            paymentStatus: string;
+            /** @description Integer minor units (cents) of `currency` */
+            priceMinor: number;
+            /** @description Integer minor units (cents) of `currency` */
+            refundedMinor: number;
+            refunds: {
+                /** @description Integer minor units (cents) of `currency` */
+                amountMinor: number;
+                /** Format: date-time */
+                at: string;
+                reason: string | null;
+            }[];
+            /** @description When the card hold was let go without a charge */
+            releasedAt: string | null;
+            /** Format: date-time */
+            sessionEnd: string;
+            /** Format: date-time */
+            sessionStart: string;
+            status: string;
+            tutorName: string;
         };
         /** @description The live state of a booking, as its workflow sees it */
         BookingState: {
@@ -2578,6 +2725,15 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "active" | "payment_failed" | "expired" | "refunded";
         };
+        PayoutsDashboardLink: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uri
+             * @description Single use: send the tutor to their Stripe Express dashboard
+             */
+            url: string;
+        };
         PayoutsOnboardingLink: {
             /** @description The Stripe connected account */
             accountId: string;
@@ -2924,6 +3080,38 @@ export interface components {
             /** Format: uuid */
             tutorId: string;
             verified: boolean;
+        };
+        TutorEarnings: {
+            /** @description Newest month first; one line per month and currency */
+            months: {
+                currency: string;
+                /** @description Lessons with money captured */
+                lessons: number;
+                /** @description The lessons’ month (UTC) */
+                month: string;
+                /** @description Paid out to your Stripe account */
+                paidOutMinor: number;
+                /** @description Your share of lessons paid for and not paid out yet (the payout hold, or a dispute) */
+                pendingMinor: number;
+                /** @description Refunded to students */
+                refundedMinor: number;
+                /** @description Taken back from a payout (a refund after it) */
+                reversedMinor: number;
+            }[];
+            /** @description Over the months shown, per currency */
+            totals: {
+                currency: string;
+                /** @description Lessons with money captured */
+                lessons: number;
+                /** @description Paid out to your Stripe account */
+                paidOutMinor: number;
+                /** @description Your share of lessons paid for and not paid out yet (the payout hold, or a dispute) */
+                pendingMinor: number;
+                /** @description Refunded to students */
+                refundedMinor: number;
+                /** @description Taken back from a payout (a refund after it) */
+                reversedMinor: number;
+            }[];
         };
         /** @description Students’ reports that the tutor did not show up, and those confirmed (uncontested, or decided by an admin) */
         TutorNoShows: {
@@ -6920,6 +7108,92 @@ export interface operations {
             };
         };
     };
+    getBookingReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingReceipt"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     proposeReschedule: {
         parameters: {
             query?: never;
@@ -9238,6 +9512,83 @@ export interface operations {
             };
         };
     };
+    getMyEarnings: {
+        parameters: {
+            query?: {
+                /** @description How many calendar months back, this one included */
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The earnings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TutorEarnings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createPackageOffer: {
         parameters: {
             query?: never;
@@ -9576,6 +9927,108 @@ export interface operations {
             };
         };
     };
+    removeSavedCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The saved card (Stripe PaymentMethod id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createCardSetup: {
         parameters: {
             query?: never;
@@ -9724,6 +10177,98 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPayoutsDashboardLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutsDashboardLink"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10804,6 +11349,142 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refreshPayoutsOnboarding: {
+        parameters: {
+            query: {
+                /** @description Signed by the API when it made the onboarding link */
+                state: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the browser goes next */
+            303: {
+                headers: {
+                    /** @description The next page */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    returnFromPayoutsOnboarding: {
+        parameters: {
+            query: {
+                /** @description Signed by the API when it made the onboarding link */
+                state: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the browser goes next */
+            303: {
+                headers: {
+                    /** @description The next page */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -136,6 +136,8 @@ export interface StripeProxy {
   dispute(paymentIntentId: string, reason?: string): Record<string, unknown>;
   /** Stripe keeps idempotency keys for about 24 hours: this is the day passing. Objects stay. */
   forgetIdempotencyKeys(): void;
+  /** The tutor finishes Stripe's hosted onboarding of a connected account created through the fake. */
+  onboardAccount(accountId: string): void;
   close(): Promise<void>;
 }
 
@@ -435,6 +437,10 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
         idempotency.forget();
         return sendJson(res, 200, { forgotten: true });
       }
+      if ((match = route.match(/^POST accounts\/([^/]+)\/onboard$/))) {
+        const result = model.onboardAccount(match[1]!);
+        return sendJson(res, result.status, result.body);
+      }
       if ((match = route.match(/^POST payment_intents\/([^/]+)\/(expire|authenticate|dispute)$/))) {
         const [, id, action] = match as [string, string, string];
         const result =
@@ -514,6 +520,10 @@ export async function startStripeProxy(options: StripeProxyOptions): Promise<Str
     },
     forgetIdempotencyKeys() {
       idempotency.forget();
+    },
+    onboardAccount(accountId) {
+      const result = model.onboardAccount(accountId);
+      if (result.status !== 200) throw new Error(`cannot onboard ${accountId}: ${JSON.stringify(result.body)}`);
     },
     async close() {
       webhooks.setEndpoint(undefined);

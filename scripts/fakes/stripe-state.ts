@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { PaymentMethodAttachments } from './stripe-payment-methods.js';
 import { AUTHENTICATING_TEST_METHODS, DECLINING_TEST_METHODS } from './stripe-test-cards.js';
+import { ConnectAccounts } from './stripe-accounts.js';
 
 /** A parsed Stripe form body: nested keys (`metadata[bookingId]`) as objects, indexed keys as arrays. */
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
@@ -185,6 +186,7 @@ export class StripeModel {
   private readonly transfers = new Map<string, TransferRecord>();
   /** SetupIntents and saved cards (./stripe-payment-methods.ts); the hosted pages confirm through it. */
   readonly savedCards = new PaymentMethodAttachments();
+  private readonly connectAccounts = new ConnectAccounts();
   private mutations: FakeMutation[] = [];
 
   /** Forgets every PaymentIntent, refund, transfer and mutation. Saved cards stay: they are a test's set-up, not money. */
@@ -206,6 +208,11 @@ export class StripeModel {
       transfers: [...this.transfers.values()].map((record) => record.state),
       mutations: this.mutations,
     });
+  }
+
+  /** The tutor finished Stripe's hosted onboarding of a connected account created here. */
+  onboardAccount(id: string): Answer {
+    return this.connectAccounts.onboard(id);
   }
 
   /** A hold the card network let lapse (docs.stripe.com/payments/place-a-hold-on-a-payment-method). */
@@ -325,6 +332,8 @@ export class StripeModel {
     }
     const savedCard = this.savedCards.answer(request);
     if (savedCard) return savedCard;
+    const account = this.connectAccounts.answer(request);
+    if (account) return account;
     if (method === 'POST' && path === '/v1/customers') {
       return ok({ ...request.fixture, metadata: stringMap(request.body.metadata), email: request.body.email ?? null });
     }

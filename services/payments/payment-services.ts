@@ -8,6 +8,7 @@ import type { Config } from '../../domain/config.js';
 import type { StripeClient } from '../../integrations/stripe.js';
 import { accountUpdatedHandler } from './account-updated-handler.js';
 import { PaymentMethodsService } from './payment-methods-service.js';
+import { OnboardingStateSigner } from './onboarding-state.js';
 import { PayoutsService } from './payouts-service.js';
 import { StripeWebhookService } from './stripe-webhooks.js';
 
@@ -17,7 +18,7 @@ export interface PaymentServices {
   webhooks: StripeWebhookService;
 }
 
-export function createPaymentServices(db: Knex, stripe: StripeClient, config: Pick<Config, 'http' | 'stripe' | 'stripeConnect'>): PaymentServices {
+export function createPaymentServices(db: Knex, stripe: StripeClient, config: Pick<Config, 'http' | 'stripe' | 'stripeConnect' | 'secretKey' | 'email'>): PaymentServices {
   const users = new UserRepository(db);
   const tutorProfiles = new TutorProfileRepository(db);
   const webhooks = new StripeWebhookService(stripe, new StripeEventRepository(db), config.stripe.webhookSecret);
@@ -25,7 +26,9 @@ export function createPaymentServices(db: Knex, stripe: StripeClient, config: Pi
   return {
     payouts: new PayoutsService(stripe, tutorProfiles, users, {
       publicBaseUrl: config.http.publicBaseUrl,
+      frontendBaseUrl: config.email.frontendBaseUrl,
       defaultCountry: config.stripeConnect.defaultCountry,
+      states: new OnboardingStateSigner(config.secretKey),
     }),
     paymentMethods: new PaymentMethodsService(stripe, new StudentProfileRepository(db), users),
     webhooks,

@@ -67,6 +67,8 @@ export interface StripeRecorder {
   forgetIdempotencyKeys(): void;
   /** Stripe's webhooks go to this endpoint, signed (none are sent until one is set). */
   setWebhookEndpoint(endpoint: WebhookEndpoint | undefined): void;
+  /** The tutor finishes Stripe's hosted onboarding of a connected account created through the fake. */
+  onboardAccount(accountId: string): void;
   close(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function startStripeRecorder(options: StripeRecorderOptions = {}): 
     dispute: (id, reason) => proxy.dispute(id, reason),
     forgetIdempotencyKeys: () => proxy.forgetIdempotencyKeys(),
     setWebhookEndpoint: (endpoint) => proxy.setWebhookEndpoint(endpoint),
+    onboardAccount: (accountId) => proxy.onboardAccount(accountId),
     close: () => proxy.close(),
   };
 }

@@ -96,7 +96,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
     {
       name: 'student',
       token: student.token,
-      parameters: { ...asParty(studentFile), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id) },
+      parameters: { ...asParty(studentFile), getBookingReceipt: id(bookingId), removeSavedCard: id('pm_card_visa'), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id) },
     },
     { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id), retirePackageOffer: id(offer.id), getBookingReview: id(endedBookingId), replyToReview: id(review.id), reportReview: id(review.id) } },
     {

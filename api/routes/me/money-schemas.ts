@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const instant = z.iso.datetime({ offset: true });
+const minor = z.number().int().describe('Integer minor units (cents) of `currency`');
+
+const earningsFields = {
+  currency: z.string().length(3),
+  lessons: z.number().int().describe('Lessons with money captured'),
+  pendingMinor: minor.describe('Your share of lessons paid for and not paid out yet (the payout hold, or a dispute)'),
+  paidOutMinor: minor.describe('Paid out to your Stripe account'),
+  refundedMinor: minor.describe('Refunded to students'),
+  reversedMinor: minor.describe('Taken back from a payout (a refund after it)'),
+};
+
+export const EarningsQuery = z.object({ months: z.coerce.number().int().min(1).max(36).default(12).describe('How many calendar months back, this one included') });
+
+export const EarningsSchema = z
+  .object({
+    months: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).describe('The lessons’ month (UTC)'), ...earningsFields })).describe('Newest month first; one line per month and currency'),
+    totals: z.array(z.object(earningsFields)).describe('Over the months shown, per currency'),
+  })
+  .meta({ id: 'TutorEarnings' });
+
+export const DashboardLinkSchema = z
+  .object({ url: z.url().describe("Single use: send the tutor to their Stripe Express dashboard"), createdAt: instant })
+  .meta({ id: 'PayoutsDashboardLink' });
+
+export const OnboardingStateQuery = z.object({ state: z.string().min(1).max(2_000).describe('Signed by the API when it made the onboarding link') });
+
+export const ReceiptSchema = z
+  .object({
+    bookingId: z.uuid(),
+    tutorName: z.string(),
+    sessionStart: instant,
+    sessionEnd: instant,
+    status: z.string(),
+    paymentStatus: z.string(),
+    currency: z.string().length(3),
+    priceMinor: minor,
+    capturedMinor: minor.describe('Charged to the card'),
+    capturedAt: instant.nullable(),
+    releasedAt: instant.nullable().describe('When the card hold was let go without a charge'),
+    refundedMinor: minor,
+    refunds: z.array(z.object({ amountMinor: minor, at: instant, reason: z.string().nullable() })),
+    paidMinor: minor.describe('What the lesson cost in the end: captured − refunded'),
+  })
+  .meta({ id: 'BookingReceipt' });
+
+export const ReceiptParams = z.object({ id: z.uuid().describe('The booking id') });
+export const SavedCardParams = z.object({ id: z.string().min(3).max(255).describe('The saved card (Stripe PaymentMethod id)') });
