@@ -50,6 +50,8 @@ import type { AdminUserService } from '../services/admin/admin-user-service.js';
 import { calendarRoutes } from './routes/calendar/routes.js';
 import { packageRoutes } from './routes/packages/routes.js';
 import type { PackageService } from '../services/packages/package-service.js';
+import { notificationRoutes } from './routes/notifications/routes.js';
+import type { NotificationService } from '../services/notifications/notification-service.js';
 import type { CalendarLinkService } from '../services/calendar-links/calendar-link-service.js';
 import { seriesRoutes } from './routes/series/routes.js';
 import { moneyRoutes } from './routes/me/money-routes.js';
@@ -83,6 +85,7 @@ export interface AppDependencies {
   calendarLinks: CalendarLinkService;
   series: SeriesService;
   money: MoneyServices;
+  notifications: NotificationService;
   sessions?: SessionCheck;
   /** Builds the realtime protocol document served at /docs/realtime.json (realtime/ owns it). */
   realtimeProtocol: () => Record<string, unknown>;
@@ -111,6 +114,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   resourceRoutes.push(...adminRoutes(deps.adminUsers));
   resourceRoutes.push(...calendarRoutes(deps.calendarLinks));
   resourceRoutes.push(...seriesRoutes(deps.series), ...moneyRoutes(deps.money));
+  resourceRoutes.push(...notificationRoutes(deps.notifications));
   let document: Record<string, unknown> | undefined;
   const describe = () =>
     (document ??= buildOpenApiDocument([...resourceRoutes, ...docs], {

@@ -6,7 +6,9 @@
  * what they missed from REST.
  *
  * Channels: one per user with connections (messages, read receipts, typing), one for presence
- * changes, and the two system channels of domain/events.ts (availability, revoked sessions).
+ * changes, and the system channels of domain/events.ts (availability, revoked sessions, and
+ * notifications, which other processes — the booking worker, the API — publish and every instance
+ * delivers to its own connections of the user).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -14,6 +16,7 @@ import { z } from 'zod';
 import { CHANNELS } from '../domain/events.js';
 import type { Hub } from './hub.js';
 import { AVAILABILITY_CHANGE_REASONS, type PresenceView, type ServerEvent } from './protocol/server-events.js';
+import { NotificationSchema } from '../services/notifications/views.js';
 
 const PREFIX = 'tutorflow:rt:';
 export const PRESENCE_CHANNEL = `${PREFIX}presence`;
@@ -36,13 +39,14 @@ const AvailabilityChangedSchema = z.object({
   changedAt: z.iso.datetime({ offset: true }),
 });
 const SessionRevokedSchema = z.object({ userId: z.string(), sessionId: z.string() });
+const NotificationCreatedSchema = z.object({ userId: z.uuid(), notification: NotificationSchema });
 
 export interface FanOutHandlers {
   sessionRevoked(sessionId: string): void;
 }
 
 export class FanOut {
-  private readonly channels = new Set<string>([PRESENCE_CHANNEL, CHANNELS.availabilityChanged, CHANNELS.sessionRevoked]);
+  private readonly channels = new Set<string>([PRESENCE_CHANNEL, CHANNELS.availabilityChanged, CHANNELS.sessionRevoked, CHANNELS.notificationCreated]);
   private synced = false;
 
   constructor(
@@ -118,6 +122,9 @@ export class FanOut {
           reason: change.reason,
           changedAt: new Date(change.changedAt).toISOString(),
         });
+      } else if (channel === CHANNELS.notificationCreated) {
+        const { userId, notification } = NotificationCreatedSchema.parse(JSON.parse(payload));
+        this.hub.deliverToUser(userId, { type: 'notification.new', notification });
       } else if (channel === CHANNELS.sessionRevoked) {
         this.handlers.sessionRevoked(SessionRevokedSchema.parse(JSON.parse(payload)).sessionId);
       } else if (channel === PRESENCE_CHANNEL) {

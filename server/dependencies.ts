@@ -16,6 +16,7 @@ import { BookingWorkflowClient } from '../workflows/booking/client.js';
 import { AccessTokens } from '../services/auth/access-tokens.js';
 import { createAuthServices } from '../services/auth/create-auth-services.js';
 import { createEmailSender } from '../platform/email/create-email-sender.js';
+import type { EmailSender } from '../platform/email/email-sender.js';
 import { OutboxRelay } from '../platform/email/outbox-relay.js';
 import { RateLimiter } from '../api/middleware/rate-limit-store.js';
 import { createStripeClient } from '../integrations/stripe.js';
@@ -37,6 +38,9 @@ import { PackageWorkflowClient } from '../workflows/package/client.js';
 import { createAdminUserService } from '../services/admin/admin-user-service.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
+import { NotificationRepository } from '../db/repositories/notification-repository.js';
+import { Notifier } from '../platform/notifications/notifier.js';
+import { NotificationService } from '../services/notifications/notification-service.js';
 import type { AppDependencies } from '../api/app.js';
 import { buildProtocolDocument } from '../realtime/protocol/document.js';
 import { createSeriesService } from '../services/series/create-series-services.js';
@@ -91,6 +95,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
         (await availability.schedules.load([tutorId], { from: startMs - 86_400_000, to: startMs + 86_400_000 })).get(tutorId),
     },
   });
+  const notifications = createNotificationService(db, redis, emails, logger);
   const reviews = new ReviewService({ config, reviews: new ReviewRepository(db), bookings: bookingRepository });
   const packages = new PackageService({
     config,
@@ -129,7 +134,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, adminUsers, calendarLinks, series, money, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, adminUsers, calendarLinks, series, money, notifications, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
     async close() {
       await emailRelay.stop();
       await emails.idle();
@@ -138,4 +143,10 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
       await db.destroy();
     },
   };
+}
+
+/** The notification service every process that tells people things builds the same way (API, realtime). */
+export function createNotificationService(db: Knex, redis: Redis, emails: EmailSender, logger: Logger): NotificationService {
+  const notifier = new Notifier({ db, redis, emails, warn: (message, meta) => logger.warn(meta, message) });
+  return new NotificationService({ repository: new NotificationRepository(db), notifier, emails });
 }

@@ -1,17 +1,18 @@
 /**
  * The booking activities that write our own stores: the bookings read model and event log in
- * Postgres, availability events on Redis, and notification emails through the outbox. Each is
- * keyed so that running it twice writes once.
+ * Postgres, availability events on Redis, and notifications (in-app, pushed, and emails through
+ * the outbox). Each is keyed so that running it twice writes once.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import { BookingRepository } from '../../db/repositories/booking-repository.js';
-import { UserRepository } from '../../db/repositories/user-repository.js';
 import { CHANNELS, type AvailabilityChanged } from '../../domain/events.js';
 import type { EmailSender } from '../../platform/email/email-sender.js';
 import { bookingEmailLinks } from '../../platform/email/templates/booking.js';
 import { isTemplateName } from '../../platform/email/templates/index.js';
+import { bookingKindOf } from '../../platform/notifications/booking-kinds.js';
+import { Notifier } from '../../platform/notifications/notifier.js';
 import type { BookingActivities } from './types.js';
 
 export interface RecordActivityDependencies {
@@ -48,7 +49,7 @@ const FINAL = new Set(['ENDED', 'DECLINED', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAI
 
 export function createRecordActivities({ db, redis, emails, frontendBaseUrl }: RecordActivityDependencies): RecordActivities {
   const bookings = new BookingRepository(db);
-  const users = new UserRepository(db);
+  const notifier = new Notifier({ db, redis, emails, warn: (message, meta) => log.warn(message, meta) });
 
   return {
     async reserveBooking(input) {
@@ -143,21 +144,25 @@ export function createRecordActivities({ db, redis, emails, frontendBaseUrl }: R
     },
 
     async notify(input) {
-      if (!isTemplateName(input.template)) throw ApplicationFailure.nonRetryable(`No email template named ${input.template}`, 'UnknownEmailTemplate');
+      const kind = bookingKindOf(input.template);
+      if (!kind || !isTemplateName(input.template)) throw ApplicationFailure.nonRetryable(`No email template named ${input.template}`, 'UnknownEmailTemplate');
       const template = input.template;
-      const recipients = await users.findByIds(input.recipientUserIds);
-      // One email per recipient per booking step: the outbox refuses a second row with the same key.
-      const rows = await emails.enqueue(
-        recipients.map((user) => ({
-          dedupeKey: `booking:${input.bookingId}:${input.step}:${user.id}`,
+      // Each recipient in their own language and time zone, by their preferences: an in-app
+      // notification (pushed to their sockets) and an email, each once per recipient per booking step.
+      const { emailIds } = await notifier.notify(
+        input.recipientUserIds.map((userId) => ({
+          userId,
+          kind,
+          dedupeKey: `booking:${input.bookingId}:${input.step}`,
           template,
-          to: { email: user.email, name: user.displayName },
-          params: { ...input.params, ...bookingEmailLinks(template, input.bookingId, user.role, frontendBaseUrl), recipientName: user.displayName, role: user.role } as never,
+          params: input.params,
+          paramsFor: (recipient) => bookingEmailLinks(template, input.bookingId, recipient.role, frontendBaseUrl),
+          data: { bookingId: input.bookingId },
         })),
       );
       // Sending is best effort here; whatever Brevo does not take stays in the outbox for the relay.
       try {
-        await emails.deliver(rows.map((row) => row.id));
+        await emails.deliver(emailIds);
       } catch (error) {
         log.warn('email delivery failed; the outbox relay will retry', { error: (error as Error).message });
       }

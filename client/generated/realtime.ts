@@ -126,6 +126,28 @@ export interface components {
             /** @description Bytes */
             size: number;
         };
+        Notification: {
+            /** @description In the recipient’s language; times in the recipient’s own time zone */
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Ids to link to: bookingId, reviewId, conversationId, packageId */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NotificationKind"];
+            /** @description When the recipient marked it read; null while unread */
+            readAt: string | null;
+            /** @description In the recipient’s language */
+            title: string;
+        };
+        /**
+         * @description What the notification is about; preferences are chosen per kind
+         * @enum {string}
+         */
+        NotificationKind: "booking.requested" | "booking.accepted" | "booking.declined" | "booking.expired" | "booking.cancelled" | "booking.payment_failed" | "lesson.reminder" | "lesson.ended" | "reschedule.proposed" | "reschedule.answered" | "refund.issued" | "no_show.update" | "payout.sent" | "payout.account_needed" | "review.received" | "message.received" | "package.expiring" | "account.security";
         Presence: {
             /** @description When the user was last connected; null if never, or while online */
             lastSeenAt: string | null;
@@ -194,6 +216,12 @@ export interface components {
              * @description Who read
              */
             userId: string;
+        };
+        /** @description A notification was stored for the user (a booking event, a review, a message while offline, …): sent to every connection of theirs, on every instance. Deduplicate by notification.id; after a reconnect, catch up with GET /api/notifications. */
+        ServerNotificationNew: {
+            notification: components["schemas"]["Notification"];
+            /** @constant */
+            type: "notification.new";
         };
         /** @description A frame with a ref was carried out (message.read, presence.set, presence.unsubscribe, availability.watch/unwatch). */
         ServerOk: {
@@ -286,4 +314,5 @@ export type ServerEvent =
   | components['schemas']['ServerTyping']
   | components['schemas']['ServerPresence']
   | components['schemas']['ServerPresenceSnapshot']
-  | components['schemas']['ServerAvailabilityChanged'];
+  | components['schemas']['ServerAvailabilityChanged']
+  | components['schemas']['ServerNotificationNew'];

@@ -28,6 +28,7 @@ import * as m0500 from './0500_booking_attention.js';
 import * as m0600 from './0600_student_no_overlap.js';
 import * as m0700 from './0700_reviews.js';
 import * as m0810 from './0810_packages.js';
+import * as m0820 from './0820_notifications.js';
 import * as m0830 from './0830_lesson_series.js';
 import * as m0840 from './0840_admin_console.js';
 import * as m0840reports from './0840_review_reports.js';
@@ -62,6 +63,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0600_student_no_overlap': m0600,
   '0700_reviews': m0700,
   '0810_packages': m0810,
+  '0820_notifications': m0820,
   '0830_lesson_series': m0830,
   '0840_admin_console': m0840,
   '0840_review_reports': m0840reports,

@@ -37,7 +37,7 @@ export function buildProtocolDocument(info: { serverUrl: string }): Record<strin
     title: 'Tutorflow realtime protocol',
     version: PROTOCOL_VERSION,
     description:
-      'Messaging, typing indicators, presence and availability broadcasts over one WebSocket. Every frame is a JSON text frame holding one event, told apart by "type". See docs/realtime-protocol.md for the flows.',
+      'Messaging, typing indicators, presence, availability broadcasts and notifications over one WebSocket. Every frame is a JSON text frame holding one event, told apart by "type". See docs/realtime-protocol.md for the flows.',
     endpoint: {
       url: wsUrl,
       path: WS_PATH,

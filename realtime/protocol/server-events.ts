@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { AvailabilityChanged as AvailabilityChangedMessage } from '../../domain/events.js';
 import { MessageSchema, ReadReceiptSchema } from '../../services/messaging/views.js';
+import { NotificationSchema } from '../../services/notifications/views.js';
 
 const ref = z.string().optional().describe('The ref of the client frame this answers');
 
@@ -107,6 +108,13 @@ const AvailabilityChanged = z
   })
   .meta({ description: "A watched tutor's bookable time changed: fetch their availability again." });
 
+const NotificationNew = z
+  .object({ type: z.literal('notification.new'), notification: NotificationSchema })
+  .meta({
+    description:
+      'A notification was stored for the user (a booking event, a review, a message while offline, …): sent to every connection of theirs, on every instance. Deduplicate by notification.id; after a reconnect, catch up with GET /api/notifications.',
+  });
+
 export const SERVER_EVENTS = {
   ready: Ready,
   ok: Ok,
@@ -118,6 +126,7 @@ export const SERVER_EVENTS = {
   presence: Presence,
   'presence.snapshot': PresenceSnapshot,
   'availability.changed': AvailabilityChanged,
+  'notification.new': NotificationNew,
 } as const;
 
 export type ServerEvent = { [K in keyof typeof SERVER_EVENTS]: z.input<(typeof SERVER_EVENTS)[K]> }[keyof typeof SERVER_EVENTS];

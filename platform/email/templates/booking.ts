@@ -1,11 +1,13 @@
 /**
- * The booking lifecycle's emails. They share one set of params (what the workflow knows about the
- * booking, plus the recipient), so each is a subject and a few sentences; times are shown in the
- * booking's time zone.
+ * The booking lifecycle's emails, in English and German. They share one set of params (what the
+ * workflow knows about the booking, plus the recipient), so each is a subject and a few sentences
+ * per language. Times are shown in the recipient's own zone and language: the notifier puts them
+ * in the params of each recipient's message (the workflow's `timeZone` is the student's).
  */
 import { z } from 'zod';
-import { defineTemplate, escapeHtml, formatInstant, type EmailTemplate } from './template.js';
+import { LANGUAGES, type Language } from '../../../domain/notifications.js';
 import { formatMoney } from '../../../domain/money.js';
+import { defineTemplate, escapeHtml, formatInstant, type EmailTemplate } from './template.js';
 
 const bookingParams = z
   .object({
@@ -17,61 +19,172 @@ const bookingParams = z
     currency: z.string().length(3),
     recipientName: z.string(),
     role: z.string(),
+    /** Messages enqueued before languages existed have none: English. */
+    language: z.enum(LANGUAGES).default('en'),
   })
   .catchall(z.union([z.string(), z.number()]));
 
 type BookingParams = z.output<typeof bookingParams>;
 
-const money = (minor: unknown, currency: string) => formatMoney(Number(minor), currency);
+/** What a sentence needs: the params, the lesson's start and a formatter for other instants, in the recipient's zone and language. */
+interface Context {
+  p: BookingParams;
+  when: string;
+  at: (iso: unknown) => string;
+  money: (minor: unknown) => string;
+  text: (key: string) => string;
+}
 
-function bookingTemplate(name: string, subject: (p: BookingParams) => string, lines: (p: BookingParams, when: string) => string[]): EmailTemplate<typeof bookingParams> {
+interface Copy {
+  subject: (c: Context) => string;
+  lines: (c: Context) => string[];
+}
+
+type Translations = Record<Language, Copy>;
+
+const party = { en: { student: 'student', tutor: 'tutor' }, de: { student: 'Schüler', tutor: 'Lehrer' } } as const;
+
+function bookingTemplate(name: string, copy: Translations): EmailTemplate<typeof bookingParams> {
+  const context = (p: BookingParams): Context => ({
+    p,
+    when: formatInstant(p.sessionStart, p.timeZone, p.language),
+    at: (iso) => formatInstant(String(iso), p.timeZone, p.language),
+    money: (minor) => formatMoney(Number(minor), p.currency),
+    text: (key) => String(p[key] ?? ''),
+  });
+  const greeting = { en: 'Hello', de: 'Hallo' };
+  const footer = { en: 'Booking', de: 'Buchung' };
   return defineTemplate({
     name,
     params: bookingParams,
-    render: (params) => {
-      const when = formatInstant(params.sessionStart, params.timeZone);
-      const body = lines(params, when);
+    render: (p) => {
+      const c = context(p);
+      const lines = [`${greeting[p.language]} ${p.recipientName},`, ...copy[p.language].lines(c), `${footer[p.language]} ${p.bookingId}`];
       return {
-        subject: subject(params),
-        text: [`Hello ${params.recipientName},`, ...body, `Booking ${params.bookingId}`].join('\n\n') + '\n',
-        html: [`Hello ${params.recipientName},`, ...body, `Booking ${params.bookingId}`].map((line) => `<p>${escapeHtml(line)}</p>`).join(''),
+        subject: copy[p.language].subject(c),
+        text: lines.join('\n\n') + '\n',
+        html: lines.map((line) => `<p>${escapeHtml(line)}</p>`).join(''),
       };
+    },
+    notice: (p) => {
+      const c = context(p);
+      return { title: copy[p.language].subject(c), body: copy[p.language].lines(c).join(' ') };
     },
   });
 }
 
+const who = (c: Context, key: string) => {
+  const value = c.text(key);
+  return value === 'student' || value === 'tutor' ? party[c.p.language][value] : value;
+};
+
 export const BOOKING_TEMPLATES = {
-  'booking-requested': bookingTemplate(
-    'booking-requested',
-    (p) => (p.role === 'tutor' ? 'A student asked for a lesson' : 'Your lesson request was sent'),
-    (p, when) => [p.role === 'tutor' ? `A student asked for a lesson on ${when}. Accept or decline it before the request expires.` : `Your request for a lesson on ${when} was sent; the card hold is ${money(p.priceMinor, p.currency)}.`],
-  ),
-  'booking-scheduled': bookingTemplate('booking-scheduled', () => 'Your lesson is booked', (p, when) => [`The lesson on ${when} is booked.`, `Join it here: ${String(p.joinUrl ?? '')}`]),
-  'booking-declined': bookingTemplate('booking-declined', () => 'The lesson request was declined', (p, when) => [`The lesson request for ${when} was declined: ${String(p.reason ?? '')}. The card hold was released.`]),
-  'booking-expired': bookingTemplate('booking-expired', () => 'The lesson request expired', (_p, when) => [`Nobody answered the lesson request for ${when} in time. The card hold was released.`]),
-  'booking-cancelled': bookingTemplate('booking-cancelled', () => 'The lesson was cancelled', (p, when) => [
-    `The lesson on ${when} was cancelled: ${String(p.reason ?? '')}.`,
-    ...(p.refundMinor !== undefined ? [`Refund to the student: ${money(p.refundMinor, p.currency)}.`] : []),
-  ]),
-  'payment-failed': bookingTemplate('payment-failed', () => 'Your payment did not go through', (p, when) => [`The payment for the lesson on ${when} did not go through: ${String(p.message ?? '')}. The time was not booked.`]),
-  'refund-issued': bookingTemplate('refund-issued', () => 'You were refunded', (p) => [`${money(p.amountMinor, p.currency)} is on its way back to your card (${String(p.reason ?? '')}).`]),
-  'reschedule-proposed': bookingTemplate('reschedule-proposed', () => 'A new time was proposed for your lesson', (p, when) => [`The lesson on ${when} could move to ${formatInstant(String(p.newStart), p.timeZone)}. Accept or decline the new time.`]),
-  'reschedule-declined': bookingTemplate('reschedule-declined', () => 'The new time was declined', (_p, when) => [`The lesson stays on ${when}.`]),
-  'reschedule-payment-failed': bookingTemplate('reschedule-payment-failed', () => 'The longer lesson could not be paid', (p, when) => [
-    `The extra ${money(p.differenceMinor, p.currency)} for the longer lesson could not be charged to the student's card (${String(p.message ?? '')}). The lesson stays on ${when}, as it was.`,
-  ]),
-  'reschedule-expired': bookingTemplate('reschedule-expired', () => 'The proposed new time expired', (_p, when) => [`Nobody answered the proposed new time in time: the lesson stays on ${when}.`]),
-  'booking-rescheduled': bookingTemplate('booking-rescheduled', () => 'Your lesson moved', (p, when) => [`The lesson moved from ${formatInstant(String(p.previousStart), p.timeZone)} to ${when}.`]),
-  'lesson-reminder': bookingTemplate('lesson-reminder', () => 'Your lesson is coming up', (p, when) => [`Your lesson starts ${when}.`, `Join it here: ${String(p.joinUrl ?? '')}`]),
-  'lesson-ended': bookingTemplate('lesson-ended', () => 'How was your lesson?', (p, when) => [
-    `Your lesson of ${when} has ended. If the other party did not show up, report it from the booking page.`,
-    ...(p.reviewUrl !== undefined ? [`Tell other students how it went: ${String(p.reviewUrl)}`] : []),
-  ]),
-  'no-show-reported': bookingTemplate('no-show-reported', () => 'A no-show was reported', (p, when) => [`The ${String(p.reportedBy)} reported a no-show for the lesson on ${when}. ${String(p.next ?? 'The payout waits for our team to look at it.')}`]),
-  'no-show-contested': bookingTemplate('no-show-contested', () => 'A no-show report was contested', (p, when) => [`The ${String(p.contestedBy)} says they were at the lesson on ${when}. The payout waits for our team to decide.`]),
-  'no-show-refunded': bookingTemplate('no-show-refunded', () => 'Lesson refunded: the tutor did not show up', (p, when) => [`The tutor was reported absent from the lesson on ${when} and did not contest it: ${money(p.amountMinor, p.currency)} is refunded to the student.`]),
-  'payout-account-needed': bookingTemplate('payout-account-needed', () => 'Set up payouts to get paid', (p) => [`Your payout of a lesson (${money(p.priceMinor, p.currency)} before commission) is waiting: finish setting up payouts to receive it.`]),
-  'payout-sent': bookingTemplate('payout-sent', () => 'You were paid', (p) => [`${money(p.amountMinor, p.currency)} is on its way to your account.`]),
+  'booking-requested': bookingTemplate('booking-requested', {
+    en: {
+      subject: (c) => (c.p.role === 'tutor' ? 'A student asked for a lesson' : 'Your lesson request was sent'),
+      lines: (c) => [c.p.role === 'tutor' ? `A student asked for a lesson on ${c.when}. Accept or decline it before the request expires.` : `Your request for a lesson on ${c.when} was sent; the card hold is ${c.money(c.p.priceMinor)}.`],
+    },
+    de: {
+      subject: (c) => (c.p.role === 'tutor' ? 'Eine neue Stundenanfrage' : 'Deine Stundenanfrage wurde gesendet'),
+      lines: (c) => [c.p.role === 'tutor' ? `Ein Schüler möchte eine Stunde am ${c.when}. Nimm sie an oder lehne sie ab, bevor die Anfrage abläuft.` : `Deine Anfrage für eine Stunde am ${c.when} wurde gesendet; auf deiner Karte sind ${c.money(c.p.priceMinor)} reserviert.`],
+    },
+  }),
+  'booking-scheduled': bookingTemplate('booking-scheduled', {
+    en: { subject: () => 'Your lesson is booked', lines: (c) => [`The lesson on ${c.when} is booked.`, `Join it here: ${c.text('joinUrl')}`] },
+    de: { subject: () => 'Deine Stunde ist gebucht', lines: (c) => [`Die Stunde am ${c.when} ist gebucht.`, `Hier nimmst du teil: ${c.text('joinUrl')}`] },
+  }),
+  'booking-declined': bookingTemplate('booking-declined', {
+    en: { subject: () => 'The lesson request was declined', lines: (c) => [`The lesson request for ${c.when} was declined: ${c.text('reason')}. The card hold was released.`] },
+    de: { subject: () => 'Die Stundenanfrage wurde abgelehnt', lines: (c) => [`Die Anfrage für die Stunde am ${c.when} wurde abgelehnt: ${c.text('reason')}. Die Reservierung auf der Karte wurde aufgehoben.`] },
+  }),
+  'booking-expired': bookingTemplate('booking-expired', {
+    en: { subject: () => 'The lesson request expired', lines: (c) => [`Nobody answered the lesson request for ${c.when} in time. The card hold was released.`] },
+    de: { subject: () => 'Die Stundenanfrage ist abgelaufen', lines: (c) => [`Die Anfrage für die Stunde am ${c.when} wurde nicht rechtzeitig beantwortet. Die Reservierung auf der Karte wurde aufgehoben.`] },
+  }),
+  'booking-cancelled': bookingTemplate('booking-cancelled', {
+    en: {
+      subject: () => 'The lesson was cancelled',
+      lines: (c) => [`The lesson on ${c.when} was cancelled: ${c.text('reason')}.`, ...(c.p.refundMinor !== undefined ? [`Refund to the student: ${c.money(c.p.refundMinor)}.`] : [])],
+    },
+    de: {
+      subject: () => 'Die Stunde wurde abgesagt',
+      lines: (c) => [`Die Stunde am ${c.when} wurde abgesagt: ${c.text('reason')}.`, ...(c.p.refundMinor !== undefined ? [`Erstattung an den Schüler: ${c.money(c.p.refundMinor)}.`] : [])],
+    },
+  }),
+  'payment-failed': bookingTemplate('payment-failed', {
+    en: { subject: () => 'Your payment did not go through', lines: (c) => [`The payment for the lesson on ${c.when} did not go through: ${c.text('message')}. The time was not booked.`] },
+    de: { subject: () => 'Deine Zahlung ist fehlgeschlagen', lines: (c) => [`Die Zahlung für die Stunde am ${c.when} ist fehlgeschlagen: ${c.text('message')}. Der Termin wurde nicht gebucht.`] },
+  }),
+  'refund-issued': bookingTemplate('refund-issued', {
+    en: { subject: () => 'You were refunded', lines: (c) => [`${c.money(c.p.amountMinor)} is on its way back to your card (${c.text('reason')}).`] },
+    de: { subject: () => 'Du erhältst eine Erstattung', lines: (c) => [`${c.money(c.p.amountMinor)} werden deiner Karte gutgeschrieben (${c.text('reason')}).`] },
+  }),
+  'reschedule-proposed': bookingTemplate('reschedule-proposed', {
+    en: { subject: () => 'A new time was proposed for your lesson', lines: (c) => [`The lesson on ${c.when} could move to ${c.at(c.p.newStart)}. Accept or decline the new time.`] },
+    de: { subject: () => 'Ein neuer Termin für deine Stunde wurde vorgeschlagen', lines: (c) => [`Die Stunde am ${c.when} könnte auf ${c.at(c.p.newStart)} verlegt werden. Nimm den neuen Termin an oder lehne ihn ab.`] },
+  }),
+  'reschedule-declined': bookingTemplate('reschedule-declined', {
+    en: { subject: () => 'The new time was declined', lines: (c) => [`The lesson stays on ${c.when}.`] },
+    de: { subject: () => 'Der neue Termin wurde abgelehnt', lines: (c) => [`Die Stunde bleibt am ${c.when}.`] },
+  }),
+  'reschedule-payment-failed': bookingTemplate('reschedule-payment-failed', {
+    en: {
+      subject: () => 'The longer lesson could not be paid',
+      lines: (c) => [`The extra ${c.money(c.p.differenceMinor)} for the longer lesson could not be charged to the student's card (${c.text('message')}). The lesson stays on ${c.when}, as it was.`],
+    },
+    de: {
+      subject: () => 'Die längere Stunde konnte nicht bezahlt werden',
+      lines: (c) => [`Die zusätzlichen ${c.money(c.p.differenceMinor)} für die längere Stunde konnten nicht von der Karte des Schülers abgebucht werden (${c.text('message')}). Die Stunde bleibt wie bisher am ${c.when}.`],
+    },
+  }),
+  'reschedule-expired': bookingTemplate('reschedule-expired', {
+    en: { subject: () => 'The proposed new time expired', lines: (c) => [`Nobody answered the proposed new time in time: the lesson stays on ${c.when}.`] },
+    de: { subject: () => 'Der vorgeschlagene Termin ist abgelaufen', lines: (c) => [`Der vorgeschlagene Termin wurde nicht rechtzeitig beantwortet: Die Stunde bleibt am ${c.when}.`] },
+  }),
+  'booking-rescheduled': bookingTemplate('booking-rescheduled', {
+    en: { subject: () => 'Your lesson moved', lines: (c) => [`The lesson moved from ${c.at(c.p.previousStart)} to ${c.when}.`] },
+    de: { subject: () => 'Deine Stunde wurde verlegt', lines: (c) => [`Die Stunde wurde von ${c.at(c.p.previousStart)} auf ${c.when} verlegt.`] },
+  }),
+  'lesson-reminder': bookingTemplate('lesson-reminder', {
+    en: { subject: () => 'Your lesson is coming up', lines: (c) => [`Your lesson starts ${c.when}.`, `Join it here: ${c.text('joinUrl')}`] },
+    de: { subject: () => 'Deine Stunde beginnt bald', lines: (c) => [`Deine Stunde beginnt am ${c.when}.`, `Hier nimmst du teil: ${c.text('joinUrl')}`] },
+  }),
+  'lesson-ended': bookingTemplate('lesson-ended', {
+    en: {
+      subject: () => 'How was your lesson?',
+      lines: (c) => [
+        `Your lesson of ${c.when} has ended. If the other party did not show up, report it from the booking page.`,
+        ...(c.p.reviewUrl !== undefined ? [`Tell other students how it went: ${c.text('reviewUrl')}`] : []),
+      ],
+    },
+    de: {
+      subject: () => 'Wie war deine Stunde?',
+      lines: (c) => [
+        `Deine Stunde vom ${c.when} ist vorbei. Falls die andere Seite nicht erschienen ist, melde es auf der Seite der Buchung.`,
+        ...(c.p.reviewUrl !== undefined ? [`Erzähl anderen Schülern, wie es war: ${c.text('reviewUrl')}`] : []),
+      ],
+    },
+  }),
+  'no-show-reported': bookingTemplate('no-show-reported', {
+    en: { subject: () => 'A no-show was reported', lines: (c) => [`The ${who(c, 'reportedBy')} reported a no-show for the lesson on ${c.when}. ${String(c.p.next ?? 'The payout waits for our team to look at it.')}`] },
+    de: { subject: () => 'Ein Nichterscheinen wurde gemeldet', lines: (c) => [`Der ${who(c, 'reportedBy')} hat für die Stunde am ${c.when} ein Nichterscheinen gemeldet. ${String(c.p.next ?? 'Die Auszahlung wartet, bis unser Team es geprüft hat.')}`] },
+  }),
+  'no-show-contested': bookingTemplate('no-show-contested', {
+    en: { subject: () => 'A no-show report was contested', lines: (c) => [`The ${who(c, 'contestedBy')} says they were at the lesson on ${c.when}. The payout waits for our team to decide.`] },
+    de: { subject: () => 'Eine Meldung über Nichterscheinen wurde bestritten', lines: (c) => [`Der ${who(c, 'contestedBy')} sagt, er war bei der Stunde am ${c.when}. Die Auszahlung wartet auf die Entscheidung unseres Teams.`] },
+  }),
+  'no-show-refunded': bookingTemplate('no-show-refunded', {
+    en: { subject: () => 'Lesson refunded: the tutor did not show up', lines: (c) => [`The tutor was reported absent from the lesson on ${c.when} and did not contest it: ${c.money(c.p.amountMinor)} is refunded to the student.`] },
+    de: { subject: () => 'Stunde erstattet: Der Lehrer ist nicht erschienen', lines: (c) => [`Der Lehrer wurde bei der Stunde am ${c.when} als abwesend gemeldet und hat nicht widersprochen: ${c.money(c.p.amountMinor)} werden dem Schüler erstattet.`] },
+  }),
+  'payout-account-needed': bookingTemplate('payout-account-needed', {
+    en: { subject: () => 'Set up payouts to get paid', lines: (c) => [`Your payout of a lesson (${c.money(c.p.priceMinor)} before commission) is waiting: finish setting up payouts to receive it.`] },
+    de: { subject: () => 'Richte Auszahlungen ein, um bezahlt zu werden', lines: (c) => [`Die Auszahlung einer Stunde (${c.money(c.p.priceMinor)} vor Provision) wartet: Schließe die Einrichtung der Auszahlungen ab, um sie zu erhalten.`] },
+  }),
+  'payout-sent': bookingTemplate('payout-sent', {
+    en: { subject: () => 'You were paid', lines: (c) => [`${c.money(c.p.amountMinor)} is on its way to your account.`] },
+    de: { subject: () => 'Du wurdest bezahlt', lines: (c) => [`${c.money(c.p.amountMinor)} sind auf dem Weg zu deinem Konto.`] },
+  }),
 };
 
 /**

@@ -5,11 +5,12 @@
  */
 import type { z } from 'zod';
 import { resetPassword } from './reset-password.js';
-import type { EmailTemplate, RenderedEmail } from './template.js';
+import type { EmailTemplate, RenderedEmail, RenderedNotice } from './template.js';
 import { verifyEmail } from './verify-email.js';
 import { BOOKING_TEMPLATES } from './booking.js';
 import { SERIES_TEMPLATES } from './series.js';
 import { PACKAGE_TEMPLATES } from './package.js';
+import { NOTICE_TEMPLATES } from './notices.js';
 
 export const EMAIL_TEMPLATES = {
   'verify-email': verifyEmail,
@@ -17,6 +18,7 @@ export const EMAIL_TEMPLATES = {
   ...BOOKING_TEMPLATES,
   ...SERIES_TEMPLATES,
   ...PACKAGE_TEMPLATES,
+  ...NOTICE_TEMPLATES,
 };
 
 export type TemplateName = keyof typeof EMAIL_TEMPLATES;
@@ -35,4 +37,10 @@ export function renderEmail(name: string, params: unknown): RenderedEmail {
   if (!isTemplateName(name)) throw new Error(`no email template named "${name}"`);
   const template = EMAIL_TEMPLATES[name] as EmailTemplate;
   return template.render(template.params.parse(params));
+}
+
+/** The in-app form of a template's message (checked params); undefined for templates that are email only. */
+export function renderNotice(name: TemplateName, params: unknown): RenderedNotice | undefined {
+  const template = EMAIL_TEMPLATES[name] as EmailTemplate;
+  return template.notice?.(template.params.parse(params));
 }

@@ -1,9 +1,16 @@
 import type { z } from 'zod';
+import type { Language } from '../../../domain/notifications.js';
 
 export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+}
+
+/** The same message as an in-app notification: a title and a sentence or two, no greeting. */
+export interface RenderedNotice {
+  title: string;
+  body: string;
 }
 
 /**
@@ -14,6 +21,8 @@ export interface EmailTemplate<S extends z.ZodType = z.ZodType> {
   name: string;
   params: S;
   render(params: z.output<S>): RenderedEmail;
+  /** Its in-app form; templates without one are never notifications (e.g. sign-in links). */
+  notice?(params: z.output<S>): RenderedNotice;
 }
 
 export function defineTemplate<S extends z.ZodType>(template: EmailTemplate<S>): EmailTemplate<S> {
@@ -27,9 +36,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]!);
 }
 
-/** "Tue, 3 Jun 2025, 14:05 CEST", in the recipient's own time zone. */
-export function formatInstant(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
+const LOCALES: Record<Language, string> = { en: 'en-GB', de: 'de-DE' };
+
+/** "Tue, 3 Jun 2025, 14:05 CEST" ("Di., 3. Juni 2025, 14:05 MESZ"), in the recipient's own time zone and language. */
+export function formatInstant(iso: string, timeZone: string, language: Language = 'en'): string {
+  return new Intl.DateTimeFormat(LOCALES[language], {
     weekday: 'short',
     day: 'numeric',
     month: 'short',

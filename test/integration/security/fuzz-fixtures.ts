@@ -65,6 +65,8 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
   ]);
   // A second sign-in of the student's, theirs to end.
   const otherSession = await new SessionRepository(db).createSession({ userId: student.id, method: 'password', expiresAt: new Date(Date.now() + 86_400_000) });
+  // A notification of the student's, theirs to mark read.
+  const [notification] = await db('notifications').insert({ user_id: student.id, kind: 'review.received', dedupe_key: `fuzz:${randomUUID()}`, title: 'A title', body: 'A body' }).returning('id');
   const documentId = randomUUID();
   await db('verification_documents').insert({ id: documentId, tutor_id: tutor.id, file_id: documentFile, kind: 'identity' });
   // An account of nobody's in the run, for admins to suspend, ban and reinstate (never one the fuzzer signs in as).
@@ -96,7 +98,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
     {
       name: 'student',
       token: student.token,
-      parameters: { ...asParty(studentFile), getBookingReceipt: id(bookingId), removeSavedCard: id('pm_card_visa'), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id) },
+      parameters: { ...asParty(studentFile), getBookingReceipt: id(bookingId), removeSavedCard: id('pm_card_visa'), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id), markNotificationRead: id(notification.id) },
     },
     { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id), retirePackageOffer: id(offer.id), getBookingReview: id(endedBookingId), replyToReview: id(review.id), reportReview: id(review.id) } },
     {
