@@ -19,6 +19,7 @@ import { demoAccountLines } from './demo-data/demo-summary.js';
 import { loadConfig } from '../domain/config.js';
 import { createStorageClient, ensureBucket } from '../integrations/storage.js';
 import { createStripeClient } from '../integrations/stripe.js';
+import { connectTemporal } from '../integrations/temporal.js';
 import { startFakes } from './fakes/index.js';
 import { startStripeProxy, type StripeProxy } from './fakes/stripe-proxy.js';
 import { startWebDevServer, type WebDevServer } from './web-dev-server.js';
@@ -192,7 +193,13 @@ async function main(): Promise<void> {
     say(`[db] ${applied.length > 0 ? `migrated: ${applied.join(', ')}` : 'schema up to date'}`);
     await ensureBucket(createStorageClient(config.storage), config.storage);
     try {
-      seed = await seedDemo({ config, db, stripe: createStripeClient(config.stripe), logger: createLogger(config, 'seed') });
+      // The demo series' workflow starts on the stack's Temporal; the worker picks it up once running.
+      const temporal = await connectTemporal(config.temporal).catch(() => undefined);
+      try {
+        seed = await seedDemo({ config, db, stripe: createStripeClient(config.stripe), logger: createLogger(config, 'seed'), ...(temporal ? { temporal: temporal.client } : {}) });
+      } finally {
+        await temporal?.connection.close();
+      }
       if (seed.changes.length === 0) say('[seed] demo data already in place');
       for (const change of seed.changes) say(`[seed] ${change}`);
     } catch (error) {

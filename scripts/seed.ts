@@ -11,6 +11,7 @@ import { DemoSeedRefused, seedDemo } from './demo-data/demo.js';
 import { demoAccountLines } from './demo-data/demo-summary.js';
 import { ConfigError, loadConfig } from '../domain/config.js';
 import { createStripeClient } from '../integrations/stripe.js';
+import { connectTemporal } from '../integrations/temporal.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -26,7 +27,9 @@ try {
 const db = createKnex(config.database);
 try {
   await migrateToLatest(db);
-  const result = await seedDemo({ config, db, stripe: createStripeClient(config.stripe), logger: createLogger(config, 'seed') });
+  // Without a reachable Temporal the demo series is left out (its workflow has nowhere to run).
+  const temporal = await connectTemporal(config.temporal).catch(() => undefined);
+  const result = await seedDemo({ config, db, stripe: createStripeClient(config.stripe), logger: createLogger(config, 'seed'), ...(temporal ? { temporal: temporal.client } : {}) }).finally(() => temporal?.connection.close());
   console.log(result.changes.length > 0 ? `written: ${result.changes.join('; ')}` : 'demo data already in place; nothing written');
   console.log('\nDemo accounts (role, email, password):');
   for (const line of demoAccountLines(result)) console.log(`  ${line}`);

@@ -61,6 +61,9 @@ export const DEMO_STUDENT: DemoAccount = {
 /** stripe-mock accepts Stripe's test card tokens; this one is attached to the demo student. */
 export const DEMO_CARD = 'pm_card_visa';
 
+/** The demo student's weekly series: with Lena (she answers requests), an hour a week. */
+export const DEMO_SERIES = { tutorEmail: 'lena@tutorflow.test', lengthMinutes: 60, weeks: 6 } as const;
+
 export const DEMO_TUTORS: DemoTutor[] = [
   {
     email: 'lena@tutorflow.test',

@@ -6,6 +6,7 @@
  * is created only when it is missing, so a second run changes nothing, and whatever a developer
  * changed by hand (a password, a profile, the rules) is never overwritten.
  */
+import type { Client as TemporalClient } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Principal } from '../../domain/principal.js';
@@ -22,7 +23,10 @@ import { AvailabilityRepository } from '../../db/repositories/availability-repos
 import { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
 import { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
-import { DEMO_ADMIN, DEMO_CARD, DEMO_STUDENT, DEMO_TUTORS, type DemoAccount, type DemoTutor } from './demo-people.js';
+import { SeriesRepository } from '../../db/repositories/series-repository.js';
+import { bookableStarts } from '../../domain/availability/slots.js';
+import { createSeriesService } from '../../services/series/create-series-services.js';
+import { DEMO_ADMIN, DEMO_CARD, DEMO_SERIES, DEMO_STUDENT, DEMO_TUTORS, type DemoAccount, type DemoTutor } from './demo-people.js';
 
 export interface DemoSeedDependencies {
   config: Config;
@@ -30,6 +34,8 @@ export interface DemoSeedDependencies {
   /** Pointed at stripe-mock (through the dev proxy or not): customers and Connect accounts are created there. */
   stripe: StripeClient;
   logger: Logger;
+  /** The dev stack's Temporal: the demo series' workflow is started there (no series without it). */
+  temporal?: TemporalClient;
 }
 
 export interface SeededAccount {
@@ -108,7 +114,31 @@ export async function seedDemo(deps: DemoSeedDependencies): Promise<DemoSeedResu
     await seedTutor(seeded.principal, tutor);
     accounts.push({ role: 'tutor', ...pick(tutor), userId: seeded.principal.userId, created: seeded.created, note: tutor.shows });
   }
+  if (deps.temporal) await seedSeries(student.principal, deps.temporal);
   return { accounts, changes, card: DEMO_CARD };
+
+  /**
+   * A weekly series of the demo student's with a tutor who answers requests: its first week becomes
+   * a booking as soon as the worker runs (within SERIES_BOOKING_LEAD), the rest week by week.
+   */
+  async function seedSeries(principal: Principal, temporal: TemporalClient): Promise<void> {
+    const series = new SeriesRepository(db);
+    if ((await series.listFor(principal.userId, 'student', 1)).length > 0) return;
+    const tutor = await users.findByEmail(DEMO_SERIES.tutorEmail);
+    if (!tutor) return;
+    const resources = { config, db, redis: quietAvailabilityEvents, logger: deps.logger, temporal };
+    const now = Date.now();
+    const window = { from: now + 86_400_000, to: now + 8 * 86_400_000 };
+    const schedule = (await createAvailabilityServices(db, quietAvailabilityEvents, deps.logger).schedules.load([tutor.id], window)).get(tutor.id);
+    const [start] = schedule ? bookableStarts(schedule, window, DEMO_SERIES.lengthMinutes, now) : [];
+    if (start === undefined) return;
+    const { view } = await createSeriesService(resources).create(
+      principal,
+      { tutorId: tutor.id, start: new Date(start).toISOString(), lengthMinutes: DEMO_SERIES.lengthMinutes, weeks: DEMO_SERIES.weeks, paymentMethodId: DEMO_CARD },
+      'demo-series',
+    );
+    changes.push(`weekly series ${view.series.id} of ${DEMO_STUDENT.email} with ${DEMO_SERIES.tutorEmail} (${DEMO_SERIES.weeks} weeks from ${new Date(start).toISOString()})`);
+  }
 
   async function seedStudent(principal: Principal): Promise<void> {
     const existing = await studentProfiles.findByUserId(principal.userId);

@@ -24,7 +24,8 @@ import { SeriesService } from './series-service.js';
 export interface SeriesServiceResources {
   config: Config;
   db: Knex;
-  redis: Redis;
+  /** Only for availability broadcasts (the demo seed passes a quiet stand-in). */
+  redis: Pick<Redis, 'publish'>;
   logger: Logger;
   temporal: Client;
 }
