@@ -147,8 +147,9 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
     timeline.reload();
     state.reload();
   };
-  // A booking waiting on payment or the tutor moves by itself: look again while it is undecided.
-  const waiting = state.data?.status === 'PENDING_PAYMENT' || state.data?.status === 'REQUESTED';
+  // A booking waiting on payment, the tutor, or an answer to a new time moves by itself: look again while it is undecided.
+  const proposed = timeline.data ? pendingProposal(timeline.data.events) !== undefined : false;
+  const waiting = state.data?.status === 'PENDING_PAYMENT' || state.data?.status === 'REQUESTED' || proposed;
   useEffect(() => {
     if (!waiting) return;
     const timer = setInterval(reload, 3_000);
