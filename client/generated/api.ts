@@ -3109,6 +3109,8 @@ export interface components {
         };
         SeriesWeek: {
             bookingId: string | null;
+            /** @description The booked week’s booking status now (e.g. REQUESTED, SCHEDULED, DECLINED): the tutor answers each week */
+            bookingStatus: string | null;
             detail: string | null;
             /** @description Why a taken week could not be booked */
             reason: ("tutor_busy" | "student_busy" | "payment_failed" | "unavailable") | null;

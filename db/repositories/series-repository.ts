@@ -31,6 +31,8 @@ export interface SeriesWeek {
   reason: string | null;
   detail: string | null;
   updatedAt: Date;
+  /** The week's booking's own status (its workflow writes it): a booked week may since have been declined or cancelled. */
+  bookingStatus: string | null;
 }
 
 export type NewSeries = Pick<LessonSeries, 'id' | 'studentId' | 'tutorId' | 'lengthMinutes' | 'weeks' | 'paymentMethodId' | 'timeZone' | 'requestHash'>;
@@ -72,6 +74,7 @@ const weekOf = (row: Row): SeriesWeek => ({
   reason: (row.reason as string | null) ?? null,
   detail: (row.detail as string | null) ?? null,
   updatedAt: row.updated_at as Date,
+  bookingStatus: (row.booking_status as string | null) ?? null,
 });
 
 export class SeriesRepository {
@@ -106,7 +109,12 @@ export class SeriesRepository {
   }
 
   async weeks(seriesId: string): Promise<SeriesWeek[]> {
-    return (await this.db('lesson_series_weeks').where({ series_id: seriesId }).orderBy('week')).map(weekOf);
+    const rows = await this.db('lesson_series_weeks as w')
+      .leftJoin('bookings as b', 'b.id', 'w.booking_id')
+      .where('w.series_id', seriesId)
+      .orderBy('w.week')
+      .select('w.*', 'b.status as booking_status');
+    return rows.map(weekOf);
   }
 
   /** A student's or a tutor's series, newest first. */

@@ -26,6 +26,7 @@ const toView = ({ series, weeks }: SeriesView) => ({
     sessionEnd: week.sessionEnd.toISOString(),
     status: week.status,
     bookingId: week.bookingId,
+    bookingStatus: week.bookingStatus,
     reason: week.reason,
     detail: week.detail,
   })),

@@ -28,6 +28,7 @@ export const SeriesWeekSchema = z
     sessionEnd: instant,
     status: z.enum(SERIES_WEEK_STATUSES).describe('upcoming: not booked yet; booked: its lesson is a booking (bookingId); taken: it could not be booked (reason); skipped; cancelled'),
     bookingId: uuid.nullable(),
+    bookingStatus: z.string().nullable().describe('The booked week’s booking status now (e.g. REQUESTED, SCHEDULED, DECLINED): the tutor answers each week'),
     reason: z.enum(TAKEN_REASONS).nullable().describe('Why a taken week could not be booked'),
     detail: z.string().nullable(),
   })

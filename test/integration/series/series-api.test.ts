@@ -56,7 +56,7 @@ describe('weekly series', () => {
     expect((await createSeries(learner, tutor, { weeks: 4 }, key)).status).toBe(422);
 
     const booked = await weekBooked(learner, series.id);
-    expect(booked.weeks[0]).toMatchObject({ status: 'booked', reason: null });
+    expect(booked.weeks[0]).toMatchObject({ status: 'booked', reason: null, bookingStatus: 'REQUESTED' });
     expect(booked.weeks.slice(1).map((week) => week.status)).toEqual(['upcoming', 'upcoming']);
     const bookingId = booked.weeks[0]!.bookingId!;
     const booking = await call(stack.api, 'GET', `/api/bookings/${bookingId}`, learner);
@@ -89,6 +89,17 @@ describe('weekly series', () => {
       (row) => row !== undefined,
     );
     expect(email.dedupe_key).toBe(`series:${series.id}:week:0:taken`);
+  });
+
+  it('reports a week whose card needs 3-D Secure: off-session nobody can authenticate, so Stripe declines it', async () => {
+    const tutor = await bookableTutor(db(), stack.api.config);
+    const learner = await student(db(), stack.api.config, ['pm_card_threeDSecure2Required']);
+    const created = await createSeries(learner, tutor, { paymentMethodId: 'pm_card_threeDSecure2Required', start: slotInDays(2, 11) });
+    const series = await weekBooked(learner, (created.body as SeriesView).id);
+    expect(series.weeks[0]).toMatchObject({ status: 'taken', reason: 'payment_failed' });
+    const attempt = stack.stripe.requests({ method: 'POST', path: '/v1/payment_intents' }).find((request) => request.body.payment_method === 'pm_card_threeDSecure2Required' && request.body.off_session === 'true');
+    expect(attempt?.status).toBe(402);
+    expect((attempt?.responseBody as { error: { code: string } }).error.code).toBe('authentication_required');
   });
 
   it('reports a week whose card is declined', async () => {
