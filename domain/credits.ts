@@ -17,6 +17,22 @@
 import { type CancelledBy, type CancellationPolicy, refundForCancellation } from './cancellation-policy.js';
 import { commissionOf, lessonPrice } from './money.js';
 
+/**
+ * Names kept in workflow histories that two workflows share: the booking workflow of a lesson paid
+ * with a credit signals the package's workflow by these. Defined once, never renamed.
+ */
+export const packageWorkflowId = (packageId: string): string => `package-${packageId}`;
+export const LESSON_SETTLED_SIGNAL = 'lessonSettled';
+
+/**
+ * A lesson paid with one of the package's credits is over: delivered (or forfeited by a late
+ * cancellation: the tutor is paid), or cancelled early enough that the credit comes back.
+ */
+export interface LessonSettled {
+  bookingId: string;
+  outcome: 'delivered' | 'forfeited' | 'returned';
+}
+
 export const CREDIT_ENTRY_KINDS = ['purchase', 'consume', 'return', 'expire', 'refund'] as const;
 export type CreditEntryKind = (typeof CREDIT_ENTRY_KINDS)[number];
 

@@ -34,6 +34,7 @@ import { ReviewRepository } from '../db/repositories/review-repository.js';
 import { ReviewService } from '../services/reviews/review-service.js';
 import { PackageRepository } from '../db/repositories/package-repository.js';
 import { PackageService } from '../services/packages/package-service.js';
+import { LessonFunding } from '../services/packages/lesson-funding.js';
 import { PackageWorkflowClient } from '../workflows/package/client.js';
 import { createAdminUserService } from '../services/admin/admin-user-service.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
@@ -90,6 +91,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
     tutors: new TutorProfileRepository(db),
     users: new UserRepository(db),
     paymentMethods: payments.paymentMethods,
+    funding: new LessonFunding(new PackageRepository(db)),
     schedules: {
       scheduleAround: async (tutorId, startMs) =>
         (await availability.schedules.load([tutorId], { from: startMs - 86_400_000, to: startMs + 86_400_000 })).get(tutorId),

@@ -2395,8 +2395,13 @@ export interface components {
         };
         CreateBookingRequest: {
             lengthMinutes: number;
-            /** @description A saved card (Stripe PaymentMethod id) of the student */
-            paymentMethodId: string;
+            /** @description A saved card (Stripe PaymentMethod id) of the student; required unless a credit or a free trial pays */
+            paymentMethodId?: string;
+            /**
+             * @description card (default): a hold on the card; credit: one of your package credits for this tutor and length (409 `no_credit` when none is left); trial: your one trial lesson with this tutor, at its length and price (409 `trial_used`)
+             * @enum {string}
+             */
+            payWith?: "card" | "credit" | "trial";
             /**
              * Format: date-time
              * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z

@@ -16,6 +16,7 @@ import { AppError } from '../../domain/errors.js';
 import { lessonPrice } from '../../domain/money.js';
 import { type Principal, requireAdmin } from '../../domain/principal.js';
 import type { BookingWorkflowClient, UpdateOutcome } from '../../workflows/booking/client.js';
+import type { LessonFunding, PayWith } from '../packages/lesson-funding.js';
 import {
   acceptUpdate,
   adminRefundUpdate,
@@ -40,9 +41,12 @@ export interface BookingRequest {
   tutorId: string;
   start: string;
   lengthMinutes: number;
-  paymentMethodId: string;
+  /** The card to hold; not needed when a credit or a free trial pays. */
+  paymentMethodId?: string | undefined;
   /** A weekly series books its weeks without the student present (the card is charged off-session). */
   offSession?: boolean;
+  /** card (the default), one of the student's package credits, or their trial lesson with this tutor. */
+  payWith?: PayWith | undefined;
 }
 
 export interface BookingServiceDependencies {
@@ -54,6 +58,8 @@ export interface BookingServiceDependencies {
   schedules: ScheduleSource;
   /** Refuses a card that is not one of the student's saved cards. */
   paymentMethods: { assertOwnedBy(studentId: string, paymentMethodId: string): Promise<void> };
+  /** Takes a package credit or a trial for a lesson paid that way (absent: cards only). */
+  funding?: LessonFunding;
 }
 
 const SLOT_REFUSALS: Record<Exclude<SlotVerdict, { bookable: true }>['reason'], string> = {
@@ -72,7 +78,9 @@ export function bookingIdFor(studentId: string, idempotencyKey: string): string 
 }
 
 export function requestHashOf(request: BookingRequest): string {
-  const canonical = JSON.stringify([request.tutorId, new Date(request.start).toISOString(), request.lengthMinutes, request.paymentMethodId]);
+  // A card request hashes as it always did, so a retry of one made before credits existed still matches.
+  const paidOtherwise = request.payWith && request.payWith !== 'card' ? [request.payWith] : [];
+  const canonical = JSON.stringify([request.tutorId, new Date(request.start).toISOString(), request.lengthMinutes, request.paymentMethodId ?? null, ...paidOtherwise]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -115,8 +123,11 @@ export class BookingService {
 
     const earlier = await this.earlierOutcome(bookingId, requestHash);
     if (earlier) return earlier;
+    const payWith = request.payWith ?? 'card';
+    if (payWith !== 'card' && !this.deps.funding) throw new AppError('unprocessable', 'Only a card can pay for this lesson');
     // Only a new request is checked: a retry answers the booking it made, even if the card was removed since.
-    await this.deps.paymentMethods.assertOwnedBy(principal.userId, request.paymentMethodId);
+    if (request.paymentMethodId) await this.deps.paymentMethods.assertOwnedBy(principal.userId, request.paymentMethodId);
+    else if (payWith === 'card') throw AppError.invalidInput('A card pays for this lesson', [{ path: 'body.paymentMethodId', message: 'required unless payWith is credit or trial' }]);
 
     const { config } = this.deps;
     const startMs = Date.parse(request.start);
@@ -138,6 +149,12 @@ export class BookingService {
       throw tutorBusy();
     }
 
+    // The credit or the trial is taken once the slot is known to be bookable (409 when there is none left).
+    const funding = payWith === 'card' ? undefined : await this.deps.funding!.take({ payWith, studentId: principal.userId, tutorId: tutor.id, lengthMinutes: request.lengthMinutes, currency: profile.currency, bookingId });
+    if (funding && !funding.free && !funding.packageId && !request.paymentMethodId) {
+      await this.deps.funding!.giveBack(payWith, bookingId);
+      throw AppError.invalidInput('This trial lesson is not free: a card pays for it', [{ path: 'body.paymentMethodId', message: 'required for a trial lesson with a price' }]);
+    }
     const now = new Date();
     const sessionStart = new Date(startMs);
     const sessionEnd = new Date(startMs + request.lengthMinutes * 60_000);
@@ -149,13 +166,14 @@ export class BookingService {
       sessionEnd: sessionEnd.toISOString(),
       timeZone: student?.timeZone ?? 'UTC',
       bufferMinutes: schedule.settings.bufferMinutes,
-      priceMinor: lessonPrice(profile.hourlyRateMinor, request.lengthMinutes),
+      priceMinor: funding ? funding.priceMinor : lessonPrice(profile.hourlyRateMinor, request.lengthMinutes),
       currency: profile.currency,
       commissionBps: config.booking.commissionBps,
       cancellationPolicy: profile.cancellationPolicy as CancellationPolicy,
       instant: profile.instantBooking,
-      paymentMethodId: request.paymentMethodId,
+      paymentMethodId: funding?.packageId || funding?.free ? '' : request.paymentMethodId!,
       ...(request.offSession ? { offSession: true } : {}),
+      ...(funding?.packageId ? { packageId: funding.packageId } : {}),
       requestExpiresAt: requestExpiresAt(now, sessionStart, config.booking.requestTtlMs, schedule.settings.minimumNoticeMinutes * 60_000).toISOString(),
       idempotencyKey,
       requestHash,
@@ -165,6 +183,7 @@ export class BookingService {
     const outcome = await this.deps.workflows.submit(input, { student: student?.displayName ?? principal.userId, tutor: tutor.displayName });
     if (!outcome.done) return { created: true, booking: undefined, bookingId };
     const { booking } = outcome;
+    if (booking.outcome || booking.status === 'PAYMENT_FAILED') await this.deps.funding?.giveBack(payWith, bookingId);
     if (booking.outcome === 'slot_taken') throw tutorBusy();
     if (booking.outcome === 'student_busy') throw await this.studentBusy(principal.userId, sessionStart, sessionEnd);
     if (booking.status === 'PAYMENT_FAILED') {

@@ -29,6 +29,8 @@ export interface BookingWorkflowInput extends BookingTerms {
   paymentMethodId: string;
   /** Authorize without the student present (a weekly series' week); absent: they are booking now. */
   offSession?: boolean;
+  /** Paid with a credit of this package (taken by the API before the start), not a card hold. */
+  packageId?: string;
   timings: BookingTimings;
 }
 
@@ -74,6 +76,8 @@ export const PATCHES = {
    * (no server round trip each) and the availability broadcast runs beside the authorization.
    */
   localSubmitRecords: 'local-submit-records',
+  /** A lesson paid with a package's credit, or a free trial: no card hold (workflows/booking/credit.ts). */
+  payWithCredit: 'pay-with-credit',
 } as const;
 
 /** Defaults for timings a booking started before they existed does not carry (domain/config.ts has the same). */

@@ -26,11 +26,13 @@ import {
 import type { Actor } from '../../activities/booking/types.js';
 import type { CapturedPayment } from './state.js';
 import { attempt } from './effects.js';
+import { captureWithoutCard, payFromPackage, refundWithoutCard, releaseWithoutCard } from './credit.js';
 import type { BookingSteps } from './steps.js';
 
 /** Releases the card hold, if there is one. */
 export async function release(steps: BookingSteps, reason: string): Promise<void> {
   const { state, input } = steps;
+  if (state.funding !== 'card') return releaseWithoutCard(steps, reason);
   const paymentIntentId = state.paymentIntentId;
   if (!paymentIntentId || state.paymentStatus === 'released') return;
   let refusal = '';
@@ -51,6 +53,7 @@ export async function release(steps: BookingSteps, reason: string): Promise<void
 /** Captures the authorized amount; false when Stripe refused it (the caller releases and cancels). */
 export async function capture(steps: BookingSteps): Promise<boolean> {
   const { state, input } = steps;
+  if (state.funding !== 'card') return captureWithoutCard(steps);
   const outcome = await attempt('capturePayment', 'Capture the payment', { bookingId: input.bookingId, paymentIntentId: state.paymentIntentId! });
   if (!outcome.ok) {
     state.paymentFailure = outcome.message;
@@ -80,6 +83,7 @@ export async function refund(
   actorId?: string,
 ): Promise<RefundOutcome> {
   const { state, input } = steps;
+  if (state.funding !== 'card') return refundWithoutCard(steps, requestedMinor, step, reason, actor, actorId);
   const progress = state.refundProgress.get(step) ?? new Map<number, number>();
   state.refundProgress.set(step, progress);
   const doneBefore = [...progress.values()].reduce((sum, amount) => sum + amount, 0);
@@ -156,6 +160,7 @@ async function reverseTransfer(steps: BookingSteps, payment: CapturedPayment, am
  */
 export async function payTutor(steps: BookingSteps, accountId: string): Promise<void> {
   const { state, input } = steps;
+  if (state.funding !== 'card') return payFromPackage(steps);
   const ledgers = () => state.payments.map((payment) => payment.ledger);
   const firstDue = payoutPlan(ledgers(), input.commissionBps).reduce((sum, part) => sum + part, 0);
   if (firstDue <= 0) return;

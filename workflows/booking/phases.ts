@@ -16,6 +16,7 @@ import { describeState } from './details.js';
 import { attempt, call, callMaybeLocal } from './effects.js';
 import { PATCHES } from './definitions.js';
 import { payTutor, refundOwed, release } from './money.js';
+import { holdWithoutCard } from './credit.js';
 import { type BookingSteps, msUntil } from './steps.js';
 import { closeBeforeLesson, createMeeting, schedule } from './transitions.js';
 
@@ -42,6 +43,7 @@ export async function holdTimeAndAuthorize(steps: BookingSteps): Promise<boolean
   state.localSubmitRecords = patched(PATCHES.localSubmitRecords);
   steps.show();
   const reservation = await callMaybeLocal(state.localSubmitRecords, 'reserveBooking', 'Hold the tutor’s time', termsOf(input));
+  if (state.funding !== 'card') return holdWithoutCard(steps, reservation);
   if (reservation !== 'reserved') {
     state.outcome = reservation;
     return false;

@@ -8,6 +8,7 @@ import { type MoneyLedger, refundable, totalOf } from '../../domain/booking-mone
 import type { PaymentStatus } from '../../domain/payment-status.js';
 import { type AttentionItem, type BookingSnapshot, type BookingWorkflowInput, type NoShowReport, type Party, type RescheduleProposal, TIMING_DEFAULTS } from './definitions.js';
 import type { Command } from './commands.js';
+import type { Funding } from './credit.js';
 
 /** A command waiting for its phase, and the update that waits for its answer. */
 export interface Queued {
@@ -80,6 +81,10 @@ export class BookingState {
   /** Whether this booking writes its read model locally until the submit answers (patched at its start). */
   localSubmitRecords = false;
   webhookPayment: WebhookPayment | undefined;
+  /** How the lesson is paid (credit.ts): decided once at the start. */
+  funding: Funding = 'card';
+  /** The package's workflow was told how this credit lesson settled (once). */
+  creditSettled = false;
   /** Commands validated and waiting for the phase that applies them, in arrival order. */
   readonly inbox: Queued[] = [];
 

@@ -16,6 +16,7 @@
  */
 import { allHandlersFinished, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { registerCommands } from './commands.js';
+import { fundingOf } from './credit.js';
 import {
   type BookingSnapshot,
   type BookingWorkflowInput,
@@ -33,6 +34,7 @@ import { BookingSteps, refusalOfState } from './steps.js';
 export async function bookingWorkflow(input: BookingWorkflowInput): Promise<BookingSnapshot> {
   const state = new BookingState(input);
   const steps = new BookingSteps(state);
+  state.funding = fundingOf(state);
 
   setHandler(getBookingQuery, () => state.snapshot());
   setHandler(

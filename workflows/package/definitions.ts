@@ -5,11 +5,11 @@
  * refund) and pays the tutor's share of each lesson taken from the package.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { PackageStatus } from '../../domain/credits.js';
+import { LESSON_SETTLED_SIGNAL, type LessonSettled, type PackageStatus } from '../../domain/credits.js';
+
+export { packageWorkflowId, type LessonSettled } from '../../domain/credits.js';
 
 export const PACKAGE_WORKFLOW_TYPE = 'packageWorkflow';
-
-export const packageWorkflowId = (packageId: string): string => `package-${packageId}`;
 
 export interface PackageWorkflowInput {
   packageId: string;
@@ -69,22 +69,13 @@ export interface ResolvePackageAttention {
   reason: string;
 }
 
-/**
- * A lesson paid with one of the package's credits is over: delivered (or forfeited by a late
- * cancellation: the tutor is paid), or cancelled early enough that the credit comes back.
- */
-export interface LessonSettled {
-  bookingId: string;
-  outcome: 'delivered' | 'forfeited' | 'returned';
-}
-
 export const getPackageQuery = defineQuery<PackageSnapshot>('getPackage');
 /** Sent with the start: answers once the card has been charged (or refused). */
 export const submitPackageUpdate = defineUpdate<PackageSnapshot, [SubmitPackage]>('submitPackage');
 export const adminRefundPackageUpdate = defineUpdate<PackageSnapshot, [AdminPackageRefund]>('adminRefundPackage');
 export const resolvePackageAttentionUpdate = defineUpdate<PackageSnapshot, [ResolvePackageAttention]>('resolvePackageAttention');
 /** From a booking workflow (workflows can only signal each other). */
-export const lessonSettledSignal = defineSignal<[LessonSettled]>('lessonSettled');
+export const lessonSettledSignal = defineSignal<[LessonSettled]>(LESSON_SETTLED_SIGNAL);
 
 export const PACKAGE_REFUSALS = {
   idempotencyKeyReused: 'IdempotencyKeyReused',

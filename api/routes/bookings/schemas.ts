@@ -29,7 +29,17 @@ export const CreateBookingBody = z
     tutorId: uuid,
     start: clientInstant,
     lengthMinutes: z.number().int().min(15).max(240),
-    paymentMethodId: z.string().min(3).max(255).describe('A saved card (Stripe PaymentMethod id) of the student'),
+    paymentMethodId: z.string().min(3).max(255).optional().describe('A saved card (Stripe PaymentMethod id) of the student; required unless a credit or a free trial pays'),
+    payWith: z
+      .enum(['card', 'credit', 'trial'])
+      .optional()
+      .describe('card (default): a hold on the card; credit: one of your package credits for this tutor and length (409 `no_credit` when none is left); trial: your one trial lesson with this tutor, at its length and price (409 `trial_used`)'),
+  })
+  // Checked beside the other fields' errors, so a bad request names every field at once.
+  .refine((body) => Boolean(body?.paymentMethodId) || (body?.payWith !== undefined && body.payWith !== 'card'), {
+    path: ['paymentMethodId'],
+    message: 'required unless payWith is credit or trial',
+    when: () => true,
   })
   .meta({ id: 'CreateBookingRequest' });
 
