@@ -332,6 +332,10 @@ export class PackageRepository {
     await this.db('trial_lessons').where({ booking_id: bookingId }).delete();
   }
 
+  async isTrialBooking(bookingId: string): Promise<boolean> {
+    return Boolean(await this.db('trial_lessons').where({ booking_id: bookingId }).first('booking_id'));
+  }
+
   async hasUsedTrial(studentId: string, tutorId: string): Promise<boolean> {
     return Boolean(await this.db('trial_lessons').where({ student_id: studentId, tutor_id: tutorId }).first('booking_id'));
   }

@@ -267,6 +267,10 @@ export class BookingService {
   async proposeReschedule(principal: Principal, bookingId: string, start: string, lengthMinutes: number) {
     const booking = await this.get(principal, bookingId);
     const startMs = Date.parse(start);
+    const sameLength = booking.sessionEnd.getTime() - booking.sessionStart.getTime() === lengthMinutes * 60_000;
+    if (!sameLength && (await this.deps.funding?.fixesLength(bookingId))) {
+      throw new AppError('unprocessable', 'A lesson paid with a package credit or booked as a trial keeps its length', { extensions: { rule: 'length_fixed' } });
+    }
     const schedule = await this.deps.schedules.scheduleAround(booking.tutorId, startMs);
     if (!schedule) throw AppError.notFound('Tutor');
     const own = (held: { start: number; blockedUntil: number }) => held.start === booking.sessionStart.getTime() && held.blockedUntil === booking.blockedUntil.getTime();

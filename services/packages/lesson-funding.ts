@@ -43,6 +43,11 @@ export class LessonFunding {
     return { priceMinor: offer.priceMinor, free: offer.priceMinor === 0 };
   }
 
+  /** A lesson paid with a credit or as a trial keeps its length: the credit and the trial are of one length. */
+  async fixesLength(bookingId: string): Promise<boolean> {
+    return (await this.packages.packageOfBooking(bookingId)) !== undefined || (await this.packages.isTrialBooking(bookingId));
+  }
+
   /** The booking never came to be (its time was taken, the card declined): the trial is free again. A credit goes back through the booking's workflow. */
   async giveBack(payWith: PayWith, bookingId: string): Promise<void> {
     if (payWith === 'trial') await this.packages.releaseTrial(bookingId);

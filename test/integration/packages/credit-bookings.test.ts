@@ -105,8 +105,15 @@ describe('booking with a credit', () => {
     expect(booking.body).toMatchObject({ status: 'CANCELLED', capturedMinor: 5_400, paidOutMinor: 4_590 });
   });
 
-  it('refuses a credit lesson of another length (409) and a card booking without a card (400)', async () => {
+  it('keeps a credit lesson’s length on reschedule (422), refuses another length (409) and a card booking without a card (400)', async () => {
     const { user } = await studentWithPackage();
+    const booked = await requestBooking(stack.api, user, withCredit(slotInDays(15)));
+    expect((await call(stack.api, 'POST', `/api/bookings/${booked.body.bookingId}/accept`, tutor, {})).body).toMatchObject({ status: 'SCHEDULED' });
+    const longer = await call(stack.api, 'POST', `/api/bookings/${booked.body.bookingId}/reschedule`, user, { start: slotInDays(16), lengthMinutes: 30 });
+    expect(longer.status).toBe(422);
+    expect(longer.body.rule).toBe('length_fixed');
+    const moved = await call(stack.api, 'POST', `/api/bookings/${booked.body.bookingId}/reschedule`, user, { start: slotInDays(16), lengthMinutes: 60 });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     const other = await requestBooking(stack.api, user, { ...withCredit(slotInDays(14)), lengthMinutes: 30 });
     expect(other.status).toBe(409);
     expect(other.body.conflict).toBe('no_credit');
