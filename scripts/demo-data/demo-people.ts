@@ -64,6 +64,19 @@ export const DEMO_CARD = 'pm_card_visa';
 /** The demo student's weekly series: with Lena (she answers requests), an hour a week. */
 export const DEMO_SERIES = { tutorEmail: 'lena@tutorflow.test', lengthMinutes: 60, weeks: 6 } as const;
 
+/**
+ * Lesson packages and a free trial, offered by the instant-booking tutor (the quickest to try: buy a
+ * package with the demo card, then book with `payWith: "credit"`; or book the trial with `payWith: "trial"`).
+ */
+export const DEMO_PACKAGES = {
+  tutorEmail: 'rio@tutorflow.test',
+  offers: [
+    { lessons: 5, lengthMinutes: 60, discountPercent: 10 },
+    { lessons: 10, lengthMinutes: 30, discountPercent: 15 },
+  ],
+  trial: { lengthMinutes: 30, priceMinor: 0 },
+} as const;
+
 export const DEMO_TUTORS: DemoTutor[] = [
   {
     email: 'lena@tutorflow.test',
@@ -136,7 +149,7 @@ export const DEMO_TUTORS: DemoTutor[] = [
     password: TUTOR_PASSWORD,
     displayName: 'Rio Alves',
     timeZone: 'Europe/Berlin',
-    shows: 'instant booking, available round the clock with 5 minutes notice: the quickest demo',
+    shows: 'instant booking, available round the clock with 5 minutes notice: the quickest demo; lesson packages and a free 30-minute trial',
     profile: {
       headline: 'Python and JavaScript, pair-programming style',
       bio: 'Software engineer who loves teaching. Bring your own project or start from zero; short lessons are fine, we learn by writing code together.',

@@ -26,7 +26,9 @@ import { UserRepository } from '../../db/repositories/user-repository.js';
 import { SeriesRepository } from '../../db/repositories/series-repository.js';
 import { bookableStarts } from '../../domain/availability/slots.js';
 import { createSeriesService } from '../../services/series/create-series-services.js';
-import { DEMO_ADMIN, DEMO_CARD, DEMO_SERIES, DEMO_STUDENT, DEMO_TUTORS, type DemoAccount, type DemoTutor } from './demo-people.js';
+import { PackageRepository } from '../../db/repositories/package-repository.js';
+import { packagePrice } from '../../domain/credits.js';
+import { DEMO_ADMIN, DEMO_CARD, DEMO_PACKAGES, DEMO_SERIES, DEMO_STUDENT, DEMO_TUTORS, type DemoAccount, type DemoTutor } from './demo-people.js';
 
 export interface DemoSeedDependencies {
   config: Config;
@@ -113,6 +115,7 @@ export async function seedDemo(deps: DemoSeedDependencies): Promise<DemoSeedResu
     const seeded = await account(tutor, 'tutor');
     await seedTutor(seeded.principal, tutor);
     accounts.push({ role: 'tutor', ...pick(tutor), userId: seeded.principal.userId, created: seeded.created, note: tutor.shows });
+    if (tutor.email === DEMO_PACKAGES.tutorEmail) await seedPackages(seeded.principal);
   }
   if (deps.temporal) await seedSeries(student.principal, deps.temporal);
   return { accounts, changes, card: DEMO_CARD };
@@ -138,6 +141,24 @@ export async function seedDemo(deps: DemoSeedDependencies): Promise<DemoSeedResu
       'demo-series',
     );
     changes.push(`weekly series ${view.series.id} of ${DEMO_STUDENT.email} with ${DEMO_SERIES.tutorEmail} (${DEMO_SERIES.weeks} weeks from ${new Date(start).toISOString()})`);
+  }
+
+  /** The package offers and the free trial of DEMO_PACKAGES, each only when the tutor has none. */
+  async function seedPackages(principal: Principal): Promise<void> {
+    const packages = new PackageRepository(db);
+    const profile = (await tutorProfiles.findByUserId(principal.userId))!;
+    if ((await packages.listOffers(principal.userId, { includeRetired: true })).length === 0) {
+      for (const offer of DEMO_PACKAGES.offers) {
+        const discountBps = offer.discountPercent * 100;
+        const priceMinor = packagePrice({ hourlyRateMinor: profile.hourlyRateMinor, lengthMinutes: offer.lengthMinutes, lessons: offer.lessons, discountBps });
+        await packages.insertOffer({ tutorId: principal.userId, lessons: offer.lessons, lengthMinutes: offer.lengthMinutes, discountBps, priceMinor, currency: profile.currency });
+      }
+      changes.push(`${DEMO_PACKAGES.offers.length} package offers of ${DEMO_PACKAGES.tutorEmail}`);
+    }
+    if (!(await packages.findTrialOffer(principal.userId))) {
+      await packages.upsertTrialOffer({ tutorId: principal.userId, ...DEMO_PACKAGES.trial, currency: profile.currency });
+      changes.push(`a free ${DEMO_PACKAGES.trial.lengthMinutes}-minute trial of ${DEMO_PACKAGES.tutorEmail}`);
+    }
   }
 
   async function seedStudent(principal: Principal): Promise<void> {

@@ -9,7 +9,7 @@ import { StudentProfileRepository } from '../../../db/repositories/student-profi
 import { TutorProfileRepository } from '../../../db/repositories/tutor-profile-repository.js';
 import { UserCredentialsRepository } from '../../../db/repositories/user-credentials-repository.js';
 import { UserRepository } from '../../../db/repositories/user-repository.js';
-import { DEMO_STUDENT, DEMO_TUTORS } from '../../../scripts/demo-data/demo-people.js';
+import { DEMO_PACKAGES, DEMO_STUDENT, DEMO_TUTORS } from '../../../scripts/demo-data/demo-people.js';
 import { DemoSeedRefused, seedDemo, type DemoSeedResult } from '../../../scripts/demo-data/demo.js';
 import { createStripeClient } from '../../../integrations/stripe.js';
 import { PasswordHasher } from '../../../services/auth/password-hasher.js';
@@ -85,6 +85,13 @@ describe('demo seed', () => {
     );
     expect(paid.length).toBeGreaterThan(0);
     for (const tutor of paid) expect(tutor).toMatchObject({ stripeAccountId: expect.stringMatching(/^acct_/), payoutsEnabled: true });
+  });
+
+  it('gives the instant-booking tutor package offers and a free trial, listed publicly', async () => {
+    const tutorId = first.accounts.find((account) => account.email === DEMO_PACKAGES.tutorEmail)!.userId;
+    const offers = await get(`/api/tutors/${tutorId}/package-offers`);
+    expect(offers.body.items.map((offer: { lessons: number; lengthMinutes: number }) => [offer.lessons, offer.lengthMinutes])).toEqual(DEMO_PACKAGES.offers.map((offer) => [offer.lessons, offer.lengthMinutes]));
+    expect((await get(`/api/tutors/${tutorId}/trial-offer`)).body).toMatchObject({ lengthMinutes: 30, priceMinor: 0 });
   });
 
   it('writes nothing on a second run, and keeps a password changed since', async () => {
