@@ -4,80 +4,22 @@
  * booked its lead time before the lesson and not earlier, a taken week is recorded and reported,
  * skip and cancel act on the right weeks, and a long series continues as new without losing one.
  */
-import { randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BookWeekInput, BookWeekResult, SeriesActivities } from '../../activities/series/types.js';
-import {
-  cancelSeriesUpdate,
-  getSeriesQuery,
-  SERIES_REFUSALS,
-  type SeriesSnapshot,
-  type SeriesWorkflowInput,
-  seriesWorkflowId,
-  skipWeekUpdate,
-} from '../../workflows/series/definitions.js';
+import type { SeriesActivities } from '../../activities/series/types.js';
+import { cancelSeriesUpdate, getSeriesQuery, SERIES_REFUSALS, type SeriesSnapshot, type SeriesWorkflowInput, seriesWorkflowId, skipWeekUpdate } from '../../workflows/series/definitions.js';
 import { lessonSeriesWorkflow } from '../../workflows/series/workflow.js';
 import { refusalOf } from '../support/booking-runner.js';
+import { DAY, HOUR, LEAD, recordingSeriesActivities as recordingActivities, seriesInput } from '../support/series-workflow.js';
 import { timeSkippingEnvironment, uniqueTaskQueue, workflowBundle } from '../support/temporal.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const LEAD = 4 * DAY;
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await timeSkippingEnvironment();
 });
 afterAll(() => env?.teardown());
-
-interface Recorded {
-  booked: { week: number; atMs: number }[];
-  cancelled: { bookingId: string; actor: string }[];
-  notified: { week: number; reason: string }[];
-  statuses: string[];
-}
-
-/** Activities that book every week (or answer `taken` for the weeks named), recording when they ran on the server's clock. */
-function recordingActivities(taken: Record<number, BookWeekResult & { kind: 'taken' }> = {}): { activities: SeriesActivities; recorded: Recorded } {
-  const recorded: Recorded = { booked: [], cancelled: [], notified: [], statuses: [] };
-  const activities: SeriesActivities = {
-    async bookSeriesWeek(input: BookWeekInput) {
-      recorded.booked.push({ week: input.week, atMs: Context.current().info.scheduledTimestampMs });
-      return taken[input.week] ?? { kind: 'booked', bookingId: randomUUID() };
-    },
-    async cancelSeriesWeek(input) {
-      recorded.cancelled.push({ bookingId: input.bookingId, actor: input.actor });
-      return { cancelled: true };
-    },
-    async recordSeriesWeek() {},
-    async recordSeriesStatus({ status }) {
-      recorded.statuses.push(status);
-    },
-    async notifySeriesWeekTaken({ week, reason }) {
-      recorded.notified.push({ week, reason });
-    },
-  };
-  return { activities, recorded };
-}
-
-function seriesInput(nowMs: number, firstInMs: number, weeks: number, historyLimit = 5_000): SeriesWorkflowInput {
-  return {
-    seriesId: randomUUID(),
-    studentId: randomUUID(),
-    tutorId: randomUUID(),
-    lengthMinutes: 60,
-    paymentMethodId: 'pm_card_visa',
-    timeZone: 'Europe/Berlin',
-    weeks: Array.from({ length: weeks }, (_, week) => {
-      const start = nowMs + firstInMs + week * 7 * DAY;
-      return { week, sessionStart: new Date(start).toISOString(), sessionEnd: new Date(start + HOUR).toISOString(), status: 'upcoming' as const };
-    }),
-    timings: { leadMs: LEAD, historyLimit },
-  };
-}
 
 async function runSeries(
   input: (nowMs: number) => SeriesWorkflowInput,
