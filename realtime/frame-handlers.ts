@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { MessagingService } from '../services/messaging/messaging-service.js';
+import type { NotificationService } from '../services/notifications/notification-service.js';
 import type { Connection } from './connection.js';
 import type { FanOut } from './fan-out.js';
 import type { Hub } from './hub.js';
@@ -18,6 +19,8 @@ export const MAX_FOLLOWED_USERS = 500;
 
 export interface FrameContext {
   messaging: MessagingService;
+  /** Tells a recipient with no connection anywhere that a message waits; absent: nobody is told. */
+  notifications?: Pick<NotificationService, 'messageWhileOffline'> | undefined;
   hub: Hub;
   fanOut: FanOut;
   presence: PresenceTracker;
@@ -47,6 +50,26 @@ async function sendMessage(context: FrameContext, connection: Connection, frame:
   context.typing.reset(connection.userId, sent.message.conversationId);
   context.fanOut.toUser(sent.recipientId, { type: 'message.new', message: sent.message });
   context.fanOut.toUser(connection.userId, { type: 'message.new', message: sent.message }, connection.id);
+  // After the ack and the deliveries, inside this connection's frame queue, so a sender's messages are told in order.
+  if (context.notifications) await tellIfOffline(context, context.notifications, sent.recipientId, connection.userId, sent.message);
+}
+
+/** A notification is for someone who is not here to get message.new: no connection online or away anywhere. */
+async function tellIfOffline(
+  context: FrameContext,
+  notifications: NonNullable<FrameContext['notifications']>,
+  recipientId: string,
+  senderId: string,
+  message: { id: string; conversationId: string },
+): Promise<void> {
+  try {
+    const [recipient] = await context.presence.snapshot([recipientId]);
+    if (recipient?.status !== 'offline') return;
+    await notifications.messageWhileOffline({ recipientId, senderId, conversationId: message.conversationId, messageId: message.id, recipientLastSeenAt: recipient.lastSeenAt });
+  } catch (error) {
+    // The message is stored and acknowledged: a missed notification must not turn into an error frame.
+    context.log.warn({ err: error, recipientId }, 'offline-message notification failed');
+  }
 }
 
 async function markRead(context: FrameContext, connection: Connection, frame: ClientFrameOf<'message.read'>): Promise<void> {

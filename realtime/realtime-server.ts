@@ -17,6 +17,7 @@ import { rateLimitRefusals, wsConnections, wsConnectionsOpened, wsFramesReceived
 import type { AccessClaims, AccessTokens } from '../services/auth/access-tokens.js';
 import type { LastSeenService } from '../services/messaging/last-seen.js';
 import type { MessagingService } from '../services/messaging/messaging-service.js';
+import type { NotificationService } from '../services/notifications/notification-service.js';
 import { Connection } from './connection.js';
 import { FanOut } from './fan-out.js';
 import { handleFrame, type FrameContext } from './frame-handlers.js';
@@ -35,6 +36,8 @@ export interface RealtimeDependencies {
   tokens: AccessTokens;
   sessions?: SessionCheck | undefined;
   messaging: MessagingService;
+  /** Tells people of messages that arrived while they were offline (optional: tests of the socket alone leave it out). */
+  notifications?: Pick<NotificationService, 'messageWhileOffline'>;
   lastSeen: LastSeenService;
   /** Opens a named Redis connection for the fan-out (the composition root owns the client's settings). */
   connectRedis: (name: string) => Redis;
@@ -84,7 +87,7 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
   }, log);
   const presence = new PresenceTracker(instanceId, publisher, hub, fanOut, deps.lastSeen, settings.presenceTtlMs, log);
   const typing = new TypingThrottle(settings.typingThrottleMs);
-  const frameContext: FrameContext = { messaging, hub, fanOut, presence, typing, typingTtlMs: settings.typingThrottleMs * 3, log };
+  const frameContext: FrameContext = { messaging, notifications: deps.notifications, hub, fanOut, presence, typing, typingTtlMs: settings.typingThrottleMs * 3, log };
 
   await Promise.all([redisReady(publisher), redisReady(subscriber)]);
   await fanOut.start();

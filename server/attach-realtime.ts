@@ -17,6 +17,7 @@ export async function attachRealtime(server: Server, container: ApiContainer, lo
     tokens: app.tokens,
     sessions: app.sessions,
     messaging: app.messaging,
+    notifications: app.notifications,
     lastSeen: new LastSeenService(resources.db),
     connectRedis: (name) => createRedis(app.config.redis.url, name),
   });

@@ -16,7 +16,6 @@ import { BookingWorkflowClient } from '../workflows/booking/client.js';
 import { AccessTokens } from '../services/auth/access-tokens.js';
 import { createAuthServices } from '../services/auth/create-auth-services.js';
 import { createEmailSender } from '../platform/email/create-email-sender.js';
-import type { EmailSender } from '../platform/email/email-sender.js';
 import { OutboxRelay } from '../platform/email/outbox-relay.js';
 import { RateLimiter } from '../api/middleware/rate-limit-store.js';
 import { createStripeClient } from '../integrations/stripe.js';
@@ -39,9 +38,7 @@ import { PackageWorkflowClient } from '../workflows/package/client.js';
 import { createAdminUserService } from '../services/admin/admin-user-service.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
-import { NotificationRepository } from '../db/repositories/notification-repository.js';
-import { Notifier } from '../platform/notifications/notifier.js';
-import { NotificationService } from '../services/notifications/notification-service.js';
+import { createNotificationService } from '../services/notifications/create-notification-service.js';
 import type { AppDependencies } from '../api/app.js';
 import { buildProtocolDocument } from '../realtime/protocol/document.js';
 import { createSeriesService } from '../services/series/create-series-services.js';
@@ -98,7 +95,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
     },
   });
   const notifications = createNotificationService(db, redis, emails, logger);
-  const reviews = new ReviewService({ config, reviews: new ReviewRepository(db), bookings: bookingRepository });
+  const reviews = new ReviewService({ config, reviews: new ReviewRepository(db), bookings: bookingRepository, notifications });
   const packages = new PackageService({
     config,
     packages: new PackageRepository(db),
@@ -147,8 +144,3 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
   };
 }
 
-/** The notification service every process that tells people things builds the same way (API, realtime). */
-export function createNotificationService(db: Knex, redis: Redis, emails: EmailSender, logger: Logger): NotificationService {
-  const notifier = new Notifier({ db, redis, emails, warn: (message, meta) => logger.warn(meta, message) });
-  return new NotificationService({ repository: new NotificationRepository(db), notifier, emails });
-}

@@ -17,6 +17,8 @@ import { createSessionStore } from '../services/auth/session-store.js';
 import { LastSeenService } from '../services/messaging/last-seen.js';
 import { MessagingService } from '../services/messaging/messaging-service.js';
 import { createRealtimeServer } from '../realtime/realtime-server.js';
+import { createEmailSender } from '../platform/email/create-email-sender.js';
+import { createNotificationService } from '../services/notifications/create-notification-service.js';
 import { exitAfterShutdownOnSignal } from '../platform/shutdown-signals.js';
 import { startMetricsServer } from '../integrations/telemetry/endpoint.js';
 import { apiRegistry, collectProcessMetrics } from '../integrations/telemetry/metrics.js';
@@ -30,7 +32,10 @@ redis.on('error', (error) => logger.debug({ err: error }, 'redis connection erro
 const tokens = new AccessTokens(config.secretKey, config.auth.accessTokenTtlMs);
 const sessions = createSessionStore({ config, db, redis, tokens, logger });
 
-const realtime = await createRealtimeServer({ config, logger, tokens, sessions, messaging: new MessagingService(db), lastSeen: new LastSeenService(db), connectRedis: (name) => createRedis(config.redis.url, name) });
+// Emails of offline-message notifications go out from here at once; the API's outbox relay retries what Brevo refused.
+const emails = createEmailSender(config, db, logger);
+const notifications = createNotificationService(db, redis, emails, logger);
+const realtime = await createRealtimeServer({ config, logger, tokens, sessions, messaging: new MessagingService(db), notifications, lastSeen: new LastSeenService(db), connectRedis: (name) => createRedis(config.redis.url, name) });
 const server = http.createServer((request, response) => {
   const healthy = request.method === 'GET' && request.url === '/health';
   response.writeHead(healthy ? 200 : 404, { 'Content-Type': 'application/json' });
@@ -52,6 +57,7 @@ async function shutdown(): Promise<void> {
   await realtime.close();
   await metrics?.close();
   server.close();
+  await emails.idle();
   redis.disconnect();
   await db.destroy();
 }

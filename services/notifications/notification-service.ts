@@ -21,6 +21,18 @@ export interface NotificationServiceDependencies {
   repository: NotificationRepository;
   notifier: Notifier;
   emails: Pick<EmailSender, 'deliverSoon'>;
+  /** Where a notification that could not be stored after its cause committed is reported. */
+  warn: (message: string, meta: Record<string, unknown>) => void;
+}
+
+/** A message that reached someone with no connection open anywhere. */
+export interface MessageWhileOffline {
+  recipientId: string;
+  senderId: string;
+  conversationId: string;
+  messageId: string;
+  /** When the recipient was last connected (null: never): one notification per conversation per absence. */
+  recipientLastSeenAt: string | null;
 }
 
 export interface NotificationPage {
@@ -44,6 +56,40 @@ export class NotificationService {
     return created.map(notificationView);
   }
 
+  /** Tells someone offline that a message waits, once per conversation until they come back. Never throws. */
+  async messageWhileOffline(event: MessageWhileOffline): Promise<void> {
+    await this.afterCommit(async () => {
+      const [sender] = await this.deps.repository.recipients([event.senderId]);
+      return [
+        {
+          userId: event.recipientId,
+          kind: 'message.received',
+          dedupeKey: `message:${event.conversationId}:away-since:${event.recipientLastSeenAt ?? 'never'}`,
+          template: 'message-received',
+          params: { conversationId: event.conversationId, senderName: sender?.displayName ?? '' },
+          data: { conversationId: event.conversationId, messageId: event.messageId },
+        },
+      ];
+    });
+  }
+
+  /** Tells the tutor of a lesson its student reviewed it. Never throws. */
+  async reviewReceived(review: { id: string; bookingId: string; tutorId: string; studentId: string; rating: number }): Promise<void> {
+    await this.afterCommit(async () => {
+      const [student] = await this.deps.repository.recipients([review.studentId]);
+      return [
+        {
+          userId: review.tutorId,
+          kind: 'review.received',
+          dedupeKey: `review:${review.id}`,
+          template: 'review-received',
+          params: { reviewId: review.id, bookingId: review.bookingId, rating: review.rating, studentName: student?.displayName ?? '' },
+          data: { reviewId: review.id, bookingId: review.bookingId },
+        },
+      ];
+    });
+  }
+
   async list(principal: Principal, options: { limit: number; unreadOnly: boolean; before?: { at: Date; id: string } | undefined }): Promise<NotificationPage> {
     const rows = await this.deps.repository.list(principal.userId, options);
     const last = rows.at(-1);
@@ -54,6 +100,18 @@ export class NotificationService {
     const row: NotificationRow | undefined = await this.deps.repository.markRead(principal.userId, id);
     if (!row) throw AppError.notFound('Notification');
     return notificationView(row);
+  }
+
+  /**
+   * For callers whose own change has already committed (a review, a message): a failure here must
+   * not turn their success into an error, so it is reported, not thrown.
+   */
+  private async afterCommit(build: () => Promise<NotificationRequest[]>): Promise<void> {
+    try {
+      await this.notify(await build());
+    } catch (error) {
+      this.deps.warn('notification not stored', { error: (error as Error).message });
+    }
   }
 
   async markAllRead(principal: Principal): Promise<number> {

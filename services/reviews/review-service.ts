@@ -12,11 +12,14 @@ import type { ModeratedReview, ModerationQuery, PublicReview, ReviewRepository }
 import type { Config } from '../../domain/config.js';
 import { AppError } from '../../domain/errors.js';
 import { type Principal, requireAdmin } from '../../domain/principal.js';
+import type { NotificationService } from '../notifications/notification-service.js';
 
 export interface ReviewServiceDependencies {
   config: Pick<Config, 'reviews'>;
   reviews: ReviewRepository;
   bookings: Pick<BookingRepository, 'findById' | 'appendEvent'>;
+  /** Tells the tutor of a new review (in the app and by email, by their preferences). */
+  notifications?: Pick<NotificationService, 'reviewReceived'>;
 }
 
 export interface ReviewInput {
@@ -35,11 +38,13 @@ export class ReviewService {
     if (Date.now() > booking.sessionEnd.getTime() + this.deps.config.reviews.windowMs) {
       throw AppError.conflict('The time to review this lesson is over');
     }
-    return this.writeRating(booking.tutorId, async (trx) => {
+    const created = await this.writeRating(booking.tutorId, async (trx) => {
       const review = await this.deps.reviews.insert({ bookingId, tutorId: booking.tutorId, studentId: booking.studentId, ...input }, trx);
       if (!review) throw AppError.conflict('This lesson already has your review; edit it instead');
       return review;
     });
+    await this.deps.notifications?.reviewReceived(created);
+    return created;
   }
 
   /** A booking's review, for its student, its tutor and admins (hidden ones too, with the reason). */
