@@ -45,8 +45,10 @@ import { bookingRoutes } from './routes/bookings/routes.js';
 import type { BookingService } from '../services/bookings/booking-service.js';
 import { reviewRoutes } from './routes/reviews/routes.js';
 import { adminRoutes } from './routes/admin/routes.js';
+import { privacyRoutes } from './routes/me/privacy-routes.js';
 import type { ReviewService } from '../services/reviews/review-service.js';
 import type { AdminUserService } from '../services/admin/admin-user-service.js';
+import type { PrivacyService } from '../services/privacy/privacy-service.js';
 import { calendarRoutes } from './routes/calendar/routes.js';
 import { packageRoutes } from './routes/packages/routes.js';
 import type { PackageService } from '../services/packages/package-service.js';
@@ -82,6 +84,7 @@ export interface AppDependencies {
   reviews: ReviewService;
   packages: PackageService;
   adminUsers: AdminUserService;
+  privacy: PrivacyService;
   calendarLinks: CalendarLinkService;
   series: SeriesService;
   money: MoneyServices;
@@ -111,7 +114,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   resourceRoutes.push(...bookingRoutes(deps.bookings));
   resourceRoutes.push(...reviewRoutes(deps.reviews));
   resourceRoutes.push(...packageRoutes(deps.packages));
-  resourceRoutes.push(...adminRoutes(deps.adminUsers));
+  resourceRoutes.push(...adminRoutes(deps.adminUsers), ...privacyRoutes(deps.privacy));
   resourceRoutes.push(...calendarRoutes(deps.calendarLinks));
   resourceRoutes.push(...seriesRoutes(deps.series), ...moneyRoutes(deps.money));
   resourceRoutes.push(...notificationRoutes(deps.notifications));

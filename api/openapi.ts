@@ -32,9 +32,9 @@ export const ProblemSchema = z
       .optional()
       .describe('401 at sign-in, refresh or any request: the account may not sign in, and why'),
     blockers: z
-      .array(z.object({ kind: z.enum(['open_booking', 'unsettled_booking']), bookingId: z.string(), status: z.string() }))
+      .array(z.object({ kind: z.enum(['open_booking', 'unsettled_booking', 'active_series', 'package_credits']), id: z.string(), status: z.string() }))
       .optional()
-      .describe('409 on deleting an account: the bookings that must end or be settled first'),
+      .describe('409 on deleting an account: the bookings (id = booking id), series or packages that must end or be settled first'),
     rule: z
       .enum(['length_not_offered', 'too_soon', 'beyond_horizon', 'outside_availability'])
       .optional()

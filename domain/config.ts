@@ -227,6 +227,8 @@ const schema = z
     // Reviews: a student may review an ended lesson this long after its end, and edit the review this long after writing it.
     REVIEW_WINDOW: duration.prefault('14d'),
     REVIEW_EDIT_WINDOW: duration.prefault('48h'),
+    /** How long a GDPR export's presigned link (API answer and email) works; a new one can be asked for any time. */
+    DATA_EXPORT_LINK_TTL: duration.prefault('1h'),
     // Weekly series: at most this many weeks; each week is booked (its card authorized) this long before its lesson.
     SERIES_MAX_WEEKS: z.coerce.number().int().min(1).max(104).default(26),
     SERIES_BOOKING_LEAD: duration.prefault('4d'),
@@ -371,6 +373,7 @@ export interface Config {
   realtime: RealtimeConfig;
   booking: Required<BookingTimings> & { commissionBps: number; updateTimeoutMs: number };
   reviews: { windowMs: number; editWindowMs: number };
+  privacy: { exportLinkTtlMs: number };
   series: { maxWeeks: number; bookingLeadMs: number; historyLimit: number };
   packages: { expiryMs: number; reminderOffsetsMs: number[] };
 }
@@ -537,6 +540,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       commissionBps: e.PLATFORM_COMMISSION_BPS,
     },
     reviews: { windowMs: e.REVIEW_WINDOW, editWindowMs: e.REVIEW_EDIT_WINDOW },
+    privacy: { exportLinkTtlMs: e.DATA_EXPORT_LINK_TTL },
     series: { maxWeeks: e.SERIES_MAX_WEEKS, bookingLeadMs: e.SERIES_BOOKING_LEAD, historyLimit: e.SERIES_HISTORY_LIMIT },
     packages: { expiryMs: e.PACKAGE_EXPIRY, reminderOffsetsMs: e.PACKAGE_EXPIRY_REMINDERS },
   });

@@ -36,6 +36,7 @@ import { PackageService } from '../services/packages/package-service.js';
 import { LessonFunding } from '../services/packages/lesson-funding.js';
 import { PackageWorkflowClient } from '../workflows/package/client.js';
 import { createAdminUserService } from '../services/admin/admin-user-service.js';
+import { createPrivacyService } from '../services/privacy/privacy-service.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
 import { createNotificationService } from '../services/notifications/create-notification-service.js';
@@ -104,6 +105,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
     paymentMethods: payments.paymentMethods,
   });
   const adminUsers = createAdminUserService(db, auth.sessions);
+  const privacy = createPrivacyService({ config, db, storage, stripe: createStripeClient(config.stripe), temporal: temporal.client, sessions: auth.sessions, logger });
   const calendarLinks = createCalendarLinkService({ config, db, redis, logger });
   const series = createSeriesService({ config, db, redis, logger, temporal: temporal.client });
   // Both participants of a conversation may download what was sent in it.
@@ -133,7 +135,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, adminUsers, calendarLinks, series, money, notifications, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, adminUsers, privacy, calendarLinks, series, money, notifications, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
     async close() {
       await emailRelay.stop();
       await emails.idle();

@@ -6,6 +6,7 @@
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { createBookingActivities } from '../activities/booking/activities.js';
 import { createPackageActivities } from '../activities/package/activities.js';
+import { createDataExportActivities } from '../activities/privacy/activities.js';
 import { createLogger } from '../platform/logger.js';
 import { createKnex } from '../db/knex.js';
 import { createRedis } from '../integrations/redis.js';
@@ -59,7 +60,8 @@ if (health) logger.info({ url: health.url }, 'worker health and metrics listenin
 // The clean-up schedule is created (or brought up to date) at start; its activities run beside the booking ones.
 const temporal = await connectTemporal(config.temporal);
 try {
-  const cleanUpActivities = await startCleanUp({ client: temporal.client, config, db, storage: createStorageClient(config.storage) });
+  const storage = createStorageClient(config.storage);
+  const cleanUpActivities = await startCleanUp({ client: temporal.client, config, db, storage });
   const source = workflowSource(config.environment !== 'development');
   worker = await Worker.create({
     connection,
@@ -71,6 +73,7 @@ try {
       ...seriesWorkerActivities({ config, db, redis, logger, temporal: temporal.client, emails }),
       ...createPackageActivities({ config, db, emails }),
       ...cleanUpActivities,
+      ...createDataExportActivities({ config, db, storage, emails }),
     },
     ...workerObservability(tracing, source),
     ...workerTuning(config.worker),

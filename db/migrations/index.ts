@@ -32,6 +32,7 @@ import * as m0820 from './0820_notifications.js';
 import * as m0830 from './0830_lesson_series.js';
 import * as m0840 from './0840_admin_console.js';
 import * as m0840reports from './0840_review_reports.js';
+import * as m0840exports from './0840_data_exports.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -67,4 +68,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0830_lesson_series': m0830,
   '0840_admin_console': m0840,
   '0840_review_reports': m0840reports,
+  '0840_data_exports': m0840exports,
 };

@@ -8,6 +8,7 @@ import { resetPassword } from './reset-password.js';
 import type { EmailTemplate, RenderedEmail, RenderedNotice } from './template.js';
 import { verifyEmail } from './verify-email.js';
 import { BOOKING_TEMPLATES } from './booking.js';
+import { dataExportReady } from './data-export.js';
 import { SERIES_TEMPLATES } from './series.js';
 import { PACKAGE_TEMPLATES } from './package.js';
 import { NOTICE_TEMPLATES } from './notices.js';
@@ -15,6 +16,7 @@ import { NOTICE_TEMPLATES } from './notices.js';
 export const EMAIL_TEMPLATES = {
   'verify-email': verifyEmail,
   'reset-password': resetPassword,
+  'data-export-ready': dataExportReady,
   ...BOOKING_TEMPLATES,
   ...SERIES_TEMPLATES,
   ...PACKAGE_TEMPLATES,

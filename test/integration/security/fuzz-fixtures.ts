@@ -4,7 +4,9 @@
  * like a booking whose life is over: actions on it are refused with 409), an ENDED booking with the
  * student's review of it, their conversation, one
  * pending file per person, a second sign-in session of the student's and a verification document
- * awaiting an admin, and a bystander account for the admin's user actions. Each operation whose path
+ * awaiting an admin, a pending data export of the student's, and a bystander account for the
+ * admin's user actions (the live booking keeps DELETE /api/me refused for both parties, so the
+ * fuzzer never deletes the people it signs in as). Each operation whose path
  * names an object is pinned to the caller's own object of that kind.
  */
 import { randomUUID } from 'node:crypto';
@@ -69,6 +71,8 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
   const [notification] = await db('notifications').insert({ user_id: student.id, kind: 'review.received', dedupe_key: `fuzz:${randomUUID()}`, title: 'A title', body: 'A body' }).returning('id');
   const documentId = randomUUID();
   await db('verification_documents').insert({ id: documentId, tutor_id: tutor.id, file_id: documentFile, kind: 'identity' });
+  // A data export of the student's (pending: no worker builds it here).
+  const [dataExport] = await db('data_exports').insert({ user_id: student.id }).returning('id');
   // An account of nobody's in the run, for admins to suspend, ban and reinstate (never one the fuzzer signs in as).
   const [bystander] = await db('users').insert({ email: `bystander-${randomUUID()}@example.test`, role: 'student', display_name: 'Bystander' }).returning('id');
 
@@ -98,7 +102,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
     {
       name: 'student',
       token: student.token,
-      parameters: { ...asParty(studentFile), getBookingReceipt: id(bookingId), removeSavedCard: id('pm_card_visa'), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id), markNotificationRead: id(notification.id) },
+      parameters: { ...asParty(studentFile), getDataExport: id(dataExport.id), getBookingReceipt: id(bookingId), removeSavedCard: id('pm_card_visa'), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id), markNotificationRead: id(notification.id) },
     },
     { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id), retirePackageOffer: id(offer.id), getBookingReview: id(endedBookingId), replyToReview: id(review.id), reportReview: id(review.id) } },
     {
