@@ -72,7 +72,7 @@ export class PrivacyRepository {
     const ofUser = (table: string, column = 'user_id') => db(table).where(column, userId);
     const [account] = await db('users')
       .where({ id: userId })
-      .select('id', 'email', 'display_name', 'role', 'time_zone', 'email_verified_at', 'status', 'created_at', 'updated_at', db.raw('password_hash is not null as has_password'), db.raw('google_sub is not null as google_linked'));
+      .select('id', 'email', 'display_name', 'role', 'time_zone', 'language', 'email_verified_at', 'status', 'created_at', 'updated_at', db.raw('password_hash is not null as has_password'), db.raw('google_sub is not null as google_linked'));
     const bookings = await db('bookings')
       .where('student_id', userId)
       .orWhere('tutor_id', userId)
@@ -119,6 +119,8 @@ export class PrivacyRepository {
       files: await ofUser('files', 'owner_id').select('id', 'purpose', 'content_type', 'declared_size as size', 'original_filename', 'status', 'created_at'),
       verificationDocuments: await ofUser('verification_documents', 'tutor_id').select('id', 'kind', 'status', 'decision_reason', 'created_at'),
       signInSessions: await ofUser('auth_sessions').select('id', 'method', 'created_at', 'refreshed_at', 'expires_at', 'revoked_at', 'revoked_reason'),
+      notifications: await ofUser('notifications').select('kind', 'title', 'body', 'created_at', 'read_at'),
+      notificationPreferences: await ofUser('notification_preferences').select('kind', 'in_app', 'email'),
       calendarLink: (await ofUser('google_calendar_links').select('calendar_id', 'connected_at').first()) ?? null,
     };
   }
@@ -156,7 +158,7 @@ export class PrivacyRepository {
   /**
    * Erases the person's data in place (the rule is in the README, "Deleting an account"): identity
    * and profile text, sent messages' text, written reviews' text and replies, files and their
-   * objects' rows, calendar link, exports, pending sign-in tokens. Bookings, their events and their
+   * objects' rows, calendar link, notifications, exports, pending sign-in tokens. Bookings, their events and their
    * amounts, and the Stripe ids the ledgers need, stay. Answers the objects to remove from storage.
    */
   async erase(userId: string, at: Date, trx: Knex.Transaction): Promise<OwnedObjects> {
@@ -185,6 +187,8 @@ export class PrivacyRepository {
     await trx('google_calendar_links').where({ user_id: userId }).delete();
     await trx('email_tokens').where({ user_id: userId }).delete();
     await trx('user_presence').where({ user_id: userId }).delete();
+    await trx('notifications').where({ user_id: userId }).delete();
+    await trx('notification_preferences').where({ user_id: userId }).delete();
     const objectKeys = await this.exportObjectKeys(userId, trx);
     await trx('data_exports').where({ user_id: userId }).delete();
     const files = await trx('files').where({ owner_id: userId }).select('id', 'object_key', 'ready_key');
