@@ -77,13 +77,29 @@ export const DEMO_PACKAGES = {
   trial: { lengthMinutes: 30, priceMinor: 0 },
 } as const;
 
+/**
+ * The reviewed tutor: lessons that ended (and were paid out) before the demo began, each reviewed by
+ * a past student, one review answered by the tutor, so her rating, the public reviews and the
+ * moderation list have something to show. The reviewers cannot sign in (no password).
+ */
+export const DEMO_REVIEWS = {
+  tutorEmail: 'lena@tutorflow.test',
+  lengthMinutes: 60,
+  reviews: [
+    { reviewer: 'Priya Raman', daysAgo: 2, rating: 5, text: 'Lena prepared me for the Goethe B2 exam in six weeks. Clear, patient and always on time.', reply: 'Thank you, Priya! Good luck with the exam, you are ready.' },
+    { reviewer: 'Tom Becker', daysAgo: 3, rating: 4, text: 'Great conversation practice. I would have liked a bit more homework.', reply: null },
+    { reviewer: 'Ana Souza', daysAgo: 5, rating: 5, text: 'The grammar finally makes sense. Highly recommended for expats in Berlin.', reply: null },
+    { reviewer: 'Mei Chen', daysAgo: 8, rating: 3, text: 'Good teacher, but our lesson started ten minutes late.', reply: null },
+  ],
+} as const;
+
 export const DEMO_TUTORS: DemoTutor[] = [
   {
     email: 'lena@tutorflow.test',
     password: TUTOR_PASSWORD,
     displayName: 'Lena Fischer',
     timeZone: 'Europe/Berlin',
-    shows: 'requests to accept or decline, EUR, payouts enabled',
+    shows: 'requests to accept or decline, EUR, payouts enabled; four reviews (one answered)',
     profile: {
       headline: 'German and English for exams and everyday life',
       bio: 'Certified language teacher from Berlin. Ten years of IELTS and Goethe exam preparation, conversation practice for expats, and grammar without tears.',

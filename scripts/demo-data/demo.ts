@@ -6,6 +6,7 @@
  * is created only when it is missing, so a second run changes nothing, and whatever a developer
  * changed by hand (a password, a profile, the rules) is never overwritten.
  */
+import { randomUUID } from 'node:crypto';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -28,7 +29,10 @@ import { bookableStarts } from '../../domain/availability/slots.js';
 import { createSeriesService } from '../../services/series/create-series-services.js';
 import { PackageRepository } from '../../db/repositories/package-repository.js';
 import { packagePrice } from '../../domain/credits.js';
-import { DEMO_ADMIN, DEMO_CARD, DEMO_PACKAGES, DEMO_SERIES, DEMO_STUDENT, DEMO_TUTORS, type DemoAccount, type DemoTutor } from './demo-people.js';
+import { ReviewRepository } from '../../db/repositories/review-repository.js';
+import { ReviewService } from '../../services/reviews/review-service.js';
+import { BookingRepository } from '../../db/repositories/booking-repository.js';
+import { DEMO_ADMIN, DEMO_CARD, DEMO_PACKAGES, DEMO_REVIEWS, DEMO_SERIES, DEMO_STUDENT, DEMO_TUTORS, type DemoAccount, type DemoTutor } from './demo-people.js';
 
 export interface DemoSeedDependencies {
   config: Config;
@@ -116,6 +120,7 @@ export async function seedDemo(deps: DemoSeedDependencies): Promise<DemoSeedResu
     await seedTutor(seeded.principal, tutor);
     accounts.push({ role: 'tutor', ...pick(tutor), userId: seeded.principal.userId, created: seeded.created, note: tutor.shows });
     if (tutor.email === DEMO_PACKAGES.tutorEmail) await seedPackages(seeded.principal);
+    if (tutor.email === DEMO_REVIEWS.tutorEmail) await seedReviews(seeded.principal);
   }
   if (deps.temporal) await seedSeries(student.principal, deps.temporal);
   return { accounts, changes, card: DEMO_CARD };
@@ -141,6 +146,53 @@ export async function seedDemo(deps: DemoSeedDependencies): Promise<DemoSeedResu
       'demo-series',
     );
     changes.push(`weekly series ${view.series.id} of ${DEMO_STUDENT.email} with ${DEMO_SERIES.tutorEmail} (${DEMO_SERIES.weeks} weeks from ${new Date(start).toISOString()})`);
+  }
+
+  /**
+   * DEMO_REVIEWS, only when the tutor has no review yet: per reviewer an account that cannot sign in,
+   * a lesson that ended days ago and was paid out (a read-model row from before the demo: no
+   * workflow runs for it), and the review written through the review service, so the tutor's rating
+   * moves as it would; the tutor's reply likewise.
+   */
+  async function seedReviews(principal: Principal): Promise<void> {
+    const reviewRows = new ReviewRepository(db);
+    if ((await reviewRows.listPublic(principal.userId, 1)).length > 0) return;
+    const profile = (await tutorProfiles.findByUserId(principal.userId))!;
+    const reviews = new ReviewService({ config, reviews: reviewRows, bookings: new BookingRepository(db) });
+    const priceMinor = Math.round((profile.hourlyRateMinor * DEMO_REVIEWS.lengthMinutes) / 60);
+    const paidOutMinor = priceMinor - Math.round((priceMinor * config.booking.commissionBps) / 10_000);
+    // Oldest lesson first, so the reviews list (newest first) reads as DEMO_REVIEWS does.
+    for (const [index, entry] of [...DEMO_REVIEWS.reviews.entries()].reverse()) {
+      const email = `reviewer-${index + 1}@tutorflow.test`;
+      const reviewer = (await users.findByEmail(email)) ?? (await users.insert({ email, role: 'student', displayName: entry.reviewer, timeZone: profile.timeZone, emailVerifiedAt: new Date() }));
+      const end = new Date(Date.now() - entry.daysAgo * 86_400_000);
+      end.setUTCMinutes(0, 0, 0);
+      const bookingId = randomUUID();
+      await db('bookings').insert({
+        id: bookingId,
+        student_id: reviewer.id,
+        tutor_id: principal.userId,
+        status: 'ENDED',
+        session_start: new Date(end.getTime() - DEMO_REVIEWS.lengthMinutes * 60_000),
+        session_end: end,
+        blocked_until: end,
+        time_zone: profile.timeZone,
+        price_minor: priceMinor,
+        currency: profile.currency,
+        commission_bps: config.booking.commissionBps,
+        cancellation_policy: profile.cancellationPolicy,
+        request_expires_at: end,
+        idempotency_key: `demo-review-${index + 1}`,
+        request_hash: 'demo',
+        payment_status: 'paid_out',
+        captured_minor: priceMinor,
+        paid_out_minor: paidOutMinor,
+        close_reason: 'a lesson from before the demo',
+      });
+      const review = await reviews.create(principalOf(reviewer.id, 'student'), bookingId, { rating: entry.rating, text: entry.text });
+      if (entry.reply) await reviews.reply(principal, review.id, entry.reply);
+    }
+    changes.push(`${DEMO_REVIEWS.reviews.length} reviewed past lessons of ${DEMO_REVIEWS.tutorEmail}`);
   }
 
   /** The package offers and the free trial of DEMO_PACKAGES, each only when the tutor has none. */

@@ -9,7 +9,7 @@ import { StudentProfileRepository } from '../../../db/repositories/student-profi
 import { TutorProfileRepository } from '../../../db/repositories/tutor-profile-repository.js';
 import { UserCredentialsRepository } from '../../../db/repositories/user-credentials-repository.js';
 import { UserRepository } from '../../../db/repositories/user-repository.js';
-import { DEMO_PACKAGES, DEMO_STUDENT, DEMO_TUTORS } from '../../../scripts/demo-data/demo-people.js';
+import { DEMO_PACKAGES, DEMO_REVIEWS, DEMO_STUDENT, DEMO_TUTORS } from '../../../scripts/demo-data/demo-people.js';
 import { DemoSeedRefused, seedDemo, type DemoSeedResult } from '../../../scripts/demo-data/demo.js';
 import { createStripeClient } from '../../../integrations/stripe.js';
 import { PasswordHasher } from '../../../services/auth/password-hasher.js';
@@ -92,6 +92,16 @@ describe('demo seed', () => {
     const offers = await get(`/api/tutors/${tutorId}/package-offers`);
     expect(offers.body.items.map((offer: { lessons: number; lengthMinutes: number }) => [offer.lessons, offer.lengthMinutes])).toEqual(DEMO_PACKAGES.offers.map((offer) => [offer.lessons, offer.lengthMinutes]));
     expect((await get(`/api/tutors/${tutorId}/trial-offer`)).body).toMatchObject({ lengthMinutes: 30, priceMinor: 0 });
+  });
+
+  it('gives the reviewed tutor past lessons with reviews, one answered, and the rating they make', async () => {
+    const tutorId = first.accounts.find((account) => account.email === DEMO_REVIEWS.tutorEmail)!.userId;
+    const ratings = DEMO_REVIEWS.reviews.map((review) => review.rating);
+    expect((await get(`/api/tutors/${tutorId}`)).body.rating).toEqual({ average: ratings.reduce((sum, rating) => sum + rating, 0) / ratings.length, count: ratings.length });
+    const listed = (await get(`/api/tutors/${tutorId}/reviews`)).body.items as { studentName: string; rating: number; reply: string | null }[];
+    expect(listed.map((review) => [review.studentName, review.rating])).toEqual(DEMO_REVIEWS.reviews.map((review) => [review.reviewer, review.rating]));
+    expect(listed.filter((review) => review.reply !== null)).toHaveLength(1);
+    expect(first.changes).toContain(`${DEMO_REVIEWS.reviews.length} reviewed past lessons of ${DEMO_REVIEWS.tutorEmail}`);
   });
 
   it('writes nothing on a second run, and keeps a password changed since', async () => {
