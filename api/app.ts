@@ -42,6 +42,8 @@ import { conversationRoutes } from './routes/conversations/routes.js';
 import { realtimeDocsRoutes } from './routes/realtime-docs/routes.js';
 import type { MessagingService } from '../services/messaging/messaging-service.js';
 import { bookingRoutes } from './routes/bookings/routes.js';
+import { disputeRoutes } from './routes/bookings/dispute-routes.js';
+import type { DisputeService } from '../services/bookings/dispute-service.js';
 import type { BookingService } from '../services/bookings/booking-service.js';
 import { reviewRoutes } from './routes/reviews/routes.js';
 import { adminRoutes } from './routes/admin/routes.js';
@@ -81,6 +83,7 @@ export interface AppDependencies {
   tutorSearch: TutorSearchService;
   messaging: MessagingService;
   bookings: BookingService;
+  disputes: DisputeService;
   reviews: ReviewService;
   packages: PackageService;
   adminUsers: AdminUserService;
@@ -111,7 +114,7 @@ export function collectRoutes(deps: AppDependencies): RouteSpec[] {
   );
   resourceRoutes.push(...conversationRoutes(deps.messaging), ...realtimeDocsRoutes(deps.realtimeProtocol));
   resourceRoutes.push(...availabilityRoutes(deps.availability), ...tutorSearchRoutes(deps.tutorSearch));
-  resourceRoutes.push(...bookingRoutes(deps.bookings));
+  resourceRoutes.push(...bookingRoutes(deps.bookings), ...disputeRoutes(deps.disputes));
   resourceRoutes.push(...reviewRoutes(deps.reviews));
   resourceRoutes.push(...packageRoutes(deps.packages));
   resourceRoutes.push(...adminRoutes(deps.adminUsers), ...privacyRoutes(deps.privacy));

@@ -18,6 +18,7 @@ export const NOTIFICATION_KINDS = [
   'reschedule.answered',
   'refund.issued',
   'no_show.update',
+  'dispute.update',
   'payout.sent',
   'payout.account_needed',
   'review.received',

@@ -26,6 +26,8 @@ import { createAvailabilityServices } from '../services/availability/create-avai
 import { createTutorSearchService } from '../services/search/search-services.js';
 import { MessagingService } from '../services/messaging/messaging-service.js';
 import { BookingService } from '../services/bookings/booking-service.js';
+import { DisputeService } from '../services/bookings/dispute-service.js';
+import { BookingDisputeRepository } from '../db/repositories/booking-dispute-repository.js';
 import { createCalendarLinkService } from '../services/calendar-links/create-calendar-link-service.js';
 import { registerBookingStripeEvents } from '../services/bookings/stripe-booking-events.js';
 import { BookingRepository } from '../db/repositories/booking-repository.js';
@@ -38,6 +40,7 @@ import { PackageWorkflowClient } from '../workflows/package/client.js';
 import { createAdminUserService } from '../services/admin/admin-user-service.js';
 import { createPrivacyService } from '../services/privacy/privacy-service.js';
 import { TutorProfileRepository } from '../db/repositories/tutor-profile-repository.js';
+import { FileRepository } from '../db/repositories/file-repository.js';
 import { UserRepository } from '../db/repositories/user-repository.js';
 import { createNotificationService } from '../services/notifications/create-notification-service.js';
 import type { AppDependencies } from '../api/app.js';
@@ -96,6 +99,13 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
     },
   });
   const notifications = createNotificationService(db, redis, emails, logger);
+  const disputes = new DisputeService({
+    bookings,
+    workflows: new BookingWorkflowClient(temporal.client, { taskQueue: config.temporal.taskQueue, updateTimeoutMs: config.booking.updateTimeoutMs }),
+    disputes: new BookingDisputeRepository(db),
+    files: new FileRepository(db),
+    users: new UserRepository(db),
+  });
   const reviews = new ReviewService({ config, reviews: new ReviewRepository(db), bookings: bookingRepository, notifications });
   const packages = new PackageService({
     config,
@@ -110,6 +120,8 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
   const series = createSeriesService({ config, db, redis, logger, temporal: temporal.client });
   // Both participants of a conversation may download what was sent in it.
   files.addReadRule('message_attachment', (file, userId) => messaging.canReadAttachment(file.id, userId));
+  // A dispute's attachment: the booking's tutor and admins may read it too.
+  files.addReadRule('message_attachment', (file, userId) => disputes.canReadAttachment(file.id, userId));
 
   const health = new HealthService(
     {
@@ -135,7 +147,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
 
   return {
     resources: { db, redis, storage, temporal },
-    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, reviews, packages, adminUsers, privacy, calendarLinks, series, money, notifications, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
+    app: { config, logger, health, tokens, auth, sessions: auth.sessions, rateLimiter: new RateLimiter(redis, logger.child({ component: 'rate-limits' })), files, profiles, payments, availability, tutorSearch, messaging, bookings, disputes, reviews, packages, adminUsers, privacy, calendarLinks, series, money, notifications, realtimeProtocol: () => buildProtocolDocument({ serverUrl: config.http.publicBaseUrl }) },
     async close() {
       await emailRelay.stop();
       await emails.idle();

@@ -6,6 +6,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
+import { BookingDisputeRepository } from '../../db/repositories/booking-dispute-repository.js';
 import { BookingRepository } from '../../db/repositories/booking-repository.js';
 import { CHANNELS, type AvailabilityChanged } from '../../domain/events.js';
 import type { EmailSender } from '../../platform/email/email-sender.js';
@@ -25,7 +26,7 @@ export interface RecordActivityDependencies {
 
 type RecordActivities = Pick<
   BookingActivities,
-  'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordReschedule' | 'recordMeeting' | 'recordAttention' | 'publishAvailabilityChanged' | 'notify'
+  'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordReschedule' | 'recordMeeting' | 'recordAttention' | 'recordDispute' | 'publishAvailabilityChanged' | 'notify'
 >;
 
 /**
@@ -50,6 +51,7 @@ const FINAL = new Set(['ENDED', 'DECLINED', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAI
 export function createRecordActivities({ db, redis, emails, frontendBaseUrl }: RecordActivityDependencies): RecordActivities {
   const bookings = new BookingRepository(db);
   const notifier = new Notifier({ db, redis, emails, warn: (message, meta) => log.warn(message, meta) });
+  const disputes = new BookingDisputeRepository(db);
 
   return {
     async reserveBooking(input) {
@@ -126,6 +128,10 @@ export function createRecordActivities({ db, redis, emails, frontendBaseUrl }: R
 
     async recordMeeting({ bookingId, meetingId, joinUrl }) {
       await write('the meeting', () => bookings.setMeeting(bookingId, { meetingId, meetingJoinUrl: joinUrl }));
+    },
+
+    async recordDispute(record) {
+      await write('the dispute', () => disputes.upsert(record));
     },
 
     async recordAttention({ bookingId, reason, since }) {

@@ -130,6 +130,18 @@ export interface PayoutAccount {
   payoutsEnabled: boolean;
 }
 
+export interface DisputeRecord {
+  bookingId: string;
+  studentId: string;
+  tutorId: string;
+  reason: string;
+  text: string;
+  attachmentFileId?: string;
+  /** When the student reported it (workflow time). */
+  at: string;
+  decision?: { refundMinor: number; adminId: string; reason: string; at: string };
+}
+
 // ---- meetings and calendars -------------------------------------------------------------------
 
 export interface MeetingInput {
@@ -193,6 +205,8 @@ export interface BookingActivities {
    * since when, or null when nothing waits for an admin. Admins list bookings by it.
    */
   recordAttention(input: { bookingId: string; reason: string | null; since: string | null }): Promise<void>;
+  /** Keeps the booking's dispute (a student's reported problem, and the admin's decision) in the read model; idempotent by booking id. */
+  recordDispute(input: DisputeRecord): Promise<void>;
   /** Tells clients watching the tutor that booked time changed. */
   publishAvailabilityChanged(input: { tutorId: string }): Promise<void>;
 

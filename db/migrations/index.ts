@@ -27,6 +27,7 @@ import * as m0210 from './0210_tutor_search_indexes.js';
 import * as m0500 from './0500_booking_attention.js';
 import * as m0600 from './0600_student_no_overlap.js';
 import * as m0700 from './0700_reviews.js';
+import * as m0800 from './0800_booking_disputes.js';
 import * as m0810 from './0810_packages.js';
 import * as m0820 from './0820_notifications.js';
 import * as m0830 from './0830_lesson_series.js';
@@ -63,6 +64,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0500_booking_attention': m0500,
   '0600_student_no_overlap': m0600,
   '0700_reviews': m0700,
+  '0800_booking_disputes': m0800,
   '0810_packages': m0810,
   '0820_notifications': m0820,
   '0830_lesson_series': m0830,

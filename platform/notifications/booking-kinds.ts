@@ -23,6 +23,8 @@ export const BOOKING_TEMPLATE_KINDS: Record<keyof typeof BOOKING_TEMPLATES, Noti
   'no-show-reported': 'no_show.update',
   'no-show-contested': 'no_show.update',
   'no-show-refunded': 'no_show.update',
+  'dispute-opened': 'dispute.update',
+  'dispute-decided': 'dispute.update',
   'payout-account-needed': 'payout.account_needed',
   'payout-sent': 'payout.sent',
 };

@@ -103,6 +103,9 @@ export function recordingActivities(options: RecordingOptions = {}): RecordingAc
     async recordAttention(input) {
       record('recordAttention', input);
     },
+    async recordDispute(input) {
+      record('recordDispute', input);
+    },
     async publishAvailabilityChanged(input) {
       record('publishAvailabilityChanged', input);
     },

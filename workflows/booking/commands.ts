@@ -21,6 +21,7 @@ import {
   cancelUpdate,
   type ContestNoShow,
   contestNoShowUpdate,
+  type DecideDispute,
   declineUpdate,
   type NoShowReport,
   PATCHES,
@@ -30,12 +31,14 @@ import {
   REFUSALS,
   reportNoShowUpdate,
   type ReportNoShow,
+  type ReportProblem,
   type ResolveAttention,
   resolveAttentionUpdate,
   type TutorAnswer,
 } from './definitions.js';
 import { attempt, call } from './effects.js';
 import { refund, refundOwed } from './money.js';
+import { disputeCommands } from './dispute-commands.js';
 import { authorizeDifference, captureDifference, type DifferenceHold, releaseDifference } from './reprice.js';
 import type { BookingState, Queued } from './state.js';
 import { type BookingSteps, nowIso, refusalOfState } from './steps.js';
@@ -51,12 +54,14 @@ export type Command =
   | ({ kind: 'contestNoShow' } & ContestNoShow)
   | ({ kind: 'adminRefund' } & AdminRefund)
   | ({ kind: 'adminResolvePayout' } & AdminResolvePayout)
-  | ({ kind: 'resolveAttention' } & ResolveAttention);
+  | ({ kind: 'resolveAttention' } & ResolveAttention)
+  | ({ kind: 'reportProblem' } & ReportProblem)
+  | ({ kind: 'decideDispute' } & DecideDispute);
 
 type Kind = Command['kind'];
 type CommandOf<K extends Kind> = Extract<Command, { kind: K }>;
 
-interface CommandRow<K extends Kind> {
+export interface CommandRow<K extends Kind> {
   update: UpdateDefinition<BookingSnapshot, [Omit<CommandOf<K>, 'kind'>]>;
   /** The statuses in which the command may be applied. */
   allowedIn: readonly BookingStatus[];
@@ -78,6 +83,8 @@ class Refusal extends Error {
 function refuse(message: string, type: string): never {
   throw new Refusal(message, type);
 }
+
+export type RefuseFn = typeof refuse;
 
 const ALL_STATUSES: readonly BookingStatus[] = ['PENDING_PAYMENT', 'REQUESTED', 'SCHEDULED', 'ACTIVE', 'ENDED', 'DECLINED', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED'];
 
@@ -285,6 +292,8 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
       if (!settled) entry.refusal = { message: `Stripe refused ${itemId} again: ${steps.state.attention.find((open) => open.id === itemId)?.message ?? ''}`, type: REFUSALS.paymentRefused };
     },
   },
+
+  ...disputeCommands(refuse),
 };
 
 /** What happens next after a report, by party, in words for both parties' email. */

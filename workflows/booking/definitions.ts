@@ -8,6 +8,7 @@ import type { PaymentStatus } from '../../domain/payment-status.js';
 import type { BookingStatus } from '../../domain/booking-status.js';
 import type { BookingTerms } from '../../domain/booking-terms.js';
 import type { BookingTimings } from '../../domain/config.js';
+import type { DisputeReason } from '../../domain/booking-disputes.js';
 
 export const BOOKING_WORKFLOW_TYPE = 'bookingWorkflow';
 
@@ -58,6 +59,24 @@ export interface NoShowReport {
   contestNote?: string;
   /** A student's report of an absent tutor, uncontested: the student is refunded in full at this time. */
   refundAt?: string;
+}
+
+/** A student's report of a problem with the lesson (within the payout hold), and the admin's decision on it. */
+export interface ProblemReport {
+  reason: DisputeReason;
+  text: string;
+  /** A file the student uploaded through the files service (purpose message_attachment). */
+  attachmentFileId?: string;
+  at: string;
+  decision?: DisputeDecision;
+}
+
+export interface DisputeDecision {
+  /** What went back to the student: 0 pays the tutor in full, all that remained refunds in full. */
+  refundMinor: number;
+  adminId: string;
+  reason: string;
+  at: string;
 }
 
 /**
@@ -148,6 +167,8 @@ export interface BookingSnapshot {
   noShowReports: NoShowReport[];
   /** The payout waits for an admin: a dispute or a no-show report. */
   payoutFrozen: boolean;
+  /** The student's report of a problem with the lesson, and the admin's decision once made. */
+  problem?: ProblemReport;
   /** Taken back from the tutor after a refund that came after the payout. */
   reversedMinor?: number;
   /** Items that wait for an admin (failure policy); absent when none. */
@@ -196,6 +217,20 @@ export interface ContestNoShow {
   note?: string;
 }
 
+export interface ReportProblem {
+  actorId: string;
+  reason: DisputeReason;
+  text: string;
+  attachmentFileId?: string;
+}
+
+export interface DecideDispute {
+  adminId: string;
+  /** How much of what remains goes back to the student (0 … refundable). */
+  refundMinor: number;
+  reason: string;
+}
+
 export interface AdminRefund {
   adminId: string;
   amountMinor: number;
@@ -234,6 +269,10 @@ export const answerRescheduleUpdate = defineUpdate<BookingSnapshot, [AnswerResch
 export const reportNoShowUpdate = defineUpdate<BookingSnapshot, [ReportNoShow]>('reportNoShow');
 /** The party reported absent says they were there: the payout waits for an admin. */
 export const contestNoShowUpdate = defineUpdate<BookingSnapshot, [ContestNoShow]>('contestNoShow');
+/** The student reports a problem with the lesson within the payout hold: the payout freezes. */
+export const reportProblemUpdate = defineUpdate<BookingSnapshot, [ReportProblem]>('reportProblem');
+/** The admin decides a reported problem: refund part or all of what remains, the tutor is paid on the rest. */
+export const decideDisputeUpdate = defineUpdate<BookingSnapshot, [DecideDispute]>('decideDispute');
 export const adminRefundUpdate = defineUpdate<BookingSnapshot, [AdminRefund]>('adminRefund');
 export const adminResolvePayoutUpdate = defineUpdate<BookingSnapshot, [AdminResolvePayout]>('adminResolvePayout');
 export const resolveAttentionUpdate = defineUpdate<BookingSnapshot, [ResolveAttention]>('resolveAttention');

@@ -35,6 +35,7 @@ export const ACTIVITY_CLASS_OF: Record<keyof BookingActivities, ActivityClass> =
   recordReschedule: 'record',
   recordMeeting: 'record',
   recordAttention: 'record',
+  recordDispute: 'record',
   authorizePayment: 'money',
   capturePayment: 'money',
   releasePayment: 'money',
@@ -67,7 +68,7 @@ const localRecord = proxyLocalActivities<BookingActivities>(ACTIVITY_CLASSES.rec
 type Name = keyof BookingActivities;
 type Result<K extends Name> = Awaited<ReturnType<BookingActivities[K]>>;
 /** Which record-class activities may run locally: the ones the submit path writes the read model with. */
-export type RecordName = 'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordMeeting';
+export type RecordName = 'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordMeeting' | 'recordDispute';
 
 /** Calls an activity with its class's options and a plain-words summary for the Temporal UI. */
 export function call<K extends Name>(name: K, summary: string, ...args: Parameters<BookingActivities[K]>): Promise<Result<K>> {

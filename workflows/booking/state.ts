@@ -6,7 +6,7 @@
 import type { BookingStatus } from '../../domain/booking-status.js';
 import { type MoneyLedger, refundable, totalOf } from '../../domain/booking-money.js';
 import type { PaymentStatus } from '../../domain/payment-status.js';
-import { type AttentionItem, type BookingSnapshot, type BookingWorkflowInput, type NoShowReport, type Party, type RescheduleProposal, TIMING_DEFAULTS } from './definitions.js';
+import { type AttentionItem, type BookingSnapshot, type BookingWorkflowInput, type NoShowReport, type Party, type ProblemReport, type RescheduleProposal, TIMING_DEFAULTS } from './definitions.js';
 import type { Command } from './commands.js';
 import type { Funding } from './credit.js';
 
@@ -67,6 +67,8 @@ export class BookingState {
   /** When the payout hold ends (set as it starts): the last moment for a no-show report. */
   payoutHoldEndsAt: number | undefined;
   disputed = false;
+  /** The student's report of a problem with the lesson: open (no decision yet), it freezes the payout. */
+  problem: ProblemReport | undefined;
   payoutResolution: 'pay_tutor' | 'refund_student' | undefined;
   /** Failed steps that wait for an admin (failure policy), oldest first. */
   readonly attention: AttentionItem[] = [];
@@ -109,6 +111,7 @@ export class BookingState {
   }
 
   isPayoutFrozen(): boolean {
+    if (this.problem && !this.problem.decision) return true;
     if (this.payoutResolution !== undefined) return false;
     if (this.disputed) return true;
     if (!this.noShowByParty) return this.noShowReports.length > 0;
@@ -157,6 +160,7 @@ export class BookingState {
       ...(this.meeting ? { meetingJoinUrl: this.meeting.joinUrl } : {}),
       ...(this.pendingReschedule ? { pendingReschedule: this.pendingReschedule } : {}),
       noShowReports: [...this.noShowReports],
+      ...(this.problem ? { problem: { ...this.problem } } : {}),
       // Only a payout that is due can wait for an admin: a dispute on an uncaptured request freezes nothing.
       payoutFrozen: this.isPayoutFrozen() && ['ACTIVE', 'ENDED', 'CANCELLED'].includes(this.status) && this.refundable() > 0,
       ...(this.attention.length > 0 ? { attention: this.attention.map((item) => ({ ...item })) } : {}),

@@ -43,7 +43,7 @@ export class BookingSteps {
   }
 
   /** A read-model write; Postgres refusing it for good raises attention instead of failing the booking. */
-  async record<K extends 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordMeeting'>(
+  async record<K extends 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordMeeting' | 'recordDispute'>(
     name: K,
     summary: string,
     arg: Parameters<BookingActivities[K]>[0],

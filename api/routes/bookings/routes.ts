@@ -53,13 +53,13 @@ const toView = (booking: Booking) => ({
 
 const toEventView = (event: BookingEvent) => ({ type: event.type, at: event.at.toISOString(), actor: event.actor, actorId: event.actorId, data: event.data });
 
-const STATE = {
+export const STATE = {
   200: { description: 'The booking’s state after the change', schema: BookingStateSchema },
   202: { description: 'Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied', schema: ActionAcceptedSchema },
 };
 
 /** 200 with the new state, or 202 with where to look when the workflow had not finished in time. */
-function answer(ctx: Context, outcome: UpdateOutcome): void {
+export function answerUpdate(ctx: Context, outcome: UpdateOutcome): void {
   if (outcome.done) {
     ctx.body = outcome.booking;
     return;
@@ -97,7 +97,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       responses: STATE,
       errors: [404, 409, 422, 503],
       handler: async (ctx, { params, body }) => {
-        answer(ctx, await spec.run(ctx.state.principal!, params.id, body as ReturnType<B['parse']>));
+        answerUpdate(ctx, await spec.run(ctx.state.principal!, params.id, body as ReturnType<B['parse']>));
       },
     });
 
@@ -215,7 +215,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       operationId: 'proposeReschedule',
       summary: 'Propose a new time for a scheduled lesson',
       description:
-        'Checked like a new booking: a bookable slot in the tutor’s schedule (this lesson’s own time aside), the minimum notice, the horizon and an offered length — 422 with `rule` (`outside_availability`, `too_soon`, `beyond_horizon`, `length_not_offered`) — and 409 `tutor_busy`. At most BOOKING_MAX_RESCHEDULES accepted reschedules; a student not within BOOKING_STUDENT_RESCHEDULE_CUTOFF of the start, nobody within the tutor’s notice; a longer lesson is refused for now (422). The proposal lapses after BOOKING_RESCHEDULE_PROPOSAL_TTL, never after the start minus the tutor’s notice. The other party accepts or declines it; on acceptance every timer, the meeting and the calendars move.',
+        'Checked like a new booking: a bookable slot in the tutor’s schedule (this lesson’s own time aside), the minimum notice, the horizon and an offered length — 422 with `rule` (`outside_availability`, `too_soon`, `beyond_horizon`, `length_not_offered`) — and 409 `tutor_busy`. At most BOOKING_MAX_RESCHEDULES accepted reschedules; a student not within BOOKING_STUDENT_RESCHEDULE_CUTOFF of the start, nobody within the tutor’s notice. Another length is repriced pro rata (`pendingReschedule.priceMinor`). The proposal lapses after BOOKING_RESCHEDULE_PROPOSAL_TTL, never after the start minus the tutor’s notice. The other party accepts or declines it; on acceptance every timer, the meeting and the calendars move.',
       body: RescheduleBody,
       run: (principal, id, body) => bookings.proposeReschedule(principal, id, body.start, body.lengthMinutes),
     }),
@@ -224,7 +224,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       operationId: 'answerReschedule',
       summary: 'Accept or decline the other party’s proposed time',
       description:
-        'Accepting moves the lesson if the tutor is still free and the student has no other lesson then (409 otherwise); a shorter lesson refunds the price difference. Declining a tutor’s late proposal (`late`) cancels the lesson as the tutor’s cancellation: a full refund. An expired proposal is 409.',
+        'Accepting moves the lesson if the tutor is still free and the student has no other lesson then (409 otherwise); a shorter lesson refunds the price difference; a longer one charges the difference to the student’s card as a payment of its own first (refused: 422 and the lesson stays as it was). Declining a tutor’s late proposal (`late`) cancels the lesson as the tutor’s cancellation: a full refund. An expired proposal is 409.',
       body: AnswerRescheduleBody,
       run: (principal, id, body) => bookings.answerReschedule(principal, id, body.accept),
     }),
@@ -260,7 +260,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       responses: STATE,
       errors: [404, 409, 422, 503],
       handler: async (ctx, { params, body, headers }) => {
-        answer(ctx, await bookings.adminCancel(ctx.state.principal!, params.id, body.reason, headers['idempotency-key']!, body.refundAmountMinor));
+        answerUpdate(ctx, await bookings.adminCancel(ctx.state.principal!, params.id, body.reason, headers['idempotency-key']!, body.refundAmountMinor));
       },
     }),
     defineRoute({
@@ -278,7 +278,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       responses: STATE,
       errors: [404, 409, 422, 503],
       handler: async (ctx, { params, body, headers }) => {
-        answer(ctx, await bookings.adminRefund(ctx.state.principal!, params.id, body.amountMinor, body.reason, headers['idempotency-key']!));
+        answerUpdate(ctx, await bookings.adminRefund(ctx.state.principal!, params.id, body.amountMinor, body.reason, headers['idempotency-key']!));
       },
     }),
     defineRoute({
@@ -293,7 +293,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       responses: STATE,
       errors: [404, 409, 503],
       handler: async (ctx, { params, body }) => {
-        answer(ctx, await bookings.adminResolvePayout(ctx.state.principal!, params.id, body.decision, body.reason));
+        answerUpdate(ctx, await bookings.adminResolvePayout(ctx.state.principal!, params.id, body.decision, body.reason));
       },
     }),
     defineRoute({
@@ -310,7 +310,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       responses: STATE,
       errors: [404, 409, 422, 503],
       handler: async (ctx, { params, body }) => {
-        answer(ctx, await bookings.adminResolveAttention(ctx.state.principal!, params.id, body.action, body.reason, body.itemId));
+        answerUpdate(ctx, await bookings.adminResolveAttention(ctx.state.principal!, params.id, body.action, body.reason, body.itemId));
       },
     }),
     defineRoute({

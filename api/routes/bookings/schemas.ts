@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BOOKING_STATUSES } from '../../../domain/booking-status.js';
+import { DISPUTE_REASONS, DISPUTE_TEXT_MAX } from '../../../domain/booking-disputes.js';
 import { CALENDAR_MESSAGE, isWithinCalendar } from '../../../domain/safe-input.js';
 import { cursorQuery } from '../../cursor.js';
 
@@ -94,6 +95,16 @@ export const BookingStateSchema = z
       }),
     ),
     payoutFrozen: z.boolean(),
+    problem: z
+      .object({
+        reason: z.enum(DISPUTE_REASONS),
+        text: z.string(),
+        attachmentFileId: uuid.optional(),
+        at: instant,
+        decision: z.object({ refundMinor: z.number().int(), adminId: uuid, reason: z.string(), at: instant }).optional(),
+      })
+      .optional()
+      .describe('The student’s report of a problem with the lesson (a dispute), and the admin’s decision once made'),
     reversedMinor: z.number().int().optional().describe('Taken back from the tutor after a refund that came after the payout'),
     attention: z
       .array(
@@ -202,3 +213,29 @@ export const TutorNoShowsSchema = z
   .object({ tutorId: uuid, reported: z.number().int(), confirmed: z.number().int() })
   .meta({ id: 'TutorNoShows', description: 'Students’ reports that the tutor did not show up, and those confirmed (uncontested, or decided by an admin)' });
 export const AdminResolveBody = z.strictObject({ decision: z.enum(['pay_tutor', 'refund_student']), reason: z.string().trim().min(1).max(500) });
+export const ReportProblemBody = z.strictObject({
+  reason: z.enum(DISPUTE_REASONS),
+  text: z.string().trim().min(1).max(DISPUTE_TEXT_MAX).describe('What went wrong, in the student’s words'),
+  attachmentFileId: uuid.optional().describe('A file the student uploaded and confirmed (purpose message_attachment): a screenshot, a recording'),
+});
+export const DecideDisputeBody = z.strictObject({
+  refundMinor: z.number().int().min(0).describe('How much of what remains goes back to the student: 0 pays the tutor in full; all that remains refunds in full'),
+  reason: z.string().trim().min(1).max(500),
+});
+export const DisputeListQuery = z.object({ cursor: cursorQuery('uuid').optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const DisputeListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        bookingId: uuid,
+        studentId: uuid,
+        tutorId: uuid,
+        reason: z.enum(DISPUTE_REASONS),
+        text: z.string(),
+        attachmentFileId: uuid.nullable(),
+        openedAt: instant,
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'OpenDisputes', description: 'Disputes that wait for an admin’s decision, oldest first' });

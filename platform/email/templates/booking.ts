@@ -177,6 +177,34 @@ export const BOOKING_TEMPLATES = {
     en: { subject: () => 'Lesson refunded: the tutor did not show up', lines: (c) => [`The tutor was reported absent from the lesson on ${c.when} and did not contest it: ${c.money(c.p.amountMinor)} is refunded to the student.`] },
     de: { subject: () => 'Stunde erstattet: Der Lehrer ist nicht erschienen', lines: (c) => [`Der Lehrer wurde bei der Stunde am ${c.when} als abwesend gemeldet und hat nicht widersprochen: ${c.money(c.p.amountMinor)} werden dem Schüler erstattet.`] },
   }),
+  'dispute-opened': bookingTemplate('dispute-opened', {
+    en: {
+      subject: () => 'A problem was reported with a lesson',
+      lines: (c) => [
+        c.p.role === 'tutor'
+          ? `The student reported a problem with the lesson of ${c.when} (${c.text('reason')}). Your payout for it waits until our team decides.`
+          : `We received your report about the lesson of ${c.when}. The tutor's payout waits until our team decides; we will tell you both.`,
+      ],
+    },
+    de: {
+      subject: () => 'Zu einer Stunde wurde ein Problem gemeldet',
+      lines: (c) => [
+        c.p.role === 'tutor'
+          ? `Der Schüler hat ein Problem mit der Stunde vom ${c.when} gemeldet (${c.text('reason')}). Deine Auszahlung dafür wartet, bis unser Team entschieden hat.`
+          : `Wir haben deine Meldung zur Stunde vom ${c.when} erhalten. Die Auszahlung an den Lehrer wartet, bis unser Team entschieden hat; wir informieren euch beide.`,
+      ],
+    },
+  }),
+  'dispute-decided': bookingTemplate('dispute-decided', {
+    en: {
+      subject: () => 'The reported problem was decided',
+      lines: (c) => [`Our team decided the report about the lesson of ${c.when}: ${c.money(c.p.refundMinor)} goes back to the student (${c.text('reason')}); the tutor is paid on the rest.`],
+    },
+    de: {
+      subject: () => 'Über das gemeldete Problem wurde entschieden',
+      lines: (c) => [`Unser Team hat über die Meldung zur Stunde vom ${c.when} entschieden: ${c.money(c.p.refundMinor)} gehen an den Schüler zurück (${c.text('reason')}); der Lehrer wird für den Rest bezahlt.`],
+    },
+  }),
   'payout-account-needed': bookingTemplate('payout-account-needed', {
     en: { subject: () => 'Set up payouts to get paid', lines: (c) => [`Your payout of a lesson (${c.money(c.p.priceMinor)} before commission) is waiting: finish setting up payouts to receive it.`] },
     de: { subject: () => 'Richte Auszahlungen ein, um bezahlt zu werden', lines: (c) => [`Die Auszahlung einer Stunde (${c.money(c.p.priceMinor)} vor Provision) wartet: Schließe die Einrichtung der Auszahlungen ab, um sie zu erhalten.`] },
