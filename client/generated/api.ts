@@ -58,6 +58,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/bookings/{id}/dispute/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide a reported problem (admins): refund part or all of what remains, the tutor is paid on the rest
+         * @description `refundMinor` 0 pays the tutor in full; all that remains refunds the student in full. Both parties are emailed; recorded in the audit log.
+         */
+        post: operations["adminDecideDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/bookings/{id}/payout-resolution": {
         parameters: {
             query?: never;
@@ -89,6 +109,23 @@ export interface paths {
          * @description Refused (422) above what was captured and not yet refunded, and when Stripe refuses it. If the tutor was already paid, the transfer is reversed by the refunded amount. The Idempotency-Key is required: the same key refunds once (the same key with another amount is 422). Recorded in the audit log.
          */
         post: operations["adminRefundBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Disputes waiting for a decision (admins), oldest first */
+        get: operations["listOpenDisputes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -698,6 +735,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bookings/{id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a problem with a lesson (its student), within the payout hold
+         * @description The tutor’s payout freezes until an admin decides; both parties are emailed. Possible once the lesson has ended and until the payout hold ends, once per booking, while something paid remains (409 otherwise). An attachment must be the student’s own confirmed upload (422 otherwise).
+         */
+        post: operations["reportLessonProblem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/bookings/{id}/no-show": {
         parameters: {
             query?: never;
@@ -766,7 +823,7 @@ export interface paths {
         put?: never;
         /**
          * Propose a new time for a scheduled lesson
-         * @description Checked like a new booking: a bookable slot in the tutor’s schedule (this lesson’s own time aside), the minimum notice, the horizon and an offered length — 422 with `rule` (`outside_availability`, `too_soon`, `beyond_horizon`, `length_not_offered`) — and 409 `tutor_busy`. At most BOOKING_MAX_RESCHEDULES accepted reschedules; a student not within BOOKING_STUDENT_RESCHEDULE_CUTOFF of the start, nobody within the tutor’s notice; a longer lesson is refused for now (422). The proposal lapses after BOOKING_RESCHEDULE_PROPOSAL_TTL, never after the start minus the tutor’s notice. The other party accepts or declines it; on acceptance every timer, the meeting and the calendars move.
+         * @description Checked like a new booking: a bookable slot in the tutor’s schedule (this lesson’s own time aside), the minimum notice, the horizon and an offered length — 422 with `rule` (`outside_availability`, `too_soon`, `beyond_horizon`, `length_not_offered`) — and 409 `tutor_busy`. At most BOOKING_MAX_RESCHEDULES accepted reschedules; a student not within BOOKING_STUDENT_RESCHEDULE_CUTOFF of the start, nobody within the tutor’s notice. Another length is repriced pro rata (`pendingReschedule.priceMinor`). The proposal lapses after BOOKING_RESCHEDULE_PROPOSAL_TTL, never after the start minus the tutor’s notice. The other party accepts or declines it; on acceptance every timer, the meeting and the calendars move.
          */
         post: operations["proposeReschedule"];
         delete?: never;
@@ -786,7 +843,7 @@ export interface paths {
         put?: never;
         /**
          * Accept or decline the other party’s proposed time
-         * @description Accepting moves the lesson if the tutor is still free and the student has no other lesson then (409 otherwise); a shorter lesson refunds the price difference. Declining a tutor’s late proposal (`late`) cancels the lesson as the tutor’s cancellation: a full refund. An expired proposal is 409.
+         * @description Accepting moves the lesson if the tutor is still free and the student has no other lesson then (409 otherwise); a shorter lesson refunds the price difference; a longer one charges the difference to the student’s card as a payment of its own first (refused: 422 and the lesson stays as it was). Declining a tutor’s late proposal (`late`) cancels the lesson as the tutor’s cancellation: a full refund. An expired proposal is 409.
          */
         post: operations["answerReschedule"];
         delete?: never;
@@ -2330,6 +2387,30 @@ export interface components {
             };
             /** @description The lesson’s current price: a reschedule to another length reprices it */
             priceMinor: number;
+            /** @description The student’s report of a problem with the lesson (a dispute), and the admin’s decision once made */
+            problem?: {
+                /**
+                 * Format: date-time
+                 * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
+                 */
+                at: string;
+                /** Format: uuid */
+                attachmentFileId?: string;
+                decision?: {
+                    /** Format: uuid */
+                    adminId: string;
+                    /**
+                     * Format: date-time
+                     * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
+                     */
+                    at: string;
+                    reason: string;
+                    refundMinor: number;
+                };
+                /** @enum {string} */
+                reason: "lesson_did_not_happen_as_booked" | "poor_quality" | "technical_problems" | "tutor_late_or_left_early" | "other";
+                text: string;
+            };
             refundedMinor: number;
             /**
              * Format: date-time
@@ -2860,7 +2941,7 @@ export interface components {
          * @description What the notification is about; preferences are chosen per kind
          * @enum {string}
          */
-        NotificationKind: "booking.requested" | "booking.accepted" | "booking.declined" | "booking.expired" | "booking.cancelled" | "booking.payment_failed" | "lesson.reminder" | "lesson.ended" | "reschedule.proposed" | "reschedule.answered" | "refund.issued" | "no_show.update" | "payout.sent" | "payout.account_needed" | "review.received" | "message.received" | "package.expiring" | "account.security";
+        NotificationKind: "booking.requested" | "booking.accepted" | "booking.declined" | "booking.expired" | "booking.cancelled" | "booking.payment_failed" | "lesson.reminder" | "lesson.ended" | "reschedule.proposed" | "reschedule.answered" | "refund.issued" | "no_show.update" | "dispute.update" | "payout.sent" | "payout.account_needed" | "review.received" | "message.received" | "package.expiring" | "account.security";
         NotificationKindPreference: {
             /** @description Sent by email (always true for kinds whose email is required) */
             email: boolean;
@@ -2890,6 +2971,27 @@ export interface components {
         };
         NotificationUnreadCount: {
             unreadCount: number;
+        };
+        /** @description Disputes that wait for an admin’s decision, oldest first */
+        OpenDisputes: {
+            items: {
+                attachmentFileId: string | null;
+                /** Format: uuid */
+                bookingId: string;
+                /**
+                 * Format: date-time
+                 * @description An ISO 8601 instant, e.g. 2026-12-01T15:00:00Z
+                 */
+                openedAt: string;
+                /** @enum {string} */
+                reason: "lesson_did_not_happen_as_booked" | "poor_quality" | "technical_problems" | "tutor_late_or_left_early" | "other";
+                /** Format: uuid */
+                studentId: string;
+                text: string;
+                /** Format: uuid */
+                tutorId: string;
+            }[];
+            nextCursor: string | null;
         };
         PackageActionAccepted: {
             detail: string;
@@ -3836,6 +3938,136 @@ export interface operations {
             };
         };
     };
+    adminDecideDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /** @description How much of what remains goes back to the student: 0 pays the tutor in full; all that remains refunds in full */
+                    refundMinor: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The booking’s state after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingState"];
+                };
+            };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminResolvePayout: {
         parameters: {
             query?: never;
@@ -4080,6 +4312,84 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOpenDisputes: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page, as given */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of open disputes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenDisputes"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6971,6 +7281,142 @@ export interface operations {
             content: {
                 "application/json": {
                     reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The booking’s state after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingState"];
+                };
+            };
+            /** @description Taken, not finished within BOOKING_UPDATE_TIMEOUT: the change shows in the booking (Location) when applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingActionAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportLessonProblem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description A file the student uploaded and confirmed (purpose message_attachment): a screenshot, a recording
+                     */
+                    attachmentFileId?: string;
+                    /** @enum {string} */
+                    reason: "lesson_did_not_happen_as_booked" | "poor_quality" | "technical_problems" | "tutor_late_or_left_early" | "other";
+                    /** @description What went wrong, in the student’s words */
+                    text: string;
                 };
             };
         };

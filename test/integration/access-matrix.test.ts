@@ -45,6 +45,7 @@ const VALID_BODIES: Record<string, unknown> = {
   cancelBooking: { reason: 'Something came up' },
   proposeReschedule: { start: new Date(Date.now() + 21 * 86_400_000).toISOString(), lengthMinutes: 60 },
   answerReschedule: { accept: true },
+  reportLessonProblem: { reason: 'poor_quality', text: 'The lesson was not as booked' },
   createReview: { rating: 5, text: 'Great lesson' },
   updateReview: { rating: 4, text: 'Good lesson' },
   replyToReview: { text: 'Thank you' },

@@ -1,8 +1,8 @@
 /**
  * No-show rules through the API on the dev server: the report and the contest are refused outside
  * their window (409 problem+json), and admins read a tutor's no-show counts. The rules' money
- * paths (automatic refund, frozen payouts) run on the time-skipping tier, test/workflow/no-show-rules.test.ts:
- * a lesson here cannot start within seconds (the tutor's slot grid is at least 5 minutes).
+ * paths through the API (paid despite the tutor's report, refunded when uncontested) are in
+ * lesson-money-api.test.ts, on Temporal's time-skipping server: a lesson lasts at least 15 minutes.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -85,7 +85,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
   await db('lesson_packages').insert({ id: packageId, offer_id: offer.id, student_id: student.id, tutor_id: tutor.id, lessons: 5, length_minutes: 60, price_minor: 20_250, currency: 'USD', commission_bps: 1_500, status: 'active', expires_at: new Date(Date.now() + 180 * 86_400_000), request_hash: 'fixture' });
 
   const id = (value: string) => ({ 'path.id': value });
-  const bookingOperations = ['getBooking', 'getBookingTimeline', 'acceptBooking', 'declineBooking', 'cancelBooking', 'proposeReschedule', 'answerReschedule', 'reportNoShow', 'contestNoShow'];
+  const bookingOperations = ['getBooking', 'getBookingTimeline', 'acceptBooking', 'declineBooking', 'cancelBooking', 'proposeReschedule', 'answerReschedule', 'reportNoShow', 'contestNoShow', 'reportLessonProblem'];
   const publicTutor = { getTutorProfile: id(tutor.id), listTutorSlots: id(tutor.id), listTutorReviews: id(tutor.id), listTutorPackageOffers: id(tutor.id), getTutorTrialOffer: id(tutor.id) };
   const asParty = (file: string) => ({
     ...publicTutor,
@@ -116,6 +116,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
         adminRefundBooking: id(bookingId),
         adminResolvePayout: id(bookingId),
         adminResolveAttention: id(bookingId),
+        adminDecideDispute: id(bookingId),
         getTutorNoShows: id(tutor.id),
         approveVerificationDocument: id(documentId),
         rejectVerificationDocument: id(documentId),
