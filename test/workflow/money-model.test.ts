@@ -3,7 +3,8 @@
  * Stripe and time do to a booking — cards that succeed, decline or need 3-D Secure; accept,
  * decline, cancel by either party at any distance from the lesson; reschedules (a longer lesson
  * pays its difference as a second payment, whose authorization Stripe may refuse); admin refunds
- * (repeated keys too), cancellations and resolutions; no-show reports; disputes; duplicated
+ * (repeated keys too), cancellations and resolutions; no-show reports; disputes (chargebacks, and a
+ * student's reported problem decided by an admin with any refund); duplicated
  * webhooks; Stripe refusing a step for good; time jumping across expiry, start, end and the payout
  * hold — run on the time-skipping server with the REAL activities against Postgres and the strict
  * Stripe fake. After every sequence:
@@ -37,6 +38,7 @@ import {
   type BookingSnapshot,
   bookingWorkflowId,
   cancelUpdate,
+  decideDisputeUpdate,
   declineUpdate,
   disputeOpenedSignal,
   getBookingQuery,
@@ -44,6 +46,7 @@ import {
   paymentFailedSignal,
   proposeRescheduleUpdate,
   reportNoShowUpdate,
+  reportProblemUpdate,
   resolveAttentionUpdate,
   submitUpdate,
 } from '../../workflows/booking/definitions.js';
@@ -80,6 +83,9 @@ type Action =
   | { kind: 'noShow'; by: Party }
   | { kind: 'resolvePayout'; decision: 'pay_tutor' | 'refund_student' }
   | { kind: 'dispute' }
+  /** The student reports a problem with the lesson (a platform dispute), and an admin decides it. */
+  | { kind: 'reportProblem' }
+  | { kind: 'decideDispute'; refundMinor: number }
   | { kind: 'webhook3ds'; succeed: boolean; times: 1 | 2 }
   | { kind: 'stripeRefusesNext'; step: 'authorize' | 'capture' | 'release' | 'refund' | 'transfer' }
   | { kind: 'resolveAttention'; action: 'retry' | 'close' }
@@ -106,6 +112,8 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('noShow' as const), by: party }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resolvePayout' as const), decision: fc.constantFrom('pay_tutor' as const, 'refund_student' as const) }) },
   { weight: 1, arbitrary: fc.constant<Action>({ kind: 'dispute' }) },
+  { weight: 1, arbitrary: fc.constant<Action>({ kind: 'reportProblem' }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('decideDispute' as const), refundMinor: fc.integer({ min: 0, max: PRICE + 500 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('webhook3ds' as const), succeed: fc.boolean(), times: fc.constantFrom(1 as const, 2 as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('stripeRefusesNext' as const), step: fc.constantFrom('authorize' as const, 'capture' as const, 'release' as const, 'refund' as const, 'transfer' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resolveAttention' as const), action: fc.constantFrom('retry' as const, 'close' as const) }) },
@@ -131,6 +139,8 @@ let students: TestUser[];
 let admin: TestUser;
 /** Lives in which a longer reschedule paid its difference (a figure the run prints: the path is exercised). */
 let repricedLives = 0;
+/** Lives in which a student's reported problem was decided (printed too). */
+let disputedLives = 0;
 
 beforeAll(async () => {
   [env, stripe, fakes] = await Promise.all([timeSkippingEnvironment(), startStripeRecorder(), startTestFakes()]);
@@ -241,6 +251,12 @@ async function runScenario(scenario: Scenario, index: number): Promise<void> {
         case 'dispute':
           await handle.signal(disputeOpenedSignal, { disputeId: `dp_${bookingId.slice(0, 8)}`, reason: 'fraudulent' }).catch(() => undefined);
           break;
+        case 'reportProblem':
+          await attempt(() => handle.executeUpdate(reportProblemUpdate, { args: [{ actorId: studentUser.id, reason: 'poor_quality', text: 'model' }] }));
+          break;
+        case 'decideDispute':
+          await attempt(() => handle.executeUpdate(decideDisputeUpdate, { args: [{ adminId: admin.id, refundMinor: action.refundMinor, reason: 'model' }] }));
+          break;
         case 'webhook3ds': {
           const id = intentId();
           if (!id) break;
@@ -284,6 +300,7 @@ async function runScenario(scenario: Scenario, index: number): Promise<void> {
     const final = await settle(handle, bookingId);
     await expectAgreement(bookingId, final);
     if ((final.payments?.length ?? 0) > 1) repricedLives += 1;
+    if (final.problem?.decision) disputedLives += 1;
   } finally {
     stripe.clearFaults();
     await handle.terminate('model run over').catch(() => undefined);
@@ -319,6 +336,10 @@ async function settle(handle: WorkflowHandle<typeof bookingWorkflow>, bookingId:
     const state = await handle.query(getBookingQuery);
     for (const item of state.attention ?? []) {
       await attempt(() => handle.executeUpdate(resolveAttentionUpdate, { args: [{ adminId: admin.id, itemId: item.id, action: item.retryable ? 'retry' : 'close', reason: 'settle' }] }));
+    }
+    if (state.problem && !state.problem.decision) {
+      const refundMinor = round % 2 ? 0 : Math.max(0, state.capturedMinor - state.refundedMinor);
+      await attempt(() => handle.executeUpdate(decideDisputeUpdate, { args: [{ adminId: admin.id, refundMinor, reason: 'settle' }] }));
     }
     if (state.payoutFrozen) {
       await attempt(() => handle.executeUpdate(adminResolvePayoutUpdate, { args: [{ adminId: admin.id, decision: round % 2 ? 'pay_tutor' : 'refund_student', reason: 'settle' }] }));
@@ -378,5 +399,5 @@ it(`keeps Stripe, Postgres and the workflow in agreement over ${RUNS} random boo
     fc.asyncProperty(scenarioArb, (scenario) => runScenario(scenario, index++)),
     { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), ...(PATH ? { path: PATH } : {}), verbose: 1 },
   );
-  console.log(`money model: ${RUNS} lives, ${repricedLives} with a longer lesson's difference paid`);
+  console.log(`money model: ${RUNS} lives, ${repricedLives} with a longer lesson's difference paid, ${disputedLives} with a student's dispute decided`);
 }, 60 * 60_000);
