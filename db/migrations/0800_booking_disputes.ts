@@ -14,7 +14,7 @@ export async function up(knex: Knex): Promise<void> {
       tutor_id uuid not null references users (id),
       reason text not null,
       text text not null,
-      attachment_file_id uuid references files (id),
+      attachment_file_id uuid references files (id) on delete set null,
       opened_at timestamptz not null,
       refund_minor integer check (refund_minor >= 0),
       decided_by uuid references users (id),
