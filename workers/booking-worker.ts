@@ -71,7 +71,7 @@ try {
     activities: {
       ...createBookingActivities({ config, db, redis, emails }),
       ...seriesWorkerActivities({ config, db, redis, logger, temporal: temporal.client, emails }),
-      ...createPackageActivities({ config, db, emails }),
+      ...createPackageActivities({ config, db, redis, emails }),
       ...cleanUpActivities,
       ...createDataExportActivities({ config, db, storage, emails }),
     },

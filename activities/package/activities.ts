@@ -6,6 +6,7 @@
  * non-retryable failures (the workflow raises attention); outages are retried by Temporal.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type Stripe from 'stripe';
 import { PackageRepository } from '../../db/repositories/package-repository.js';
@@ -17,13 +18,15 @@ import { createStripeClient } from '../../integrations/stripe.js';
 import type { EmailSender } from '../../platform/email/email-sender.js';
 import { isTemplateName } from '../../platform/email/templates/index.js';
 import { ensureStripeCustomer } from '../../platform/payments/stripe-customer.js';
+import { Notifier } from '../../platform/notifications/notifier.js';
 import { declineOf, findByStep, stripeCall } from '../booking/payments.js';
 import { FAILURE_TYPES } from '../booking/types.js';
-import type { PackageActivities } from './types.js';
+import type { PackageActivities, PackageNotice } from './types.js';
 
 export interface PackageActivityDependencies {
   config: Config;
   db: Knex;
+  redis: Redis;
   emails: EmailSender;
 }
 
@@ -35,12 +38,30 @@ function requirePositive(amountMinor: number): void {
   }
 }
 
-export function createPackageActivities({ config, db, emails }: PackageActivityDependencies): PackageActivities {
+export function createPackageActivities({ config, db, redis, emails }: PackageActivityDependencies): PackageActivities {
   const stripe = createStripeClient(config.stripe);
   const packages = new PackageRepository(db);
   const users = new UserRepository(db);
   const tutorProfiles = new TutorProfileRepository(db);
   const customers = { stripe, users, studentProfiles: new StudentProfileRepository(db) };
+  const notifier = new Notifier({ db, redis, emails, warn: (message, meta) => log.warn(message, meta) });
+
+  /** Expiring soon: an in-app notification and an email by the student's preferences and language, naming the credits left. */
+  async function remindOfExpiry(input: PackageNotice): Promise<string[]> {
+    const pkg = await packages.findPackage(input.packageId);
+    if (!pkg || pkg.status !== 'active' || pkg.creditsLeft === 0) return [];
+    const { emailIds } = await notifier.notify(
+      input.recipientUserIds.map((userId) => ({
+        userId,
+        kind: 'package.expiring' as const,
+        dedupeKey: `package:${input.packageId}:${input.step}`,
+        template: 'package-expiring' as const,
+        params: { packageId: pkg.id, remainingLessons: pkg.creditsLeft, expiresAt: pkg.expiresAt.toISOString() },
+        data: { packageId: pkg.id },
+      })),
+    );
+    return emailIds;
+  }
 
   return {
     async chargePackage(input) {
@@ -153,17 +174,22 @@ export function createPackageActivities({ config, db, emails }: PackageActivityD
     async notifyPackage(input) {
       if (!isTemplateName(input.template)) throw ApplicationFailure.nonRetryable(`No email template named ${input.template}`, 'UnknownEmailTemplate');
       const template = input.template;
-      const recipients = await users.findByIds(input.recipientUserIds);
-      const rows = await emails.enqueue(
-        recipients.map((user) => ({
-          dedupeKey: `package:${input.packageId}:${input.step}:${user.id}`,
-          template,
-          to: { email: user.email, name: user.displayName },
-          params: { ...input.params, recipientName: user.displayName, role: user.role } as never,
-        })),
-      );
+      let emailIds: string[];
+      if (template === 'package-expiring') emailIds = await remindOfExpiry(input);
+      else {
+        const recipients = await users.findByIds(input.recipientUserIds);
+        const rows = await emails.enqueue(
+          recipients.map((user) => ({
+            dedupeKey: `package:${input.packageId}:${input.step}:${user.id}`,
+            template,
+            to: { email: user.email, name: user.displayName },
+            params: { ...input.params, recipientName: user.displayName, role: user.role } as never,
+          })),
+        );
+        emailIds = rows.map((row) => row.id);
+      }
       try {
-        await emails.deliver(rows.map((row) => row.id));
+        await emails.deliver(emailIds);
       } catch (error) {
         log.warn('email delivery failed; the outbox relay will retry', { error: (error as Error).message });
       }

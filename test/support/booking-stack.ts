@@ -61,7 +61,7 @@ export async function startBookingStack(overrides: Record<string, string> = {}):
       namespace: config.temporal.namespace,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: { ...createBookingActivities({ config, db, redis, emails }), ...createPackageActivities({ config, db, emails }) },
+      activities: { ...createBookingActivities({ config, db, redis, emails }), ...createPackageActivities({ config, db, redis, emails }) },
     });
     const running = worker.run();
     let stopped: Promise<void> | undefined;

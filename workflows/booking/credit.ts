@@ -18,6 +18,7 @@
  */
 import { getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import { EMPTY_LEDGER, refundable } from '../../domain/booking-money.js';
+import { commissionOf } from '../../domain/money.js';
 import { LESSON_SETTLED_SIGNAL, type LessonSettled, packageWorkflowId } from '../../domain/credits.js';
 import type { Actor } from '../../activities/booking/types.js';
 import { PATCHES } from './definitions.js';
@@ -76,7 +77,8 @@ export async function releaseWithoutCard(steps: BookingSteps, reason: string): P
 export async function refundWithoutCard(steps: BookingSteps, requestedMinor: number, step: string, reason: string, actor: Actor, actorId?: string): Promise<RefundOutcome> {
   const { state } = steps;
   const remaining = refundable(state.money);
-  if (state.funding !== 'credit' || remaining <= 0 || requestedMinor * 2 < remaining) return { kind: 'nothing_to_refund' };
+  // Half by the policy's own rounding: a 50 % tier of an odd amount still returns the credit.
+  if (state.funding !== 'credit' || remaining <= 0 || requestedMinor <= 0 || requestedMinor < Math.floor(remaining / 2)) return { kind: 'nothing_to_refund' };
   for (const payment of state.payments) payment.ledger = { ...payment.ledger, refundedMinor: payment.ledger.capturedMinor };
   await settleCredit(steps, 'returned');
   await steps.setPayment('refunded');
@@ -90,7 +92,7 @@ export async function payFromPackage(steps: BookingSteps): Promise<void> {
   if (state.funding !== 'credit' || refundable(state.money) <= 0 || state.money.paidOutMinor > 0) return;
   await settleCredit(steps, state.status === 'CANCELLED' ? 'forfeited' : 'delivered');
   const [payment] = state.payments;
-  const share = refundable(state.money) - Math.floor((refundable(state.money) * input.commissionBps + 5_000) / 10_000);
+  const share = refundable(state.money) - commissionOf(refundable(state.money), input.commissionBps);
   if (payment) payment.ledger = { ...payment.ledger, paidOutMinor: share };
   await steps.setPayment('paid_out');
   await steps.event('payout.sent', 'payout.sent', 'system', { amountMinor: share, packageId: input.packageId, from: 'package' });

@@ -1,4 +1,7 @@
-/** The emails of a bought lesson package: bought, expiring soon, unused credits refunded. */
+/**
+ * The emails of a bought lesson package: bought, unused credits refunded. (Expiring soon is a
+ * notification too, in the recipient's language: notices.ts.)
+ */
 import { z } from 'zod';
 import { defineTemplate, escapeHtml, formatInstant, type EmailTemplate } from './template.js';
 import { formatMoney } from '../../../domain/money.js';
@@ -31,9 +34,6 @@ function packageTemplate(name: string, subject: string, lines: (p: PackageParams
 export const PACKAGE_TEMPLATES = {
   'package-purchased': packageTemplate('package-purchased', 'Your lesson package is ready', (p, expires) => [
     `You bought ${p.lessons} lessons of ${p.lengthMinutes} minutes for ${formatMoney(Number(p.amountMinor ?? 0), p.currency)}. Book them until ${expires}.`,
-  ]),
-  'package-expiring': packageTemplate('package-expiring', 'Your lesson package expires soon', (_p, expires) => [
-    `Your package expires on ${expires}. Credits still unused then are refunded pro rata.`,
   ]),
   'package-credits-refunded': packageTemplate('package-credits-refunded', 'Unused lesson credits refunded', (p) => [
     `${String(p.credits)} unused credits were refunded: ${formatMoney(Number(p.amountMinor ?? 0), p.currency)} (${String(p.reason ?? '')}).`,
