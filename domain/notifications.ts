@@ -24,6 +24,7 @@ export const NOTIFICATION_KINDS = [
   'review.received',
   'message.received',
   'package.expiring',
+  'series.week_taken',
   'account.security',
 ] as const;
 

@@ -11,9 +11,9 @@ import { createSeriesActivities } from '../activities/series/activities.js';
 import type { SeriesActivities } from '../activities/series/types.js';
 import { BookingRepository } from '../db/repositories/booking-repository.js';
 import { SeriesRepository } from '../db/repositories/series-repository.js';
-import { UserRepository } from '../db/repositories/user-repository.js';
 import type { Config } from '../domain/config.js';
 import type { EmailSender } from '../platform/email/email-sender.js';
+import { Notifier } from '../platform/notifications/notifier.js';
 import { bookingWorkflowClient, createWeekBookingService } from '../services/series/create-series-services.js';
 
 export function seriesWorkerActivities(deps: { config: Config; db: Knex; redis: Redis; logger: Logger; temporal: Client; emails: EmailSender }): SeriesActivities {
@@ -22,7 +22,7 @@ export function seriesWorkerActivities(deps: { config: Config; db: Knex; redis: 
     lessons: bookingWorkflowClient(deps),
     series: new SeriesRepository(deps.db),
     bookings: new BookingRepository(deps.db),
-    users: new UserRepository(deps.db),
+    notifier: new Notifier({ db: deps.db, redis: deps.redis, emails: deps.emails, warn: (message, meta) => deps.logger.warn(meta, message) }),
     emails: deps.emails,
   });
 }

@@ -4,14 +4,14 @@
  * booking's own workflow), as the student, with an Idempotency-Key derived from the series and the
  * week: running this twice finds the same booking instead of making a second one.
  */
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import type { BookingRepository } from '../../db/repositories/booking-repository.js';
 import type { SeriesRepository } from '../../db/repositories/series-repository.js';
-import type { UserRepository } from '../../db/repositories/user-repository.js';
 import { AppError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import type { TakenReason } from '../../domain/series.js';
 import type { EmailSender } from '../../platform/email/email-sender.js';
+import type { Notifier } from '../../platform/notifications/notifier.js';
 import type { UpdateOutcome } from '../../workflows/booking/client.js';
 import { cancelUpdate, type CancelRequest } from '../../workflows/booking/definitions.js';
 import { occurrenceKey } from '../../workflows/series/definitions.js';
@@ -36,8 +36,9 @@ export interface SeriesActivityDependencies {
   lessons: LessonCanceller;
   series: SeriesRepository;
   bookings: BookingRepository;
-  users: UserRepository;
-  emails: EmailSender;
+  /** In the app and by email, by the student's preferences, in their language and zone. */
+  notifier: Pick<Notifier, 'notify'>;
+  emails: Pick<EmailSender, 'deliver'>;
 }
 
 /** A booking that ended before its lesson holds no time: cancelling it again has nothing left to do. */
@@ -102,18 +103,19 @@ export function createSeriesActivities(deps: SeriesActivityDependencies): Series
     },
 
     async notifySeriesWeekTaken(input) {
-      const student = await deps.users.findById(input.studentId);
-      if (!student) throw ApplicationFailure.nonRetryable(`Student ${input.studentId} does not exist`, 'UnknownRecipient');
-      const rows = await deps.emails.enqueue([
+      // Once per week, however often the activity runs (the key dedupes the notification and the email).
+      const { emailIds } = await deps.notifier.notify([
         {
+          userId: input.studentId,
+          kind: 'series.week_taken',
           dedupeKey: `series:${input.seriesId}:week:${input.week}:taken`,
           template: 'series-week-taken',
-          to: { email: student.email, name: student.displayName },
-          params: { seriesId: input.seriesId, week: input.week, sessionStart: input.sessionStart, timeZone: student.timeZone ?? 'UTC', reason: input.reason, detail: input.detail, recipientName: student.displayName, role: student.role },
+          params: { seriesId: input.seriesId, week: input.week, sessionStart: input.sessionStart, reason: input.reason, detail: input.detail },
+          data: { seriesId: input.seriesId, week: input.week },
         },
       ]);
       try {
-        await deps.emails.deliver(rows.map((row) => row.id));
+        await deps.emails.deliver(emailIds);
       } catch (error) {
         log.warn('email delivery failed; the outbox relay will retry', { error: (error as Error).message });
       }

@@ -2941,7 +2941,7 @@ export interface components {
          * @description What the notification is about; preferences are chosen per kind
          * @enum {string}
          */
-        NotificationKind: "booking.requested" | "booking.accepted" | "booking.declined" | "booking.expired" | "booking.cancelled" | "booking.payment_failed" | "lesson.reminder" | "lesson.ended" | "reschedule.proposed" | "reschedule.answered" | "refund.issued" | "no_show.update" | "dispute.update" | "payout.sent" | "payout.account_needed" | "review.received" | "message.received" | "package.expiring" | "account.security";
+        NotificationKind: "booking.requested" | "booking.accepted" | "booking.declined" | "booking.expired" | "booking.cancelled" | "booking.payment_failed" | "lesson.reminder" | "lesson.ended" | "reschedule.proposed" | "reschedule.answered" | "refund.issued" | "no_show.update" | "dispute.update" | "payout.sent" | "payout.account_needed" | "review.received" | "message.received" | "package.expiring" | "series.week_taken" | "account.security";
         NotificationKindPreference: {
             /** @description Sent by email (always true for kinds whose email is required) */
             email: boolean;

@@ -72,7 +72,7 @@ describe('weekly series', () => {
     expect(((await call(stack.api, 'GET', '/api/series', learner)).body as { items: { id: string }[] }).items.map((item) => item.id)).toContain(series.id);
   });
 
-  it('reports a week the student is already busy for, on the series and by email, and goes on with the others', async () => {
+  it('reports a week the student is already busy for, on the series, in the app and by email, and goes on with the others', async () => {
     const [tutor, otherTutor] = await Promise.all([bookableTutor(db(), stack.api.config), bookableTutor(db(), stack.api.config)]);
     const learner = await student(db(), stack.api.config);
     const start = slotInDays(1, 14);
@@ -88,7 +88,12 @@ describe('weekly series', () => {
       () => db()('email_outbox').where({ template: 'series-week-taken', recipient_email: learner.email }).first(),
       (row) => row !== undefined,
     );
-    expect(email.dedupe_key).toBe(`series:${series.id}:week:0:taken`);
+    expect(email.dedupe_key).toBe(`series:${series.id}:week:0:taken:${learner.id}`);
+    // And in the app, once.
+    const notifications = (await call(stack.api, 'GET', '/api/notifications', learner)).body as { items: { kind: string; data: Record<string, unknown>; title: string }[] };
+    expect(notifications.items.filter((item) => item.kind === 'series.week_taken')).toEqual([
+      expect.objectContaining({ data: { seriesId: series.id, week: 0 }, title: 'A week of your lesson series could not be booked' }),
+    ]);
   });
 
   it('reports a week whose card needs 3-D Secure: off-session nobody can authenticate, so Stripe declines it', async () => {
