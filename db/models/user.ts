@@ -1,4 +1,5 @@
 import type { AccountStatus } from '../../domain/account-status.js';
+import type { Language } from '../../domain/notifications.js';
 import { BaseModel } from './base-model.js';
 
 export type { AccountStatus };
@@ -17,6 +18,8 @@ export class User extends BaseModel {
   role!: Role;
   displayName!: string;
   timeZone!: string;
+  /** The language of their emails and notifications (domain/notifications.ts LANGUAGES). */
+  language!: Language;
   disabledAt!: Date | null;
   /** `disabledAt` is set exactly when it is not `active` (the admin and privacy services write both). */
   status!: AccountStatus;

@@ -47,7 +47,7 @@ export class EmailVerification {
           dedupeKey: `verify-email:${row.id}`,
           template: 'verify-email',
           to: { email: user.email, name: user.displayName },
-          params: { displayName: user.displayName, link: link.toString(), expiresAt: expiresAt.toISOString(), timeZone: user.timeZone },
+          params: { displayName: user.displayName, link: link.toString(), expiresAt: expiresAt.toISOString(), timeZone: user.timeZone, language: user.language },
           sensitive: true,
         },
       ],

@@ -58,7 +58,7 @@ export class PasswordReset {
             dedupeKey: `reset-password:${row.id}`,
             template: 'reset-password',
             to: { email: user.email, name: user.displayName },
-            params: { displayName: user.displayName, link: link.toString(), expiresAt: expiresAt.toISOString(), timeZone: user.timeZone },
+            params: { displayName: user.displayName, link: link.toString(), expiresAt: expiresAt.toISOString(), timeZone: user.timeZone, language: user.language },
             sensitive: true,
           },
         ],

@@ -4,7 +4,7 @@
  * notification per party, pushes it over the WebSocket on another instance, and emails each party
  * in their own language and time zone — a German tutor in Berlin and an English student in New York
  * read the same lesson at 15:00 MEZ and 09:00 GMT-5. Preferences turn a kind's email or in-app copy
- * off; a security email goes whatever they say.
+ * off; a security email goes whatever they say, in the person's language.
  */
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
@@ -175,5 +175,9 @@ describe('preferences', () => {
     await call(student, 'PUT', '/api/notifications/preferences', { kinds: (kinds as { kind: string; emailRequired: boolean }[]).filter((kind) => !kind.emailRequired).map(({ kind }) => ({ kind, inApp: true, email: false })) });
     expect((await call(undefined, 'POST', '/api/auth/password/forgot', { email: student.email })).status).toBe(202);
     expect((await waitForEmail(fakes.fakes, student.email, (email) => email.subject === 'Reset your password')).textContent).toContain('/reset-password?token=');
+    // … in the person's own language.
+    expect((await call(undefined, 'POST', '/api/auth/password/forgot', { email: tutor.email })).status).toBe(202);
+    const german = await waitForEmail(fakes.fakes, tutor.email, (email) => email.subject === 'Setze dein Passwort zurück');
+    expect(german.textContent).toContain(`Hallo ${tutor.displayName},`);
   });
 });
