@@ -86,13 +86,14 @@ export class SeriesService {
     const lengthMs = request.lengthMinutes * 60_000;
     const starts = weeklyStarts(startMs, request.weeks, profile.timeZone);
     const weeks = starts.map((start) => ({ sessionStart: new Date(start), sessionEnd: new Date(start + lengthMs) }));
-    await this.deps.series.insert(
+    // A concurrent request with the same key may insert first: then this one joins it (200).
+    const created = await this.deps.series.insert(
       { id: seriesId, studentId: principal.userId, tutorId: tutor.id, lengthMinutes: request.lengthMinutes, weeks: request.weeks, paymentMethodId: request.paymentMethodId, timeZone: profile.timeZone, requestHash },
       weeks,
     );
     const view = await this.view((await this.deps.series.findById(seriesId))!);
     await this.start(view, { student: student?.displayName ?? principal.userId, tutor: tutor.displayName });
-    return { created: true, view };
+    return { created, view };
   }
 
   private start({ series, weeks }: SeriesView, names = { student: series.studentId, tutor: series.tutorId }): Promise<void> {

@@ -157,6 +157,16 @@ describe('weekly series', () => {
     expect(row.status).toBe('cancelled');
   });
 
+  it('makes one series of two concurrent requests with the same Idempotency-Key', async () => {
+    const tutor = await bookableTutor(db(), stack.api.config);
+    const learner = await student(db(), stack.api.config);
+    const key = randomUUID();
+    const answers = await Promise.all([createSeries(learner, tutor, { start: slotInDays(3, 8) }, key), createSeries(learner, tutor, { start: slotInDays(3, 8) }, key)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 201]);
+    expect(new Set(answers.map((answer) => (answer.body as SeriesView).id)).size).toBe(1);
+    expect(await db()('lesson_series').where({ student_id: learner.id })).toHaveLength(1);
+  });
+
   it('refuses a series whose first lesson cannot be booked, and one for a tutor who is not there', async () => {
     const tutor = await bookableTutor(db(), stack.api.config);
     const learner = await student(db(), stack.api.config);
