@@ -112,7 +112,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('noShow' as const), by: party }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resolvePayout' as const), decision: fc.constantFrom('pay_tutor' as const, 'refund_student' as const) }) },
   { weight: 1, arbitrary: fc.constant<Action>({ kind: 'dispute' }) },
-  { weight: 1, arbitrary: fc.constant<Action>({ kind: 'reportProblem' }) },
+  { weight: 3, arbitrary: fc.constant<Action>({ kind: 'reportProblem' }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('decideDispute' as const), refundMinor: fc.integer({ min: 0, max: PRICE + 500 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('webhook3ds' as const), succeed: fc.boolean(), times: fc.constantFrom(1 as const, 2 as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('stripeRefusesNext' as const), step: fc.constantFrom('authorize' as const, 'capture' as const, 'release' as const, 'refund' as const, 'transfer' as const) }) },
@@ -251,9 +251,13 @@ async function runScenario(scenario: Scenario, index: number): Promise<void> {
         case 'dispute':
           await handle.signal(disputeOpenedSignal, { disputeId: `dp_${bookingId.slice(0, 8)}`, reason: 'fraudulent' }).catch(() => undefined);
           break;
-        case 'reportProblem':
+        case 'reportProblem': {
+          // A problem is reported after the lesson: time passes to an hour into the payout hold first.
+          const live = await handle.query(getBookingQuery).catch(() => undefined);
+          if (live && ['SCHEDULED', 'ACTIVE'].includes(live.status)) await env.sleep(Math.max(0, Date.parse(live.sessionEnd) + 16 * 60_000 + HOUR - (await env.currentTimeMs())));
           await attempt(() => handle.executeUpdate(reportProblemUpdate, { args: [{ actorId: studentUser.id, reason: 'poor_quality', text: 'model' }] }));
           break;
+        }
         case 'decideDispute':
           await attempt(() => handle.executeUpdate(decideDisputeUpdate, { args: [{ adminId: admin.id, refundMinor: action.refundMinor, reason: 'model' }] }));
           break;
