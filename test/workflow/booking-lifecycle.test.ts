@@ -57,7 +57,9 @@ describe('the request', () => {
     });
 
     expect(transitions(activities)).toEqual(['REQUESTED', 'SCHEDULED', 'ACTIVE', 'ENDED']);
-    expect(activities.names().slice(0, 3)).toEqual(['reserveBooking', 'publishAvailabilityChanged', 'authorizePayment']);
+    // The broadcast runs beside the authorization (local-submit-records): either may be recorded first.
+    expect(activities.names()[0]).toBe('reserveBooking');
+    expect(activities.names().slice(1, 3).sort()).toEqual(['authorizePayment', 'publishAvailabilityChanged']);
     expect(activities.callsOf('capturePayment')).toHaveLength(1);
     expect(activities.callsOf('createMeeting')).toHaveLength(1);
     expect(activities.callsOf('syncCalendars')).toHaveLength(1);
