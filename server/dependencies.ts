@@ -114,7 +114,7 @@ export async function createApiContainer(config: Config, logger: Logger): Promis
     workflows: new PackageWorkflowClient(temporal.client, { taskQueue: config.temporal.taskQueue, updateTimeoutMs: config.booking.updateTimeoutMs }),
     paymentMethods: payments.paymentMethods,
   });
-  const adminUsers = createAdminUserService(db, auth.sessions);
+  const adminUsers = createAdminUserService(db, auth.sessions, emails);
   const privacy = createPrivacyService({ config, db, storage, stripe: createStripeClient(config.stripe), temporal: temporal.client, sessions: auth.sessions, logger });
   const calendarLinks = createCalendarLinkService({ config, db, redis, logger });
   const series = createSeriesService({ config, db, redis, logger, temporal: temporal.client });

@@ -3,8 +3,8 @@
  * suspend, ban or reinstate an account with a reason. Changing an account's status revokes every
  * sign-in session (and so every refresh-token family) in the same transaction, then announces the
  * revocations, so the account's access tokens stop on their next use and its WebSockets close
- * (4003) on every realtime instance. Each change is a line of the audit log; the admin's
- * Idempotency-Key makes a retried click the same change.
+ * (4003) on every realtime instance. Each change is a line of the audit log and an email to the
+ * person with the reason; the admin's Idempotency-Key makes a retried click the same change.
  *
  * A suspended or banned tutor's bookings are left to run their course, visible to admins: requests
  * the tutor can no longer answer expire (the card hold is released), and a scheduled lesson stays
@@ -19,6 +19,7 @@ import { AdminActionRepository, type AuditEntry } from '../../db/repositories/ad
 import { AdminUserRepository, type OpenBookingCounts } from '../../db/repositories/admin-user-repository.js';
 import { AppError } from '../../domain/errors.js';
 import { type Principal, requireAdmin } from '../../domain/principal.js';
+import type { EmailSender } from '../../platform/email/email-sender.js';
 import type { SessionStore } from '../auth/session-store.js';
 
 export type StatusAction = 'suspend' | 'ban' | 'unsuspend';
@@ -47,6 +48,7 @@ export interface AdminUserServiceDependencies {
   users: AdminUserRepository;
   actions: AdminActionRepository;
   sessions: Pick<SessionStore, 'revokeAllForUser' | 'announce'>;
+  emails: Pick<EmailSender, 'enqueue' | 'deliverSoon'>;
 }
 
 export class AdminUserService {
@@ -82,13 +84,13 @@ export class AdminUserService {
     requireAdmin(principal);
     const requestHash = createHash('sha256').update(JSON.stringify([userId, action, reason])).digest('hex');
     const outcome = OUTCOME[action];
-    const revoked = await this.deps.db.transaction(async (trx) => {
+    const { revoked, outbox } = await this.deps.db.transaction(async (trx) => {
       // One change per key: a concurrent twin waits here on the unique key, then finds the first.
       await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`admin-action:${principal.userId}:${idempotencyKey}`]);
       const earlier = await this.actions.findByKey(principal.userId, idempotencyKey, trx);
       if (earlier) {
         if (earlier.requestHash !== requestHash) throw new AppError('unprocessable', 'This Idempotency-Key was used for another action; use a new key for a new action');
-        return [];
+        return { revoked: [], outbox: [] };
       }
       const user = await this.users.findForUpdate(userId, trx);
       if (!user) throw AppError.notFound('The user');
@@ -96,11 +98,17 @@ export class AdminUserService {
       if (!outcome.from.includes(user.status)) throw AppError.conflict(`This account is ${user.status}; it cannot be ${action === 'unsuspend' ? 'reinstated' : `${outcome.status}`} from there`);
       const at = new Date();
       await this.users.setStatus(userId, { status: outcome.status, reason: outcome.status === 'active' ? null : reason, by: principal.userId, at }, trx);
-      await this.actions.insert({ adminId: principal.userId, userId, type: outcome.type, reason, data: { previousStatus: user.status }, idempotencyKey, requestHash }, trx);
-      return outcome.status === 'active' ? [] : this.deps.sessions.revokeAllForUser(userId, 'account_disabled', trx);
+      const recorded = await this.actions.insert({ adminId: principal.userId, userId, type: outcome.type, reason, data: { previousStatus: user.status }, idempotencyKey, requestHash }, trx);
+      // The person is told, with the reason, in the same transaction as the change (the outbox).
+      const emails = await this.deps.emails.enqueue(
+        [{ dedupeKey: `account-status:${recorded.id}`, template: 'account-status-changed', to: { email: user.email, name: user.displayName }, params: { displayName: user.displayName, status: outcome.status as 'suspended' | 'banned' | 'active', reason } }],
+        trx,
+      );
+      return { outbox: emails.map((email) => email.id), revoked: outcome.status === 'active' ? [] : await this.deps.sessions.revokeAllForUser(userId, 'account_disabled', trx) };
     });
     // After the commit: Redis's fast check, and every realtime instance closing the sessions' sockets.
     await this.deps.sessions.announce(revoked);
+    this.deps.emails.deliverSoon(outbox);
     return this.get(principal, userId);
   }
 
@@ -117,6 +125,6 @@ export class AdminUserService {
   }
 }
 
-export function createAdminUserService(db: Knex, sessions: AdminUserServiceDependencies['sessions']): AdminUserService {
-  return new AdminUserService({ db, users: new AdminUserRepository(db), actions: new AdminActionRepository(db), sessions });
+export function createAdminUserService(db: Knex, sessions: AdminUserServiceDependencies['sessions'], emails: AdminUserServiceDependencies['emails']): AdminUserService {
+  return new AdminUserService({ db, users: new AdminUserRepository(db), actions: new AdminActionRepository(db), sessions, emails });
 }

@@ -9,6 +9,7 @@ import type { EmailTemplate, RenderedEmail, RenderedNotice } from './template.js
 import { verifyEmail } from './verify-email.js';
 import { BOOKING_TEMPLATES } from './booking.js';
 import { dataExportReady } from './data-export.js';
+import { accountStatusChanged } from './account-status.js';
 import { SERIES_TEMPLATES } from './series.js';
 import { PACKAGE_TEMPLATES } from './package.js';
 import { NOTICE_TEMPLATES } from './notices.js';
@@ -17,6 +18,7 @@ export const EMAIL_TEMPLATES = {
   'verify-email': verifyEmail,
   'reset-password': resetPassword,
   'data-export-ready': dataExportReady,
+  'account-status-changed': accountStatusChanged,
   ...BOOKING_TEMPLATES,
   ...SERIES_TEMPLATES,
   ...PACKAGE_TEMPLATES,

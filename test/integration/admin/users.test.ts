@@ -2,8 +2,8 @@
  * The admin console's users on the real stack (two API + realtime instances sharing Postgres and
  * Redis): search and paging, suspend / ban / unsuspend with reasons and an Idempotency-Key, every
  * session revoked (the access token stops, refresh and login refused with a problem document
- * naming the account's status), the user's live WebSockets on both instances closed with 4003, and
- * each change in the audit log.
+ * naming the account's status), the user's live WebSockets on both instances closed with 4003, each
+ * change in the audit log and emailed to the person with the reason.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,11 +119,15 @@ describe('suspending an account', () => {
       expect.objectContaining({ type: 'user.suspended', userId: user.id, bookingId: null, adminId: admin.id, data: { reason: 'spam in messages', previousStatus: 'active' } }),
     ]);
 
+    const told = () => cluster.database.db('email_outbox').where({ recipient_email: user.email, template: 'account-status-changed' }).orderBy('created_at').select('params');
+    expect((await told()).map((row) => row.params)).toEqual([{ displayName: 'Suspended Sam', status: 'suspended', reason: 'spam in messages' }]);
+
     const lifted = await changeStatus(user.id, 'unsuspend', 'appeal accepted');
     expect(lifted.body).toMatchObject({ status: 'active', statusReason: null });
     expect((await login(user.email)).status).toBe(200);
     const entries = (await asAdmin('GET', `/api/admin/audit-log?userId=${user.id}`)).body.items;
     expect(entries.map((entry: Json) => entry.type)).toEqual(['user.unsuspended', 'user.suspended']);
+    expect((await told()).map((row) => row.params.status)).toEqual(['suspended', 'active']);
   });
 
   it('bans a tutor: out of the search, bookings kept and counted for admins', async () => {
