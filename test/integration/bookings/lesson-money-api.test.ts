@@ -11,6 +11,7 @@ import type { TestUser } from '../../support/fixtures.js';
 import { createTestUser } from '../../support/fixtures.js';
 import { bookableTutor, type BookingStack, call, requestBooking, startBookingStack, student } from '../../support/booking-stack.js';
 import { timeSkippingEnvironment } from '../../support/temporal.js';
+import { bookingWorkflowId, getBookingQuery } from '../../../workflows/booking/definitions.js';
 import { randomUUID } from 'node:crypto';
 import { FileRepository } from '../../../db/repositories/file-repository.js';
 
@@ -86,6 +87,9 @@ async function expectAgreement(id: string, who: TestUser, expected: { captured: 
   expect({ captured: booking.captured_minor, refunded: booking.refunded_minor, paidOut: booking.paid_out_minor }).toEqual(expected);
   const seen = await call(stack.api, 'GET', `/api/bookings/${id}`, who);
   expect({ captured: seen.body.capturedMinor, refunded: seen.body.refundedMinor, paidOut: seen.body.paidOutMinor }).toEqual(expected);
+  const workflow = await env.client.workflow.getHandle(bookingWorkflowId(id)).query(getBookingQuery);
+  expect({ captured: workflow.capturedMinor, refunded: workflow.refundedMinor, paidOut: workflow.paidOutMinor }).toEqual(expected);
+  expect(workflow.status).toBe(booking.status);
 }
 
 describe('no-shows through the API, with their money', () => {
