@@ -240,4 +240,46 @@ describe('the web app in chromium', () => {
     await page.getByText('Ana Google').waitFor();
     await expectAccessible(page);
   });
+
+  it('lets an admin suspend an account, which can no longer sign in, and reinstate it', async () => {
+    const email = `olga-${randomUUID().slice(0, 8)}@example.com`;
+    const password = 'a long enough password';
+    const registered = await fetch(`${stack.baseUrl}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, displayName: 'Olga Offender', role: 'student', timeZone: 'Europe/Warsaw' }),
+    });
+    expect(registered.status).toBe(201);
+
+    const context = await personContext(browser, stack.baseUrl, DEMO_ADMIN.timeZone, { width: 390, height: 844 });
+    contexts.push(context);
+    const admin = await context.newPage();
+    await signIn(admin, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    await admin.getByRole('link', { name: 'Users' }).click();
+    await admin.getByLabel('Email or name').fill(email);
+    await admin.getByRole('button', { name: 'Search' }).click();
+    const row = admin.getByRole('listitem').filter({ hasText: email });
+    await row.getByRole('heading', { name: /Olga Offender/ }).waitFor();
+    await row.getByLabel('Reason (kept in the audit log)').fill('Abusive messages to two tutors');
+    await row.getByRole('button', { name: 'Suspend Olga Offender' }).click();
+    await row.getByText('Olga Offender is now suspended.').waitFor();
+    await row.getByText(/^Reason: Abusive messages to two tutors/).waitFor();
+    await expectAccessible(admin);
+    await docShot(admin, 'admin-users-phone');
+
+    const olgaContext = await personContext(browser, stack.baseUrl, 'Europe/Warsaw');
+    contexts.push(olgaContext);
+    const olga = await olgaContext.newPage();
+    await olga.goto('/signin');
+    await olga.getByLabel('Email').fill(email);
+    await olga.getByLabel('Password').fill(password);
+    await olga.getByRole('button', { name: 'Sign in' }).click();
+    await olga.getByRole('alert').filter({ hasText: /suspended/i }).waitFor();
+
+    await row.getByLabel('Reason (kept in the audit log)').fill('Apologised; first warning');
+    await row.getByRole('button', { name: 'Reinstate Olga Offender' }).click();
+    await row.getByText('Olga Offender is now active.').waitFor();
+    await olga.getByRole('button', { name: 'Sign in' }).click();
+    await olga.waitForURL((url) => url.pathname === '/tutors');
+  });
 });

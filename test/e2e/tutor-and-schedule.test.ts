@@ -2,12 +2,14 @@
  * Tutors' and schedules' journeys in the browser, on the real stack: Lena takes a day off and it
  * disappears from the student's open page of free times; the student proposes a new time for a
  * lesson and Lena accepts it, each seeing it on their own clock with its zone; a chat catches up
- * after the student's connection drops and comes back.
+ * after the student's connection drops and comes back; Lena's notification bell counts a new request
+ * live and clears when she reads them; Lena uploads a verification PDF (straight to object storage,
+ * the origin the served CSP names) and an admin finds and opens it in the queue.
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_STUDENT, DEMO_TUTORS } from '../../scripts/demo-data/demo-people.js';
+import { DEMO_ADMIN, DEMO_STUDENT, DEMO_TUTORS } from '../../scripts/demo-data/demo-people.js';
 import { eventually } from '../support/booking-stack.js';
 import { signIn } from './support/browser.js';
 import { browserSuite, docShot, expectAccessible, restAs } from './support/journey.js';
@@ -140,5 +142,55 @@ describe('tutors and schedules in the browser', () => {
     expect(texts.slice(-2)).toEqual(['Are you still there?', 'I moved our lesson, see the booking']);
     await lena.getByTestId('read-receipt').waitFor();
     await expectAccessible(student);
+  });
+
+  it('rings Lena’s bell live when a request arrives, and clears it when she reads her notifications', async () => {
+    const badge = lena.getByTestId('unread-notifications');
+    const unread = async () => ((await badge.count()) === 0 ? 0 : Number.parseInt((await badge.textContent()) ?? '0', 10));
+    const before = await unread();
+    const [start] = await lenaSlots('UTC');
+    const asStudent = await as(DEMO_STUDENT);
+    const created = await asStudent('POST', '/api/bookings', { tutorId: lenaId(), start, lengthMinutes: 60, paymentMethodId: 'pm_card_visa' }, { 'idempotency-key': randomUUID() });
+    expect([201, 202]).toContain(created.status);
+    // notification.new over her open WebSocket: the count goes up without a reload.
+    await expect.poll(unread, { timeout: 30_000 }).toBe(before + 1);
+
+    await lena.getByRole('link', { name: /^Notifications/ }).click();
+    const newest = lena.getByRole('list', { name: 'Notifications, newest first' }).getByRole('listitem').first();
+    await newest.getByText('new', { exact: true }).waitFor();
+    await newest.getByRole('link', { name: 'Open the booking' }).waitFor();
+    expect(await newest.getByText(/\((Europe\/Berlin)\)$/).count()).toBe(1);
+    await expectAccessible(lena);
+    await docShot(lena, 'notifications-phone');
+    await lena.getByRole('button', { name: 'Mark all read' }).click();
+    await badge.waitFor({ state: 'detached' });
+    await newest.getByText('new', { exact: true }).waitFor({ state: 'detached' });
+  });
+
+  it('lets Lena upload a verification PDF that an admin finds and opens in the queue', async () => {
+    // Last: a document in review makes Lena's verification pending.
+    await lena.getByRole('link', { name: 'Profile' }).click();
+    await lena.getByLabel('Headline').waitFor();
+    await lena.getByLabel('Document', { exact: true }).selectOption('qualification');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    await lena.getByLabel(/^File \(PDF, PNG or JPEG/).setInputFiles({ name: 'teaching-diploma.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await lena.getByRole('button', { name: 'Send for verification' }).click();
+    await lena.getByText(/^Sent: an admin reviews it/).waitFor();
+    await lena.getByText(/^Qualification: pending/).waitFor();
+    await expectAccessible(lena);
+
+    const admin = await suite.person(DEMO_ADMIN.timeZone);
+    await signIn(admin, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    await admin.goto('/admin/verification');
+    const entry = admin.getByRole('listitem').filter({ has: admin.getByRole('heading', { name: `${LENA.displayName}: qualification` }) });
+    await entry.waitFor();
+    await expectAccessible(admin);
+    await docShot(admin, 'verification-queue');
+    // A new tab on the short-lived URL, object storage's own, which serves the bytes Lena sent.
+    const storage = new URL(suite.stack.booking.api.config.storage.publicEndpoint ?? suite.stack.booking.api.config.storage.endpoint).origin;
+    const fetched = admin.context().waitForEvent('request', (request) => request.url().startsWith(`${storage}/`));
+    await entry.getByRole('button', { name: `Open the qualification document of ${LENA.displayName}` }).click();
+    const download = (await fetched).url();
+    expect(Buffer.from(await (await fetch(download)).arrayBuffer()).subarray(0, 8).toString()).toBe('%PDF-1.4');
   });
 });

@@ -1,8 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { AdminBooking, AdminBookings, AuditLog, VerificationQueue } from './pages/admin.js';
+import { AdminUsers } from './pages/admin-users.js';
 import { GoogleCallback, SignIn, SignUp } from './pages/auth.js';
 import { BookingDetail, BookingList } from './pages/bookings.js';
 import { PaymentMethods } from './pages/cards.js';
+import { Notifications, UNREAD_CHANGED } from './pages/notifications.js';
 import { Conversation, Conversations } from './pages/messages.js';
 import { TutorSearch } from './pages/search.js';
 import { TutorPage } from './pages/tutor.js';
@@ -29,6 +31,7 @@ const ROUTES: Route[] = [
   { path: '/tutors/:id', render: ({ id }) => <TutorPage tutorId={id!} /> },
   { path: '/bookings', roles: ['student'], render: () => <BookingList /> },
   { path: '/cards', roles: ['student'], render: () => <PaymentMethods /> },
+  { path: '/notifications', roles: ['student', 'tutor', 'admin'], render: () => <Notifications /> },
   { path: '/lessons', roles: ['tutor'], render: () => <BookingList /> },
   { path: '/bookings/:id', roles: ['student', 'tutor'], render: ({ id }) => <BookingDetail bookingId={id!} /> },
   { path: '/messages', roles: ['student', 'tutor'], render: (_params, query) => <Conversations withUser={query.get('with') ?? undefined} /> },
@@ -41,6 +44,7 @@ const ROUTES: Route[] = [
   { path: '/admin', roles: ['admin'], render: () => <AdminBookings /> },
   { path: '/admin/bookings/:id', roles: ['admin'], render: ({ id }) => <AdminBooking bookingId={id!} /> },
   { path: '/admin/verification', roles: ['admin'], render: () => <VerificationQueue /> },
+  { path: '/admin/users', roles: ['admin'], render: () => <AdminUsers /> },
   { path: '/admin/audit-log', roles: ['admin'], render: () => <AuditLog /> },
 ];
 
@@ -65,6 +69,7 @@ const NAV: Record<Role | 'guest', { to: string; label: string }[]> = {
   ],
   admin: [
     { to: '/admin', label: 'Bookings' },
+    { to: '/admin/users', label: 'Users' },
     { to: '/admin/verification', label: 'Verification' },
     { to: '/admin/audit-log', label: 'Audit log' },
   ],
@@ -92,6 +97,62 @@ function useUnreadMessages(): number {
     if (event.type === 'message.new' || event.type === 'message.read' || event.type === 'ready') setRound((value) => value + 1);
   });
   return unread;
+}
+
+/**
+ * Unread notifications for the bell: counted by the API, counted again when one arrives live
+ * (`notification.new`), after a reconnect (what arrived meanwhile), on navigation and when the
+ * notifications page marks some read.
+ */
+function useUnreadNotifications(): number {
+  const session = useSession();
+  const { path } = useLocation();
+  const [unread, setUnread] = useState(0);
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    if (!session) return setUnread(0);
+    let live = true;
+    void api
+      .GET('/api/notifications/unread-count')
+      .then(({ data }) => live && data && setUnread(data.unreadCount))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [session?.account.id, path, round]);
+  useEffect(() => {
+    const recount = () => setRound((value) => value + 1);
+    window.addEventListener(UNREAD_CHANGED, recount);
+    return () => window.removeEventListener(UNREAD_CHANGED, recount);
+  }, []);
+  useRealtimeEvents((event) => {
+    if (event.type === 'notification.new' || event.type === 'ready') setRound((value) => value + 1);
+  });
+  return unread;
+}
+
+function NotificationBell() {
+  const { path } = useLocation();
+  const unread = useUnreadNotifications();
+  return (
+    <>
+      <Link to="/notifications" className="bell" aria-current={path === '/notifications' ? 'page' : undefined}>
+        <svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="currentColor">
+          <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+        </svg>
+        Notifications
+        {unread > 0 ? (
+          <span className="badge badge-unread" data-testid="unread-notifications">
+            {unread}
+            <span className="visually-hidden"> unread</span>
+          </span>
+        ) : null}
+      </Link>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {unread > 0 ? `${unread} unread ${unread === 1 ? 'notification' : 'notifications'}` : ''}
+      </p>
+    </>
+  );
 }
 
 function Header() {
@@ -125,6 +186,7 @@ function Header() {
           <span>
             {session.account.displayName} <span className="muted">({session.account.role})</span>
           </span>
+          <NotificationBell />
           <span className={`live live-${state}`} title="Live updates">
             {state === 'open' ? 'live' : state}
           </span>

@@ -17,7 +17,7 @@ export function workflowLink(bookingId: string): string {
  * Admin actions carry an Idempotency-Key: one per intended action, so submitting the same form
  * again after a network failure cannot refund twice; a changed form or a done action gets a new one.
  */
-function useActionKey(...inputs: unknown[]): { key: string; spent: () => void } {
+export function useActionKey(...inputs: unknown[]): { key: string; spent: () => void } {
   const [round, setRound] = useState(0);
   const key = useMemo(() => crypto.randomUUID(), [round, ...inputs]);
   return { key, spent: () => setRound((value) => value + 1) };
@@ -228,6 +228,12 @@ export function VerificationQueue() {
       else unwrap(await api.POST('/api/admin/verification-documents/{id}/reject', { params: { path: { id } }, body: { reason: reasons[id] ?? '' } }));
       queue.reload();
     });
+  // A short-lived URL on object storage; opened in a new tab (a navigation, which the CSP allows).
+  const open = (fileId: string) =>
+    action.run(async () => {
+      const { url } = unwrap(await api.GET('/api/files/{id}/download', { params: { path: { id: fileId } } }));
+      window.open(url, '_blank', 'noopener');
+    });
   return (
     <Page title="Verification queue">
       <ErrorMessage message={action.error} />
@@ -243,6 +249,11 @@ export function VerificationQueue() {
                     {document.tutorDisplayName}: {document.kind.replaceAll('_', ' ')}
                   </h2>
                   <p className="muted">Sent {formatInstant(document.createdAt)}</p>
+                  <p>
+                    <button type="button" className="secondary" disabled={action.busy} onClick={() => void open(document.fileId)}>
+                      Open the {document.kind} document of {document.tutorDisplayName}
+                    </button>
+                  </p>
                   <Field
                     label={`Reason if you reject (shown to ${document.tutorDisplayName})`}
                     value={reasons[document.id] ?? ''}

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { unwrap, type Schemas } from '../../../client/index.js';
 import { addDays, formatDay, formatInstant, formatMoney, formatTime, localDate, toMajor, toMinor, viewerZone } from '../format.js';
 import { api, useSession } from '../session.js';
+import { uploadFile } from '../uploads.js';
 import { ErrorMessage, Field, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
 
 type Rule = Schemas['WeeklyAvailability']['rules'][number];
@@ -308,6 +309,7 @@ export function TutorProfile() {
         }
       </Show>
       <h2>Verification documents</h2>
+      <SendDocument onSent={documents.reload} />
       <Show loaded={documents}>
         {({ items }) =>
           items.length === 0 ? (
@@ -316,7 +318,7 @@ export function TutorProfile() {
             <ul>
               {items.map((document) => (
                 <li key={document.id}>
-                  {document.kind}: <strong>{document.status}</strong>, sent {formatInstant(document.createdAt)}
+                  {KIND_LABELS[document.kind]}: <strong>{document.status}</strong>, sent {formatInstant(document.createdAt)}
                   {document.decisionReason ? ` — ${document.decisionReason}` : ''}
                 </li>
               ))}
@@ -325,5 +327,55 @@ export function TutorProfile() {
         }
       </Show>
     </Page>
+  );
+}
+
+const KIND_LABELS: Record<Schemas['VerificationDocument']['kind'], string> = { identity: 'Identity document', qualification: 'Qualification' };
+const DOCUMENT_TYPES = 'application/pdf,image/png,image/jpeg';
+
+/** A document for the admins' verification queue: uploaded to storage, checked, then sent. */
+function SendDocument({ onSent }: { onSent: () => void }) {
+  const [kind, setKind] = useState<Schemas['VerificationDocument']['kind']>('identity');
+  const [file, setFile] = useState<File | undefined>();
+  const [step, setStep] = useState<string | undefined>();
+  const [sent, setSent] = useState(false);
+  const action = useAction();
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    setSent(false);
+    void action.run(async () => {
+      if (!file) throw new Error('Choose a file first.');
+      if (!DOCUMENT_TYPES.split(',').includes(file.type)) throw new Error('Send a PDF, PNG or JPEG file.');
+      try {
+        const fileId = await uploadFile(file, 'verification_document', setStep);
+        setStep('Sending…');
+        unwrap(await api.POST('/api/me/verification-documents', { body: { fileId, kind } }));
+      } finally {
+        setStep(undefined);
+      }
+      setSent(true);
+      setFile(undefined);
+      form.reset();
+      onSent();
+    });
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-label="Send a verification document">
+      <SelectField label="Document" value={kind} onChange={(event) => setKind(event.target.value as typeof kind)}>
+        {Object.entries(KIND_LABELS).map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </SelectField>
+      <Field label="File (PDF, PNG or JPEG, up to 10 MB)" type="file" accept={DOCUMENT_TYPES} required onChange={(event) => setFile(event.target.files?.[0])} />
+      <ErrorMessage message={action.error} />
+      {step ? <Notice>{step}</Notice> : null}
+      {sent ? <Notice>Sent: an admin reviews it, and your status shows here.</Notice> : null}
+      <button type="submit" disabled={action.busy}>
+        Send for verification
+      </button>
+    </form>
   );
 }
