@@ -4,9 +4,36 @@ import { formatInstant } from '../format.js';
 import { useRealtimeEvents } from '../realtime.js';
 import { Link } from '../router.js';
 import { api, useSession } from '../session.js';
-import { ErrorMessage, Page, Show, useAction, useLoad } from '../ui.js';
+import { ErrorMessage, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
 
 type Notification = Schemas['Notification'];
+type Preferences = Schemas['NotificationPreferences'];
+
+/** Kinds added later show under their own name until they get a label here. */
+const KIND_LABELS: Partial<Record<Schemas['NotificationKind'], string>> = {
+  'booking.requested': 'Lesson requests',
+  'booking.accepted': 'Requests accepted',
+  'booking.declined': 'Requests declined',
+  'booking.expired': 'Requests expired',
+  'booking.cancelled': 'Cancellations',
+  'booking.payment_failed': 'Failed payments',
+  'lesson.reminder': 'Lesson reminders',
+  'lesson.ended': 'Lessons ended',
+  'reschedule.proposed': 'New times proposed',
+  'reschedule.answered': 'Answers to new times',
+  'refund.issued': 'Refunds',
+  'no_show.update': 'No-show reports',
+  'dispute.update': 'Disputes',
+  'payout.sent': 'Payouts sent',
+  'payout.account_needed': 'Payout set-up needed',
+  'review.received': 'Reviews received',
+  'message.received': 'Messages while you are away',
+  'package.expiring': 'Lesson packages expiring',
+  'series.week_taken': 'Weekly lessons that could not be booked',
+  'account.security': 'Account security',
+};
+
+const labelOf = (kind: Schemas['NotificationKind']) => KIND_LABELS[kind] ?? kind;
 
 /** Newest first, each once (a push and a catch-up may bring the same one). */
 function merge(current: Notification[], more: Notification[]): Notification[] {
@@ -80,7 +107,93 @@ export function Notifications() {
           );
         }}
       </Show>
+      <NotificationSettings />
     </Page>
+  );
+}
+
+/** What you are told of, where (in the app, by email), and in which language. */
+function NotificationSettings() {
+  const loaded = useLoad(async () => unwrap(await api.GET('/api/notifications/preferences')), []);
+  return (
+    <section aria-labelledby="notification-settings">
+      <h2 id="notification-settings">What you are told of</h2>
+      <Show loaded={loaded}>{(preferences) => <SettingsForm initial={preferences} />}</Show>
+    </section>
+  );
+}
+
+function SettingsForm({ initial }: { initial: Preferences }) {
+  const [draft, setDraft] = useState(initial);
+  const [saved, setSaved] = useState(false);
+  const action = useAction();
+  const toggle = (kind: string, channel: 'inApp' | 'email') => {
+    setSaved(false);
+    setDraft((current) => ({ ...current, kinds: current.kinds.map((entry) => (entry.kind === kind ? { ...entry, [channel]: !entry[channel] } : entry)) }));
+  };
+  const save = () =>
+    action.run(async () => {
+      const body = { language: draft.language, kinds: draft.kinds.map(({ kind, inApp, email }) => ({ kind, inApp, email })) };
+      setDraft(unwrap(await api.PUT('/api/notifications/preferences', { body })));
+      setSaved(true);
+    });
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <SelectField
+        label="Language of your emails and notifications"
+        value={draft.language}
+        onChange={(event) => {
+          setSaved(false);
+          setDraft({ ...draft, language: event.target.value as Preferences['language'] });
+        }}
+      >
+        <option value="en">English</option>
+        <option value="de">Deutsch</option>
+      </SelectField>
+      <p className="muted">Emails show times in {draft.timeZone}, the time zone of your profile.</p>
+      <table>
+        <caption className="visually-hidden">Channels per kind of notification</caption>
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">In the app</th>
+            <th scope="col">By email</th>
+          </tr>
+        </thead>
+        <tbody>
+          {draft.kinds.map((entry) => (
+            <tr key={entry.kind}>
+              <th scope="row">{labelOf(entry.kind)}</th>
+              <td>
+                <input type="checkbox" aria-label={`${labelOf(entry.kind)} in the app`} checked={entry.inApp} onChange={() => toggle(entry.kind, 'inApp')} />
+              </td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`${labelOf(entry.kind)} by email`}
+                  checked={entry.email}
+                  disabled={entry.emailRequired}
+                  title={entry.emailRequired ? 'Security emails always go' : undefined}
+                  onChange={() => toggle(entry.kind, 'email')}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="actions">
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      {saved ? <Notice>Saved.</Notice> : null}
+      <ErrorMessage message={action.error} />
+    </form>
   );
 }
 
