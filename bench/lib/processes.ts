@@ -38,6 +38,8 @@ export interface MemorySample {
   heapTotal: number;
   external: number;
   heapLimit: number;
+  /** How late the event loop ran since the start or the last markLoop() (10 ms resolution, so ~10 ms is idle). */
+  loopDelay?: { p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 export interface Child {
@@ -47,6 +49,8 @@ export interface Child {
   waitForLine(text: string, timeoutMs: number): Promise<void>;
   /** The latest memory sample the child's probe wrote (children started with `memoryProbe`). */
   memory(): Promise<MemorySample | undefined>;
+  /** Restarts the probe's event-loop histogram (children started with `memoryProbe`). */
+  markLoop(): void;
   /** RSS from /proc, for any child. */
   rss(): Promise<number>;
   stop(): Promise<void>;
@@ -136,6 +140,8 @@ export async function spawnEntry(name: string, entry: string, options: SpawnOpti
         return undefined;
       }
     },
+    // Only a probed child handles SIGUSR2; to any other it would be fatal.
+    markLoop: () => void (options.memoryProbe && child.kill('SIGUSR2')),
     rss: () => rssOf(child.pid!),
     stop,
   };

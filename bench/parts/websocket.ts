@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { loadConfig } from '../../domain/config.js';
 import { freePort } from '../../scripts/stack/util/free-port.js';
@@ -100,7 +101,7 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
   const ports = [await freePort(), await freePort()];
   const instances: Child[] = [];
   for (const [index, port] of ports.entries()) {
-    instances.push(await spawnEntry(`realtime-${index + 1}`, realtimeEntry(ctx.root), { root: ctx.root, logDir, env: { ...stack.env, LOG_LEVEL: 'info', REALTIME_PORT: String(port) } }));
+    instances.push(await spawnEntry(`realtime-${index + 1}`, realtimeEntry(ctx.root), { root: ctx.root, logDir, memoryProbe: true, env: { ...stack.env, LOG_LEVEL: 'info', REALTIME_PORT: String(port) } }));
   }
   await Promise.all(instances.map((instance) => instance.waitForLine('"realtime listening"', 120_000)));
   await sleep(2_000);
@@ -143,6 +144,10 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
 
   // Messages, both ways, at the fixed overall rate; presence changes beside them.
   const livePairs = rows.map((row, i) => ({ row, student: sockets[i * 2], tutor: sockets[i * 2 + 1] })).filter((p) => p.student && p.tutor);
+  // Where a late delivery waits: each realtime process's event loop, and this process's (the clients).
+  for (const instance of instances) instance.markLoop();
+  const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+  clientLoop.enable();
   let presenceState = 0;
   const presenceTicker = setInterval(() => {
     for (let k = 0; k < PRESENCE_RATE / 10; k++) {
@@ -160,7 +165,14 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
     from.send(JSON.stringify({ type: 'message.send', conversationId: pair.row.id, clientMessageId, text: `bench message ${i}` }));
   });
   clearInterval(presenceTicker);
-  await sleep(5_000);
+  await sleep(1_100);
+  const loops = [
+    ...(await Promise.all(instances.map(async (instance) => ({ name: instance.name, ...(await instance.memory())?.loopDelay })))),
+    { name: 'bench clients', p50Ms: clientLoop.percentile(50) / 1e6, p99Ms: clientLoop.percentile(99) / 1e6, maxMs: clientLoop.max / 1e6 },
+  ];
+  clientLoop.disable();
+  for (const loop of loops) say(`[websocket] event-loop delay while messaging, ${loop.name}: p50 ${loop.p50Ms?.toFixed(1)} ms, p99 ${loop.p99Ms?.toFixed(1)} ms, max ${loop.maxMs?.toFixed(1)} ms`);
+  await sleep(3_900);
   const undelivered = messageSent.size;
   const messages = summarize(messageLatencies);
   const presence = summarize(presenceLatencies);
@@ -213,6 +225,8 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
     { part: 'websocket', measure: `${label}: presence change p99`, value: presence.p99, unit: 'ms', baseline: { name: 'echo p99', value: echo.p99 } },
     { part: 'websocket', measure: `memory per connection (RSS, both instances)`, value: perConnectionKiB, unit: 'KiB', baseline: { name: 'bare KiB', value: barePerConnectionKiB } },
     { part: 'websocket', measure: `time to connect ${open} sockets (auth at upgrade, ready)`, value: connectS, unit: 's' },
+    // A loop running late delays every delivery it carries: these say which process the tail waits in.
+    ...loops.map((loop) => ({ part: 'websocket' as const, measure: `${label}: event-loop delay p99 of ${loop.name} (max ${loop.maxMs?.toFixed(0)} ms)`, value: loop.p99Ms ?? 0, unit: 'ms' })),
   );
-  ctx.details.websocket = { target: options.sockets, open, connectS, messages, presence, echo, sent, undelivered, perConnectionKiB, barePerConnectionKiB, rssBefore, rssAfter };
+  ctx.details.websocket = { target: options.sockets, open, connectS, messages, presence, echo, sent, undelivered, perConnectionKiB, barePerConnectionKiB, rssBefore, rssAfter, loops };
 }

@@ -46,7 +46,8 @@ export async function runWorker(ctx: PartContext): Promise<void> {
   let worker = await startWorker(ctx.root, logDir, { ...stack.env, LOG_LEVEL: 'info' });
   const client = await temporalClient(config);
   const idle = await settledMemory(worker.child.memory);
-  const cacheMax = defaultMaxCachedWorkflows(idle.heapLimit);
+  // WORKER_MAX_CACHED_WORKFLOWS (e.g. --env WORKER_MAX_CACHED_WORKFLOWS=250), or the SDK's default for the heap.
+  const cacheMax = config.worker.maxCachedWorkflows || defaultMaxCachedWorkflows(idle.heapLimit);
   say(`[worker] idle: RSS ${(idle.rss / MiB).toFixed(0)} MiB, heap ${(idle.heapUsed / MiB).toFixed(0)} MiB; sticky cache holds up to ${cacheMax} workflows (heap limit ${(idle.heapLimit / MiB).toFixed(0)} MiB)`);
 
   const far = Date.now() + 86_400_000;
@@ -126,6 +127,7 @@ export async function runWorker(ctx: PartContext): Promise<void> {
   ctx.rows.push(
     { part: 'worker', measure: `restart: worker start to polling (bundling included)`, value: worker.startMs / 1000, unit: 's' },
     { part: 'worker', measure: `restart: replay of ${queried.done} open bookings (one query each)`, value: rebuildS, unit: 's', note: `${(queried.done / rebuildS).toFixed(0)}/s` },
+    { part: 'worker', measure: `restart: RSS after replaying ${queried.done} (sticky cache ${Math.min(queried.done, cacheMax)}/${cacheMax})`, value: after.rss / MiB, unit: 'MiB', baseline: { name: 'MiB with none open', value: idle.rss / MiB } },
   );
   ctx.details.worker = { idle, cacheMax, points, rebuild: { startS: worker.startMs / 1000, replayed: queried.done, seconds: rebuildS, rssMiB: after.rss / MiB } };
 }
