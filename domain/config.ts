@@ -181,6 +181,12 @@ const schema = z
     /** Long polls the worker keeps open for workflow tasks and for activity tasks (0 = the SDK's default, up to 10 each). */
     WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(0).max(1_000).default(0),
     WORKER_ACTIVITY_TASK_POLLERS: z.coerce.number().int().min(0).max(1_000).default(0),
+    /**
+     * Where the worker gets its workflow code: `auto` runs the prebuilt bundle (npm run build) outside
+     * development and bundles the sources in development; `prebuilt` runs the bundle in development
+     * too (start-up without bundling, and the memory a production worker has: docs/benchmarks.md).
+     */
+    WORKER_WORKFLOW_BUNDLE: z.enum(['auto', 'prebuilt']).default('auto'),
     /** OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); empty = tracing off. */
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.union([z.literal(''), url]).default(''),
 
@@ -395,6 +401,7 @@ export interface WorkerTuning {
   activitySlots: number;
   workflowTaskPollers: number;
   activityTaskPollers: number;
+  workflowBundle: 'auto' | 'prebuilt';
 }
 
 /** Every duration of a booking's life, from configuration, so a demo or a test runs it in seconds. */
@@ -514,6 +521,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       activitySlots: e.WORKER_ACTIVITY_SLOTS,
       workflowTaskPollers: e.WORKER_WORKFLOW_TASK_POLLERS,
       activityTaskPollers: e.WORKER_ACTIVITY_TASK_POLLERS,
+      workflowBundle: e.WORKER_WORKFLOW_BUNDLE,
     },
     realtime: {
       port: e.REALTIME_PORT,

@@ -62,7 +62,7 @@ const temporal = await connectTemporal(config.temporal);
 try {
   const storage = createStorageClient(config.storage);
   const cleanUpActivities = await startCleanUp({ client: temporal.client, config, db, storage });
-  const source = workflowSource(config.environment !== 'development');
+  const source = workflowSource(config.environment !== 'development' || config.worker.workflowBundle === 'prebuilt');
   worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
