@@ -15,7 +15,9 @@ let bundleBuilt: Promise<unknown> | undefined;
  */
 export async function startWorker(root: string, logDir: string, env: Record<string, string>, name = 'worker'): Promise<{ child: Child; startMs: number }> {
   if (env.WORKER_WORKFLOW_BUNDLE === 'prebuilt') {
-    bundleBuilt ??= promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'build-bundle.ts')], { cwd: root, env: { ...process.env, ...env } });
+    // Bundling needs more heap than a worker measured with a small --max-old-space-size: not its NODE_OPTIONS.
+    const { NODE_OPTIONS: _workerOnly, ...buildEnv } = { ...process.env, ...env };
+    bundleBuilt ??= promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'build-bundle.ts')], { cwd: root, env: buildEnv });
     await bundleBuilt;
   }
   const began = Date.now();
