@@ -5,13 +5,10 @@
  * admin's refund (once per key), the tutor's share of each lesson taken from the package, and the
  * failure policy (a refused refund waits for an admin; the workflow never fails).
  */
-import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PackageActivities } from '../../activities/package/types.js';
 import {
   adminRefundPackageUpdate,
   getPackageQuery,
@@ -24,9 +21,8 @@ import {
 } from '../../workflows/package/definitions.js';
 import { packageWorkflow } from '../../workflows/package/workflow.js';
 import { refusalOf } from '../support/booking-runner.js';
+import { DAY, packageInput, type PackageOptions, type RecordedPackage, recordingPackageActivities } from '../support/package-workflow.js';
 import { timeSkippingEnvironment, uniqueTaskQueue, workflowBundle } from '../support/temporal.js';
-
-const DAY = 86_400_000;
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -34,95 +30,13 @@ beforeAll(async () => {
 });
 afterAll(() => env?.teardown());
 
-interface Options {
-  declined?: boolean;
-  /** refundPackage refuses this many times (then works: an admin's retry). */
-  refuseRefunds?: number;
-  /** Credits still unused when takeUnusedCredits runs. */
-  unused?: number;
-  consumed?: number;
-}
-
-type Recorded = PackageActivities & { calls: { name: string; args: Record<string, unknown> }[]; callsOf(name: keyof PackageActivities): Record<string, unknown>[] };
-
-function recording(input: () => PackageWorkflowInput, options: Options): Recorded {
-  const calls: { name: string; args: Record<string, unknown> }[] = [];
-  const rec = (name: string, args: unknown) => calls.push({ name, args: args as Record<string, unknown> });
-  let refusals = options.refuseRefunds ?? 0;
-  const taken = new Map<string, { credits: number; refundMinor: number }>();
-  let unused = options.unused ?? input().lessons;
-  const activities: PackageActivities = {
-    async chargePackage(args) {
-      rec('chargePackage', args);
-      return options.declined ? { status: 'failed', message: 'Your card was declined.' } : { status: 'succeeded', paymentIntentId: 'pi_1', chargeId: 'ch_1', amountMinor: args.amountMinor };
-    },
-    async recordPackage(args) {
-      rec('recordPackage', args);
-    },
-    async grantCredits(args) {
-      rec('grantCredits', args);
-    },
-    async takeUnusedCredits(args) {
-      rec('takeUnusedCredits', args);
-      const earlier = taken.get(args.dedupeKey);
-      if (earlier) return earlier;
-      const { priceMinor, lessons } = input();
-      const result = { credits: unused, refundMinor: Math.min(Math.floor((priceMinor * unused) / lessons), args.moneyLeftMinor) };
-      unused = 0;
-      taken.set(args.dedupeKey, result);
-      return result;
-    },
-    async returnCredit(args) {
-      rec('returnCredit', args);
-      return true;
-    },
-    async consumedLessons(args) {
-      rec('consumedLessons', args);
-      return options.consumed ?? 0;
-    },
-    async refundPackage(args) {
-      rec('refundPackage', args);
-      if (refusals > 0) {
-        refusals -= 1;
-        throw ApplicationFailure.nonRetryable('Stripe refused the refund (test)', 'TestRefusal');
-      }
-      return { refundId: `re_${args.step}`, amountMinor: args.amountMinor };
-    },
-    async packagePayoutAccount(args) {
-      rec('packagePayoutAccount', args);
-      return { accountId: 'acct_tutor', payoutsEnabled: true };
-    },
-    async payLesson(args) {
-      rec('payLesson', args);
-      return { transferId: `tr_${args.bookingId}`, amountMinor: args.amountMinor };
-    },
-    async notifyPackage(args) {
-      rec('notifyPackage', args);
-    },
-  };
-  return Object.assign(activities, { calls, callsOf: (name: keyof PackageActivities) => calls.filter((call) => call.name === name).map((call) => call.args) });
-}
-
 type Handle = WorkflowHandle<typeof packageWorkflow>;
 
-async function withPackage(options: Options, body: (handle: Handle, input: PackageWorkflowInput, activities: Recorded) => Promise<void>): Promise<Recorded> {
+async function withPackage(options: PackageOptions, body: (handle: Handle, input: PackageWorkflowInput, activities: RecordedPackage) => Promise<void>): Promise<RecordedPackage> {
   const taskQueue = uniqueTaskQueue('package');
   const now = await env.currentTimeMs();
-  const input: PackageWorkflowInput = {
-    packageId: randomUUID(),
-    studentId: randomUUID(),
-    tutorId: randomUUID(),
-    lessons: 5,
-    lengthMinutes: 60,
-    priceMinor: 25_000,
-    currency: 'EUR',
-    commissionBps: 1_500,
-    paymentMethodId: 'pm_card_visa',
-    expiresAt: new Date(now + 180 * DAY).toISOString(),
-    reminderOffsetsMs: [30 * DAY, 7 * DAY],
-    requestHash: 'hash-1',
-  };
-  const activities = recording(() => input, options);
+  const input = packageInput(now);
+  const activities = recordingPackageActivities(() => input, options);
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(packageWorkflow, { taskQueue, workflowId: packageWorkflowId(input.packageId), args: [input] });
@@ -135,7 +49,7 @@ async function withPackage(options: Options, body: (handle: Handle, input: Packa
   return activities;
 }
 
-const templates = (activities: Recorded) => activities.callsOf('notifyPackage').map((call) => call.template);
+const templates = (activities: RecordedPackage) => activities.callsOf('notifyPackage').map((call) => call.template);
 
 describe('the package workflow', () => {
   it('charges once, reminds a month and a week before expiry, and refunds the unused credits pro rata at expiry', async () => {
