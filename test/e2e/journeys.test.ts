@@ -138,6 +138,9 @@ describe('the web app in chromium', () => {
     await expectAccessible(lena);
     await lena.goto('/payouts');
     await lena.getByText(/Payouts are enabled/).waitFor();
+    // Her accepted lesson was charged at once: it waits in the payout hold, by month and in total.
+    const earnings = lena.getByRole('table', { name: /Earnings by month/ });
+    await earnings.getByRole('rowheader', { name: 'Total (EUR)' }).waitFor();
     await expectAccessible(lena);
   });
 
@@ -178,6 +181,10 @@ describe('the web app in chromium', () => {
     await student.getByRole('button', { name: 'Cancel booking' }).click();
     await expect.poll(() => student.getByTestId('refund-result').textContent(), { timeout: 30_000 }).toBe(promised);
     await student.getByTestId('status').getByText('Cancelled', { exact: true }).waitFor();
+    // The receipt: the charge and the refund, each with its time on the student's clock.
+    const receipt = student.getByRole('region', { name: 'Receipt' });
+    await receipt.getByRole('listitem').filter({ hasText: `Refunded ${promised} on` }).filter({ hasText: `(${STUDENT_ZONE})` }).waitFor({ timeout: 30_000 });
+    await receipt.getByRole('listitem').filter({ hasText: /^Charged / }).waitFor();
     await expectAccessible(student);
     await docShot(student, 'booking-cancelled');
 

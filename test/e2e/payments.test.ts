@@ -3,7 +3,8 @@
  * page (the fake's card form confirms the SetupIntent and attaches the card to their customer, as
  * Stripe does) and books with it; then saves the 3-D Secure test card, books with it, completes the
  * bank's challenge in the page, and the booking goes on to the tutor (the fake delivers Stripe's
- * signed webhook to the API, which signals the workflow); a failed challenge fails the payment.
+ * signed webhook to the API, which signals the workflow); a failed challenge fails the payment; the
+ * student books weekly lessons on the saved card, sees each week on their clock and skips one.
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -33,17 +34,21 @@ async function saveCard(label: RegExp, challenge?: 'Complete authentication'): P
 }
 
 /** Opens Lena's page, picks a free time (`which` of the week's slots) and requests it with `card`. */
-async function requestLesson(card: RegExp, which: 'first' | 'last'): Promise<void> {
+async function requestLesson(card: RegExp, which: 'first' | 'last' | number, weeks?: number): Promise<void> {
   const lenaId = suite.stack.seed.accounts.find((account) => account.email === LENA.email)!.userId;
   await student.goto(`/tutors/${lenaId}`);
   const slots = student.locator('button.slot');
   await slots.first().waitFor();
-  await (which === 'first' ? slots.first() : slots.last()).click();
+  await (which === 'first' ? slots.first() : which === 'last' ? slots.last() : slots.nth(which)).click();
   const payWith = student.getByLabel('Pay with');
   await payWith.waitFor();
   const option = await payWith.locator('option', { hasText: card }).getAttribute('value');
   await payWith.selectOption(option!);
-  await student.getByRole('button', { name: /Request lesson for/ }).click();
+  if (weeks) {
+    await student.getByLabel('Every week at this time').check();
+    await student.getByLabel('For how many weeks').fill(String(weeks));
+  }
+  await student.getByRole('button', { name: weeks ? new RegExp(`Request ${weeks} weekly lessons`) : /Request lesson for/ }).click();
 }
 
 describe('cards and 3-D Secure in the browser', () => {
@@ -102,5 +107,23 @@ describe('cards and 3-D Secure in the browser', () => {
     await student.getByText(/Your bank did not confirm the payment/).waitFor();
     await student.getByTestId('status').getByText('Payment failed', { exact: true }).waitFor({ timeout: 30_000 });
     await expectAccessible(student);
+  });
+
+  it('books weekly lessons: each week on the student’s clock, the first one booked, a later one skipped', async () => {
+    // A time clear of the student's other lessons this week (the first and last ones are taken).
+    await requestLesson(/Mastercard ending 4444/, 3, 3);
+    await student.waitForURL(/\/series\/[0-9a-f-]{36}$/);
+    await student.getByRole('heading', { level: 1, name: 'Weekly lessons: 3 weeks' }).waitFor();
+    const weeks = student.getByRole('list', { name: 'Weeks' }).getByRole('listitem');
+    await expect.poll(() => weeks.count()).toBe(3);
+    expect(await weeks.first().textContent()).toContain('(Europe/Madrid)');
+    // The series' workflow books the first week at once (it is within SERIES_BOOKING_LEAD).
+    await weeks.first().getByText('booked', { exact: true }).waitFor({ timeout: 30_000 });
+    await weeks.first().getByRole('link', { name: /Requested|Waiting for payment/ }).waitFor({ timeout: 30_000 });
+    await student.getByRole('button', { name: 'Skip week 3' }).click();
+    await student.getByText('Week 3 is skipped.').waitFor();
+    await weeks.nth(2).getByText('skipped', { exact: true }).waitFor();
+    await expectAccessible(student);
+    await docShot(student, 'weekly-series-phone');
   });
 });

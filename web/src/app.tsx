@@ -4,6 +4,7 @@ import { AdminUsers } from './pages/admin-users.js';
 import { GoogleCallback, SignIn, SignUp } from './pages/auth.js';
 import { BookingDetail, BookingList } from './pages/bookings.js';
 import { PaymentMethods } from './pages/cards.js';
+import { SeriesDetail } from './pages/series.js';
 import { Notifications, UNREAD_CHANGED } from './pages/notifications.js';
 import { Conversation, Conversations } from './pages/messages.js';
 import { TutorSearch } from './pages/search.js';
@@ -31,6 +32,7 @@ const ROUTES: Route[] = [
   { path: '/tutors/:id', render: ({ id }) => <TutorPage tutorId={id!} /> },
   { path: '/bookings', roles: ['student'], render: () => <BookingList /> },
   { path: '/cards', roles: ['student'], render: () => <PaymentMethods /> },
+  { path: '/series/:id', roles: ['student'], render: ({ id }) => <SeriesDetail seriesId={id!} /> },
   { path: '/notifications', roles: ['student', 'tutor', 'admin'], render: () => <Notifications /> },
   { path: '/lessons', roles: ['tutor'], render: () => <BookingList /> },
   { path: '/bookings/:id', roles: ['student', 'tutor'], render: ({ id }) => <BookingDetail bookingId={id!} /> },

@@ -18,7 +18,8 @@ import { attachRealtime } from '../../../server/attach-realtime.js';
 import { seedDemo, type DemoSeedResult } from '../../../scripts/demo-data/demo.js';
 import { LOOPBACK } from '../../../scripts/stack/profiles.js';
 import { freePort } from '../../../scripts/stack/util/free-port.js';
-import { startBookingStack, type BookingStack } from '../../support/booking-stack.js';
+import { type BookingStack } from '../../support/booking-stack.js';
+import { startSeriesStack } from '../../integration/series/series-stack.js';
 import { REPO_ROOT } from '../../support/paths.js';
 
 export interface E2eStack {
@@ -47,7 +48,8 @@ export async function startE2eStack(): Promise<E2eStack> {
   const port = await freePort();
   const baseUrl = `http://${LOOPBACK}:${port}`;
   // The page's origin is this server: the WebSocket upgrade checks it.
-  const booking = await startBookingStack({
+  // The booking stack with a worker that runs the series activities too, as workers/booking-worker.ts does.
+  const booking = await startSeriesStack({
       CORS_ORIGINS: baseUrl,
       PUBLIC_BASE_URL: baseUrl,
       FRONTEND_BASE_URL: baseUrl,
@@ -62,7 +64,6 @@ export async function startE2eStack(): Promise<E2eStack> {
   const webAssets = await buildWebApp(booking.stripe.url);
   const logger = pino({ level: 'silent' });
   const seed = await seedDemo({ config, db: booking.api.container.resources.db, stripe: createStripeClient(config.stripe), logger });
-  await booking.startWorker();
 
   const server = http.createServer(buildApp({ ...booking.api.container.app, webAssets }).callback());
   const realtime = await attachRealtime(server, booking.api.container, logger);

@@ -7,6 +7,7 @@ import { authenticatePayment, pendingPaymentSecret, stripeReturn } from '../paym
 import { Link, useLocation } from '../router.js';
 import { api, useSession } from '../session.js';
 import { Timeline } from '../timeline.js';
+import { SeriesList } from './series.js';
 import { ErrorMessage, Field, Notice, Page, Show, StatusBadge, useAction, useLoad } from '../ui.js';
 
 type Booking = Schemas['Booking'];
@@ -72,6 +73,7 @@ export function BookingList() {
                   <BookingTable items={tutor ? upcoming : [...requests, ...upcoming]} tutor={tutor} onChanged={list.reload} />
                 )}
               </section>
+              {tutor ? null : <SeriesList />}
               <section aria-labelledby="past-title">
                 <h2 id="past-title">Past and closed</h2>
                 {past.length === 0 ? <p>None yet.</p> : <BookingTable items={past} tutor={tutor} onChanged={list.reload} />}
@@ -190,10 +192,47 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
             </p>
           </div>
           {state.data ? <BookingActions booking={booking} state={state.data} proposal={pendingProposal(events)} role={session.account.role} onChanged={reload} /> : null}
+          {session.account.role === 'student' ? <Receipt bookingId={booking.id} version={`${state.data?.status}:${state.data?.refundedMinor}`} /> : null}
           <Timeline events={events} />
         </Page>
       )}
     </Show>
+  );
+}
+
+/** The student's receipt: what was charged and each refund, with its time and zone. */
+function Receipt({ bookingId, version }: { bookingId: string; version: string }) {
+  const receipt = useLoad(async () => unwrap(await api.GET('/api/bookings/{id}/receipt', { params: { path: { id: bookingId } } })), [bookingId, version]);
+  return (
+    <section className="card" aria-labelledby="receipt-title">
+      <h2 id="receipt-title">Receipt</h2>
+      <Show loaded={receipt}>
+        {(paid) => (
+          <>
+            <p>
+              {paid.tutorName}, {formatInstant(paid.sessionStart)}. Price {formatMoney(paid.priceMinor, paid.currency)}.
+            </p>
+            <ul>
+              {paid.capturedAt ? (
+                <li>
+                  Charged {formatMoney(paid.capturedMinor, paid.currency)} on {formatInstant(paid.capturedAt)}
+                </li>
+              ) : null}
+              {paid.releasedAt ? <li>The hold on your card was released on {formatInstant(paid.releasedAt)}; nothing was charged</li> : null}
+              {paid.refunds.map((refund) => (
+                <li key={refund.at}>
+                  Refunded {formatMoney(refund.amountMinor, paid.currency)} on {formatInstant(refund.at)}
+                  {refund.reason ? ` (${refund.reason})` : ''}
+                </li>
+              ))}
+            </ul>
+            <p>
+              You paid <strong data-testid="receipt-paid">{formatMoney(paid.paidMinor, paid.currency)}</strong>.
+            </p>
+          </>
+        )}
+      </Show>
+    </section>
   );
 }
 

@@ -194,33 +194,52 @@ export function Payouts({ landing }: { landing?: 'return' | 'refresh' }) {
   );
 }
 
-/** Paid out, and earned but still in the payout hold, per currency (from the tutor's ended lessons). */
+/** Earnings by month and currency (GET /api/me/earnings): pending in the payout hold, paid out, refunded, reversed. */
 function Earnings() {
-  const ended = useLoad(async () => unwrap(await api.GET('/api/bookings', { params: { query: { status: 'ENDED', limit: 100 } } })), []);
+  const earnings = useLoad(async () => unwrap(await api.GET('/api/me/earnings')), []);
   return (
     <section className="card" aria-labelledby="earnings-title">
       <h2 id="earnings-title">Earnings</h2>
-      <Show loaded={ended}>
-        {({ items }) => {
-          if (items.length === 0) return <p>No finished lessons yet.</p>;
-          const totals = new Map<string, { paid: number; lessons: number }>();
-          for (const booking of items) {
-            const total = totals.get(booking.currency) ?? { paid: 0, lessons: 0 };
-            totals.set(booking.currency, { paid: total.paid + booking.paidOutMinor, lessons: total.lessons + 1 });
-          }
-          return (
-            <ul>
-              {[...totals.entries()].map(([currency, total]) => (
-                <li key={currency}>
-                  {formatMoney(total.paid, currency)} paid out for {total.lessons} finished {total.lessons === 1 ? 'lesson' : 'lessons'} (the latest {items.length} shown)
-                </li>
-              ))}
-            </ul>
-          );
-        }}
+      <Show loaded={earnings}>
+        {({ months, totals }) =>
+          months.length === 0 ? (
+            <p>No paid lessons yet.</p>
+          ) : (
+            <table className="table">
+              <caption>Earnings by month (UTC), newest first; your share after the commission</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Month</th>
+                  <th scope="col">Lessons</th>
+                  <th scope="col">Waiting for payout</th>
+                  <th scope="col">Paid out</th>
+                  <th scope="col">Refunded to students</th>
+                  <th scope="col">Taken back</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...months.map((row) => ({ ...row, label: formatMonth(row.month) })), ...totals.map((row) => ({ ...row, label: `Total (${row.currency})` }))].map((row) => (
+                  <tr key={`${row.label}-${row.currency}`}>
+                    <th scope="row">{row.label}</th>
+                    <td>{row.lessons}</td>
+                    <td>{formatMoney(row.pendingMinor, row.currency)}</td>
+                    <td>{formatMoney(row.paidOutMinor, row.currency)}</td>
+                    <td>{formatMoney(row.refundedMinor, row.currency)}</td>
+                    <td>{formatMoney(row.reversedMinor, row.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
       </Show>
     </section>
   );
+}
+
+/** "2026-12" (or a date in it) as "December 2026". */
+function formatMonth(month: string): string {
+  return new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month.slice(0, 7)}-01T00:00:00Z`));
 }
 
 type ProfileForm = { headline: string; bio: string; hourlyRate: string; lessonLengths: string; instantBooking: boolean; cancellationPolicy: 'flexible' | 'moderate' | 'strict'; published: boolean };

@@ -5,7 +5,7 @@ import { authenticatePayment } from '../payments.js';
 import { useRealtime, useRealtimeEvents } from '../realtime.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { api, useSession } from '../session.js';
-import { ErrorMessage, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
+import { ErrorMessage, Field, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
 import { AddCard, cardLabel, SetupReturnNotice } from './cards.js';
 
 type Slot = Schemas['BookableSlots']['slots'][number];
@@ -130,6 +130,8 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
   const [card, setCard] = useState<string>('');
   const [key] = useState(() => crypto.randomUUID());
   const [result, setResult] = useState<Schemas['BookingState'] | undefined>();
+  const [weekly, setWeekly] = useState(false);
+  const [weeks, setWeeks] = useState(4);
   const action = useAction();
   const saved = cards.data?.items ?? [];
   const paymentMethodId = card || saved[0]?.id;
@@ -139,6 +141,7 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!paymentMethodId) return;
+    if (weekly) return void bookWeekly(paymentMethodId);
     void action.run(async () => {
       // The same key for every retry of this form: a resend reaches the same booking, never a second one.
       const booking = unwrap(
@@ -157,6 +160,18 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
       if (outcome === 'succeeded') navigate(`/bookings/${booking.bookingId}`);
     });
   };
+
+  // Weekly: one series whose workflow books each week (off-session, on the saved card) a few days ahead.
+  const bookWeekly = (card: string) =>
+    action.run(async () => {
+      const series = unwrap(
+        await api.POST('/api/series', {
+          params: { header: { 'idempotency-key': `${key}:weekly:${slot.start}:${weeks}:${card}` } },
+          body: { tutorId: tutor.userId, start: slot.start, lengthMinutes, weeks, paymentMethodId: card },
+        }),
+      );
+      navigate('id' in series ? `/series/${series.id}` : '/bookings');
+    });
 
   return (
     <div className="card booking-form">
@@ -177,6 +192,11 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
             ))}
           </SelectField>
         )}
+        <div className="field checkbox">
+          <input id="weekly" type="checkbox" checked={weekly} onChange={(event) => setWeekly(event.target.checked)} />
+          <label htmlFor="weekly">Every week at this time</label>
+        </div>
+        {weekly ? <Field label="For how many weeks" type="number" min={2} max={26} required value={weeks} onChange={(event) => setWeeks(Number(event.target.value))} /> : null}
         <ErrorMessage message={cards.error} />
         <ErrorMessage message={action.error} />
         {result?.paymentClientSecret ? (
@@ -186,7 +206,7 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
         ) : null}
         <div className="actions">
           <button type="submit" disabled={action.busy || !paymentMethodId}>
-            {action.busy ? 'Booking…' : `Request lesson for ${formatMoney(price, tutor.currency)}`}
+            {action.busy ? 'Booking…' : weekly ? `Request ${weeks} weekly lessons, ${formatMoney(price, tutor.currency)} each` : `Request lesson for ${formatMoney(price, tutor.currency)}`}
           </button>
         </div>
       </form>
