@@ -73,6 +73,12 @@ const SCENARIOS: Scenario[] = [
     drive: accept,
   },
   {
+    name: 'free-trial',
+    story: 'a free trial lesson (price 0, behind pay-with-credit): no card hold, accepted, the lesson runs, nothing to pay out',
+    input: { priceMinor: 0, paymentMethodId: '' },
+    drive: accept,
+  },
+  {
     name: 'expiry',
     story: 'the tutor never answers: the request expires after 24 h and the card hold is released',
     drive: async () => undefined,
