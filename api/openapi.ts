@@ -7,6 +7,32 @@ import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE } from './middleware/problem-details.js';
 import type { RouteSpec } from './routing.js';
+import { BOOKING_RULES, CONFLICT_REASONS, DELETION_BLOCKER_KINDS, type ProblemExtensions, REFUSED_ACCOUNT_STATUSES } from '../domain/errors.js';
+
+/** RFC 9457 extension members, each named here so clients can rely on them (domain/errors.ts lists them). */
+const ProblemExtensionsSchema = z.object({
+  bookingId: z.string().optional().describe('The booking the problem concerns (a declined card, a booking that could not take a request in time, a card holding a lesson’s payment)'),
+  packageId: z.string().optional().describe('The package the problem concerns (a declined card at purchase)'),
+  conflict: z
+    .enum(CONFLICT_REASONS)
+    .optional()
+    .describe('409: what is in the way — tutor_busy / student_busy (a booking’s time), no_credit / trial_used (paying with a credit or a trial), open_hold / live_series (removing a saved card)'),
+  conflictingBooking: z
+    .object({ bookingId: z.string(), sessionStart: z.string(), sessionEnd: z.string() })
+    .optional()
+    .describe('409 student_busy: the student’s own lesson in the way'),
+  accountStatus: z.enum(REFUSED_ACCOUNT_STATUSES).optional().describe('401 at sign-in, refresh or any request: the account may not sign in, and why'),
+  blockers: z
+    .array(z.object({ kind: z.enum(DELETION_BLOCKER_KINDS), id: z.string(), status: z.string() }))
+    .optional()
+    .describe('409 on deleting an account: the bookings (id = booking id), series or packages that must end or be settled first'),
+  rule: z.enum(BOOKING_RULES).optional().describe('422 on a proposed time or length: the booking rule it breaks'),
+});
+
+// Both ways: every member the errors may carry is documented, and nothing documented is unknown to them.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const extensionsMatch: Same<z.infer<typeof ProblemExtensionsSchema>, ProblemExtensions> = true;
+void extensionsMatch;
 
 export const ProblemSchema = z
   .object({
@@ -20,25 +46,7 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .describe('One entry per invalid field'),
-    // RFC 9457 extension members, each named here so clients can rely on them.
-    bookingId: z.string().optional().describe('The booking the problem concerns (a declined card, a booking that could not take a request in time)'),
-    conflict: z.enum(['tutor_busy', 'student_busy']).optional().describe('409 on a booking: whose time is taken'),
-    conflictingBooking: z
-      .object({ bookingId: z.string(), sessionStart: z.string(), sessionEnd: z.string() })
-      .optional()
-      .describe('409 student_busy: the student’s own lesson in the way'),
-    accountStatus: z
-      .enum(['suspended', 'banned', 'deleted'])
-      .optional()
-      .describe('401 at sign-in, refresh or any request: the account may not sign in, and why'),
-    blockers: z
-      .array(z.object({ kind: z.enum(['open_booking', 'unsettled_booking', 'active_series', 'package_credits']), id: z.string(), status: z.string() }))
-      .optional()
-      .describe('409 on deleting an account: the bookings (id = booking id), series or packages that must end or be settled first'),
-    rule: z
-      .enum(['length_not_offered', 'too_soon', 'beyond_horizon', 'outside_availability'])
-      .optional()
-      .describe('422 on a proposed time: the booking rule it breaks'),
+    ...ProblemExtensionsSchema.shape,
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document' });
 

@@ -3086,13 +3086,13 @@ export interface components {
                 kind: "open_booking" | "unsettled_booking" | "active_series" | "package_credits";
                 status: string;
             }[];
-            /** @description The booking the problem concerns (a declined card, a booking that could not take a request in time) */
+            /** @description The booking the problem concerns (a declined card, a booking that could not take a request in time, a card holding a lesson’s payment) */
             bookingId?: string;
             /**
-             * @description 409 on a booking: whose time is taken
+             * @description 409: what is in the way — tutor_busy / student_busy (a booking’s time), no_credit / trial_used (paying with a credit or a trial), open_hold / live_series (removing a saved card)
              * @enum {string}
              */
-            conflict?: "tutor_busy" | "student_busy";
+            conflict?: "tutor_busy" | "student_busy" | "no_credit" | "trial_used" | "open_hold" | "live_series";
             /** @description 409 student_busy: the student’s own lesson in the way */
             conflictingBooking?: {
                 bookingId: string;
@@ -3108,13 +3108,15 @@ export interface components {
             }[];
             /** @description The request path */
             instance: string;
+            /** @description The package the problem concerns (a declined card at purchase) */
+            packageId?: string;
             /** @description Quote it when reporting a problem */
             requestId: string;
             /**
-             * @description 422 on a proposed time: the booking rule it breaks
+             * @description 422 on a proposed time or length: the booking rule it breaks
              * @enum {string}
              */
-            rule?: "length_not_offered" | "too_soon" | "beyond_horizon" | "outside_availability";
+            rule?: "length_not_offered" | "too_soon" | "beyond_horizon" | "outside_availability" | "length_fixed";
             status: number;
             title: string;
             /** @description A URN naming the kind of problem, stable for clients to branch on */

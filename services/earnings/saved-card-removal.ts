@@ -30,12 +30,12 @@ export class SavedCardRemoval {
       throw error;
     }
     if (await this.deps.series.cardPaysLiveSeries(principal.userId, paymentMethodId)) {
-      throw new AppError('conflict', 'This card pays a weekly series that is still running: cancel the series, or let it finish, first', { extensions: { reason: 'live_series' } });
+      throw new AppError('conflict', 'This card pays a weekly series that is still running: cancel the series, or let it finish, first', { extensions: { conflict: 'live_series' } });
     }
     const holding = await this.bookingHeldOn(principal.userId, paymentMethodId);
     if (holding) {
       throw new AppError('conflict', 'This card holds the payment of a lesson not yet accepted: wait for the tutor’s answer, or cancel the request, first', {
-        extensions: { reason: 'open_hold', bookingId: holding },
+        extensions: { conflict: 'open_hold', bookingId: holding },
       });
     }
     await callStripe('card removal', () => this.deps.stripe.paymentMethods.detach(paymentMethodId));

@@ -12,13 +12,13 @@
 import {
   type Client,
   WithStartWorkflowOperation,
-  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   WorkflowUpdateStage,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { AppError } from '../../domain/errors.js';
+import { isFinishedExecution } from '../finished-execution.js';
 import {
   BOOKING_WORKFLOW_TYPE,
   type BookingSnapshot,
@@ -129,7 +129,7 @@ export class BookingWorkflowClient {
 
 /** The workflow's refusals and a finished workflow, as the API's one error type; anything else as it is. */
 export function toAppError(error: unknown): unknown {
-  if (isFinishedWorkflow(error)) return AppError.conflict('Nothing can change this booking any more: its life is over');
+  if (isFinishedExecution(error)) return AppError.conflict('Nothing can change this booking any more: its life is over');
   const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
   if (!(failure instanceof ApplicationFailure)) return error;
   switch (failure.type) {
@@ -147,9 +147,3 @@ export function toAppError(error: unknown): unknown {
   }
 }
 
-function isFinishedWorkflow(error: unknown): boolean {
-  if (error instanceof WorkflowNotFoundError) return true;
-  // The server answers NOT_FOUND for an update to a completed execution.
-  const grpcCode = (error as { code?: number }).code ?? (error as { cause?: { code?: number } }).cause?.code;
-  return grpcCode === 5 || /workflow execution already completed/i.test((error as Error).message ?? '');
-}

@@ -6,6 +6,7 @@
 import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { AppError } from '../../domain/errors.js';
+import { isFinishedExecution } from '../finished-execution.js';
 import { formatMoney } from '../../domain/money.js';
 import { PACKAGE_REFUSALS, PACKAGE_WORKFLOW_TYPE, type PackageSnapshot, packageWorkflowId, type PackageWorkflowInput, submitPackageUpdate } from './definitions.js';
 
@@ -55,7 +56,7 @@ export class PackageWorkflowClient {
 }
 
 function toAppError(error: unknown): unknown {
-  if ((error as { code?: number }).code === 5 || /already completed/i.test((error as Error).message ?? '')) return AppError.conflict('Nothing can change this package any more');
+  if (isFinishedExecution(error)) return AppError.conflict('Nothing can change this package any more');
   const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
   if (!(failure instanceof ApplicationFailure)) return error;
   if (failure.type === PACKAGE_REFUSALS.invalidState) return AppError.conflict(failure.message);

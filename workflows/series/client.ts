@@ -3,9 +3,10 @@
  * summary), updates with a deadline, the query, and the mapping of its refusals to the API's one
  * error type. Never bundled into the workflow.
  */
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { AppError } from '../../domain/errors.js';
+import { isFinishedExecution } from '../finished-execution.js';
 import { SEARCH_ATTRIBUTES } from '../booking/definitions.js';
 import { getSeriesQuery, SERIES_REFUSALS, SERIES_WORKFLOW_TYPE, type SeriesSnapshot, type SeriesWorkflowInput, seriesWorkflowId } from './definitions.js';
 
@@ -68,8 +69,7 @@ export class SeriesWorkflowClient {
 }
 
 function seriesError(error: unknown): unknown {
-  const grpcCode = (error as { code?: number }).code ?? (error as { cause?: { code?: number } }).cause?.code;
-  if (error instanceof WorkflowNotFoundError || grpcCode === 5 || /workflow execution already completed/i.test((error as Error).message ?? '')) {
+  if (isFinishedExecution(error)) {
     return AppError.conflict('The series is over: cancel or change its lessons one by one');
   }
   const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;

@@ -158,11 +158,11 @@ describe('removing a saved card', () => {
     expect(requested.body).toMatchObject({ status: 'REQUESTED', paymentStatus: 'authorized' });
     const held = await call(stack.api, 'DELETE', '/api/me/payment-methods/pm_card_visa', learner);
     expect(held.status).toBe(409);
-    expect(held.body).toMatchObject({ reason: 'open_hold', bookingId: (requested.body as { bookingId: string }).bookingId });
+    expect(held.body).toMatchObject({ conflict: 'open_hold', bookingId: (requested.body as { bookingId: string }).bookingId });
 
     const series = await call(stack.api, 'POST', '/api/series', learner, { tutorId: tutor.id, start: slotInDays(20), lengthMinutes: 60, weeks: 2, paymentMethodId: 'pm_card_amex' }, { 'Idempotency-Key': randomUUID() });
     expect(series.status).toBe(201);
-    expect((await call(stack.api, 'DELETE', '/api/me/payment-methods/pm_card_amex', learner)).body).toMatchObject({ reason: 'live_series' });
+    expect((await call(stack.api, 'DELETE', '/api/me/payment-methods/pm_card_amex', learner)).body).toMatchObject({ conflict: 'live_series' });
 
     expect((await call(stack.api, 'DELETE', '/api/me/payment-methods/pm_card_mastercard', learner)).status).toBe(204);
     expect(stack.stripe.requests({ method: 'POST', path: '/v1/payment_methods/pm_card_mastercard/detach' })).toHaveLength(1);
