@@ -83,6 +83,10 @@ describe('buying a package', () => {
     const detail = await call(stack.api, 'GET', `/api/packages/${packageId}`, bob);
     expect(detail.body).toMatchObject({ status: 'payment_failed', creditsLeft: 0, capturedMinor: 0, entries: [] });
     expect((await call(stack.api, 'GET', '/api/me/credits', bob)).body.items).toEqual([]);
+    // Its workflow is over: an admin's refund or attention update is a 409, not a server error.
+    const refund = await call(stack.api, 'POST', `/api/admin/packages/${packageId}/refunds`, admin, { reason: 'x' }, { 'Idempotency-Key': randomUUID() });
+    expect(refund.status).toBe(409);
+    expect((await call(stack.api, 'POST', `/api/admin/packages/${packageId}/attention`, admin, { action: 'close', reason: 'x' })).status).toBe(409);
   });
 
   it('refuses a card that is not the student’s', async () => {
