@@ -289,4 +289,30 @@ describe('the web app in chromium', () => {
     await olga.getByRole('button', { name: 'Sign in' }).click();
     await olga.waitForURL((url) => url.pathname === '/tutors');
   });
+
+  it('lets a student delete their own account, after which it cannot sign in', async () => {
+    const email = `dora-${randomUUID().slice(0, 8)}@example.com`;
+    const password = 'a long enough password';
+    const registered = await fetch(`${stack.baseUrl}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, displayName: 'Dora Departing', role: 'student', timeZone: 'Europe/Vienna' }),
+    });
+    expect(registered.status).toBe(201);
+    const context = await personContext(browser, stack.baseUrl, 'Europe/Vienna', { width: 390, height: 844 });
+    contexts.push(context);
+    const dora = await context.newPage();
+    await signIn(dora, email, password);
+    await dora.getByRole('link', { name: /Dora Departing.*your account/ }).click();
+    await dora.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+    await expectAccessible(dora);
+    await dora.getByLabel('Type DELETE to confirm').fill('DELETE');
+    await dora.getByRole('button', { name: 'Delete my account' }).click();
+    await dora.waitForURL((url) => url.pathname === '/signin');
+    await dora.getByLabel('Email').fill(email);
+    await dora.getByLabel('Password').fill(password);
+    await dora.getByRole('button', { name: 'Sign in' }).click();
+    await dora.getByRole('alert').waitFor();
+    expect(new URL(dora.url()).pathname).toBe('/signin');
+  });
 });

@@ -3,6 +3,7 @@ import { AdminBooking, AdminBookings, AuditLog, VerificationQueue } from './page
 import { AdminUsers } from './pages/admin-users.js';
 import { GoogleCallback, SignIn, SignUp } from './pages/auth.js';
 import { BookingDetail, BookingList } from './pages/bookings.js';
+import { Account as AccountPage } from './pages/account.js';
 import { PaymentMethods } from './pages/cards.js';
 import { SeriesDetail } from './pages/series.js';
 import { Notifications, UNREAD_CHANGED } from './pages/notifications.js';
@@ -32,6 +33,7 @@ const ROUTES: Route[] = [
   { path: '/tutors/:id', render: ({ id }) => <TutorPage tutorId={id!} /> },
   { path: '/bookings', roles: ['student'], render: () => <BookingList /> },
   { path: '/cards', roles: ['student'], render: () => <PaymentMethods /> },
+  { path: '/account', roles: ['student', 'tutor', 'admin'], render: () => <AccountPage /> },
   { path: '/series/:id', roles: ['student'], render: ({ id }) => <SeriesDetail seriesId={id!} /> },
   { path: '/notifications', roles: ['student', 'tutor', 'admin'], render: () => <Notifications /> },
   { path: '/lessons', roles: ['tutor'], render: () => <BookingList /> },
@@ -185,9 +187,10 @@ function Header() {
       </p>
       {session ? (
         <div className="who">
-          <span>
+          <Link to="/account" aria-current={path === '/account' ? 'page' : undefined}>
             {session.account.displayName} <span className="muted">({session.account.role})</span>
-          </span>
+            <span className="visually-hidden">: your account</span>
+          </Link>
           <NotificationBell />
           <span className={`live live-${state}`} title="Live updates">
             {state === 'open' ? 'live' : state}
