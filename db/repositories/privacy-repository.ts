@@ -30,6 +30,9 @@ export interface OwnedObjects {
   objectKeys: string[];
 }
 
+/** What replaces free text that must stay non-empty once its writer's account is deleted. */
+const ERASED = '(erased with the account)';
+
 const toExport = (row: Record<string, unknown>): DataExportRow => ({
   id: row.id as string,
   userId: row.user_id as string,
@@ -111,9 +114,16 @@ export class PrivacyRepository {
       availabilityOverrides: await ofUser('availability_overrides', 'tutor_id'),
       bookings,
       packages: await db('lesson_packages').where('student_id', userId).orWhere('tutor_id', userId).select('id', 'lessons', 'length_minutes', 'price_minor', 'currency', 'status', 'captured_minor', 'refunded_minor', 'paid_out_minor', 'credits_left', 'expires_at', 'created_at'),
+      creditLedger: await db('credit_entries')
+        .where('student_id', userId)
+        .orWhere('tutor_id', userId)
+        .orderBy('id')
+        .select('package_id', 'kind', 'credits', 'length_minutes', 'booking_id', 'amount_minor', 'created_at'),
       series: await db('lesson_series').where('student_id', userId).orWhere('tutor_id', userId).select('id', 'length_minutes', 'weeks', 'status', 'time_zone', 'cancel_reason', 'created_at'),
       conversations,
       messages,
+      ...(await this.disputesOf(userId)),
+      reviewReports: await ofUser('review_reports', 'reporter_id').select('review_id', 'reason', 'created_at'),
       reviewsWritten: await ofUser('reviews', 'student_id').select('id', 'booking_id', 'rating', 'text', 'reply', 'hidden_at', 'created_at', 'updated_at'),
       reviewsReceived: await ofUser('reviews', 'tutor_id').select('id', 'booking_id', 'rating', 'text', 'reply', 'replied_at', 'hidden_at', 'created_at'),
       files: await ofUser('files', 'owner_id').select('id', 'purpose', 'content_type', 'declared_size as size', 'original_filename', 'status', 'created_at'),
@@ -123,6 +133,19 @@ export class PrivacyRepository {
       notificationPreferences: await ofUser('notification_preferences').select('kind', 'in_app', 'email'),
       calendarLink: (await ofUser('google_calendar_links').select('calendar_id', 'connected_at').first()) ?? null,
     };
+  }
+
+  /**
+   * Disputes the person reported (as the student: their reason, text and the admin's decision) and
+   * disputes about lessons they taught (as the tutor: the same, since the report is about them).
+   */
+  private async disputesOf(userId: string) {
+    const select = (column: 'student_id' | 'tutor_id') =>
+      this.db('booking_disputes')
+        .where(column, userId)
+        .orderBy('opened_at')
+        .select('booking_id', 'reason', 'text', 'attachment_file_id', 'opened_at', 'refund_minor', 'decision_reason', 'decided_at');
+    return { disputesReported: await select('student_id'), disputesAboutYourLessons: await select('tutor_id') };
   }
 
   /** Live bookings, ended ones whose money is not settled, live series and unused package credits. */
@@ -158,8 +181,10 @@ export class PrivacyRepository {
   /**
    * Erases the person's data in place (the rule is in the README, "Deleting an account"): identity
    * and profile text, sent messages' text, written reviews' text and replies, files and their
-   * objects' rows, calendar link, notifications, exports, pending sign-in tokens. Bookings, their events and their
-   * amounts, and the Stripe ids the ledgers need, stay. Answers the objects to remove from storage.
+   * objects' rows, calendar link, notifications, exports, pending sign-in tokens, the text of
+   * disputes they reported and of review reports they filed, a series' cancellation reason.
+   * Bookings, their events and their amounts (a dispute's refund too), packages and the credit
+   * ledger, and the Stripe ids the ledgers need, stay. Answers the objects to remove from storage.
    */
   async erase(userId: string, at: Date, trx: Knex.Transaction): Promise<OwnedObjects> {
     const { email } = await trx('users').where({ id: userId }).first('email');
@@ -184,6 +209,12 @@ export class PrivacyRepository {
     await trx('messages').where({ sender_id: userId }).update({ body: '', attachment_file_id: null });
     await trx('reviews').where({ student_id: userId }).update({ text: '', updated_at: at });
     await trx('reviews').where({ tutor_id: userId }).whereNotNull('reply').update({ reply: '', updated_at: at });
+    // A dispute's reason is a closed code and its decision (refund, admin's reason) an accounting record; the text is the student's own words.
+    await trx('booking_disputes').where({ student_id: userId }).update({ text: '' });
+    // The report stays a record for the moderators (its check wants a reason); the words go.
+    await trx('review_reports').where({ reporter_id: userId }).update({ reason: ERASED });
+    // Either party (or an admin on their behalf) wrote it, about this person's lessons.
+    await trx('lesson_series').where((where) => where.where('student_id', userId).orWhere('tutor_id', userId)).whereNotNull('cancel_reason').update({ cancel_reason: ERASED });
     await trx('google_calendar_links').where({ user_id: userId }).delete();
     await trx('email_tokens').where({ user_id: userId }).delete();
     await trx('user_presence').where({ user_id: userId }).delete();

@@ -80,6 +80,59 @@ async function chat(student: TestUser, text: string): Promise<void> {
   ]);
 }
 
+/** Requests the person's export and waits for it to be built; answers the request's answer and the ready export. */
+async function exportOf(user: TestUser): Promise<{ started: ApiAnswer; view: Json }> {
+  const started = await as(user, 'POST', '/api/me/export');
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  expect(started.body).toMatchObject({ status: 'pending', download: null });
+  let view: Json;
+  for (const deadline = Date.now() + 30_000; ; ) {
+    view = (await as(user, 'GET', `/api/me/export/${started.body.id}`)).body;
+    if (view.status !== 'pending' || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(view).toMatchObject({ status: 'ready', failure: null });
+  return { started, view };
+}
+
+const archiveOf = async (user: TestUser): Promise<Json> => (await fetch((await exportOf(user)).view.download.url)).json() as Promise<Json>;
+
+/**
+ * What a student and a tutor (`with`) wrote this session's ways, on one paid-out lesson: the
+ * student's dispute (decided by an admin: 1,000 back), a review the tutor reported, a cancelled
+ * series with its reason, and a used-up package with its credit ledger.
+ */
+async function disputedLessonAndPackage(student: TestUser, withTutor: TestUser) {
+  const { db } = api.container.resources;
+  const admin = await createTestUser(db, api.config, 'admin');
+  const start = new Date(Date.now() - 3 * 86_400_000 + Math.floor(Math.random() * 1_000) * 60_000);
+  const bookingId = await insertBooking(db, { tutorId: withTutor.id, studentId: student.id, start, end: new Date(start.getTime() + 3_600_000), status: 'ENDED' });
+  await db('bookings').where({ id: bookingId }).update({ payment_status: 'partially_refunded', captured_minor: 3_000, refunded_minor: 1_000, paid_out_minor: 1_700 });
+  const at = new Date();
+  await db('booking_disputes').insert({
+    booking_id: bookingId,
+    student_id: student.id,
+    tutor_id: withTutor.id,
+    reason: 'tutor_late_or_left_early',
+    text: 'Joined 20 minutes late, my address was on screen',
+    opened_at: at,
+    refund_minor: 1_000,
+    decided_by: admin.id,
+    decision_reason: 'A third of the lesson was lost',
+    decided_at: at,
+  });
+  const [review] = await db('reviews').insert({ booking_id: bookingId, tutor_id: withTutor.id, student_id: student.id, rating: 1, text: 'Late' }).returning('id');
+  await db('review_reports').insert({ review_id: review.id, reporter_id: withTutor.id, reason: 'The student is my neighbour and holds a grudge' });
+  const seriesId = randomUUID();
+  await db('lesson_series').insert({ id: seriesId, student_id: student.id, tutor_id: withTutor.id, length_minutes: 60, weeks: 4, payment_method_id: 'pm_card_visa', time_zone: 'Europe/Berlin', status: 'cancelled', request_hash: 'h', cancelled_at: at, cancel_reason: 'Moving to Hamburg next month' });
+  const [offer] = await db('package_offers').insert({ tutor_id: withTutor.id, lessons: 2, length_minutes: 60, discount_bps: 1_000, price_minor: 5_400, currency: 'USD' }).returning('id');
+  const packageId = randomUUID();
+  await db('lesson_packages').insert({ id: packageId, offer_id: offer.id, student_id: student.id, tutor_id: withTutor.id, lessons: 2, length_minutes: 60, price_minor: 5_400, currency: 'USD', commission_bps: 1_500, status: 'expired', captured_minor: 5_400, paid_out_minor: 2_295, refunded_minor: 2_700, credits_left: 0, expires_at: at, request_hash: 'h' });
+  const entry = (kind: string, credits: number, extra: Record<string, unknown> = {}) => ({ package_id: packageId, student_id: student.id, tutor_id: withTutor.id, length_minutes: 60, kind, credits, dedupe_key: `${packageId}:${kind}`, ...extra });
+  await db('credit_entries').insert([entry('purchase', 2, { amount_minor: 5_400 }), entry('consume', -1, { booking_id: randomUUID() }), entry('refund', -1, { amount_minor: 2_700 })]);
+  return { bookingId, reviewId: review.id as string, seriesId, packageId };
+}
+
 describe('exporting my data', () => {
   it('builds the archive in the background and offers it as a short-lived link, in the API and by email', async () => {
     const { db } = api.container.resources;
@@ -89,18 +142,8 @@ describe('exporting my data', () => {
     await callApi(api.baseUrl, 'POST', `/api/bookings/${bookingId}/review`, { user: student, body: { rating: 5, text: 'Fractions finally make sense' } });
     await as(student, 'POST', '/api/files', { purpose: 'avatar', contentType: 'image/png', size: 64, filename: 'me.png' });
 
-    const started = await as(student, 'POST', '/api/me/export');
-    expect(started.status, JSON.stringify(started.body)).toBe(202);
-    expect(started.body).toMatchObject({ status: 'pending', download: null });
+    const { started, view } = await exportOf(student);
     expect(started.headers.get('location')).toBe(`/api/me/export/${started.body.id}`);
-
-    let view: Json;
-    for (const deadline = Date.now() + 30_000; ; ) {
-      view = (await as(student, 'GET', `/api/me/export/${started.body.id}`)).body;
-      if (view.status !== 'pending' || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(view).toMatchObject({ status: 'ready', failure: null });
     expect(Date.parse(view.download.expiresAt) - Date.now()).toBeLessThanOrEqual(10 * 60_000);
 
     const download = await fetch(view.download.url);
@@ -125,6 +168,36 @@ describe('exporting my data', () => {
     const other = await createTestUser(db, api.config, 'student');
     expectProblem(await as(other, 'GET', `/api/me/export/${started.body.id}`), 404);
     expectProblem(await as(student, 'GET', `/api/me/export/${randomUUID()}`), 404);
+  });
+
+  it("holds the disputes (the student's report and decision; the tutor's side too), review reports and the package's credit ledger", async () => {
+    const { db } = api.container.resources;
+    const student = await createTestUser(db, api.config, 'student');
+    const teacher = await createTestTutor(db, api.config);
+    const { bookingId, reviewId, packageId } = await disputedLessonAndPackage(student, teacher);
+    const dispute = {
+      booking_id: bookingId,
+      reason: 'tutor_late_or_left_early',
+      text: 'Joined 20 minutes late, my address was on screen',
+      refund_minor: 1_000,
+      decision_reason: 'A third of the lesson was lost',
+    };
+
+    const mine = await archiveOf(student);
+    expect(mine.disputesReported).toEqual([expect.objectContaining(dispute)]);
+    expect(mine.disputesAboutYourLessons).toEqual([]);
+    expect(mine.packages).toEqual([expect.objectContaining({ id: packageId, price_minor: 5_400, captured_minor: 5_400, refunded_minor: 2_700, credits_left: 0, status: 'expired' })]);
+    expect(mine.creditLedger.map((entry: Json) => [entry.package_id, entry.kind, entry.credits, entry.amount_minor])).toEqual([
+      [packageId, 'purchase', 2, 5_400],
+      [packageId, 'consume', -1, null],
+      [packageId, 'refund', -1, 2_700],
+    ]);
+
+    const theirs = await archiveOf(teacher);
+    expect(theirs.disputesAboutYourLessons).toEqual([expect.objectContaining(dispute)]);
+    expect(theirs.disputesReported).toEqual([]);
+    expect(theirs.reviewReports).toEqual([expect.objectContaining({ review_id: reviewId, reason: 'The student is my neighbour and holds a grudge' })]);
+    expect(theirs.creditLedger).toHaveLength(3);
   });
 });
 
@@ -181,5 +254,29 @@ describe('deleting my account', () => {
     expect(me.detail).toMatch(/ended|deleted/);
     // The tutor's side still reads the booking, with the student as "Deleted user".
     expect((await as(tutor, 'GET', `/api/bookings/${bookingId}`)).status).toBe(200);
+  });
+
+  it("erases the text of the person's dispute, review report and series reason, keeping the decision's amounts, the package and its ledger", async () => {
+    const { db } = api.container.resources;
+    const student = await createTestUser(db, api.config, 'student');
+    const teacher = await createTestTutor(db, api.config);
+    const { bookingId, reviewId, seriesId, packageId } = await disputedLessonAndPackage(student, teacher);
+
+    expect((await as(student, 'DELETE', '/api/me')).status).toBe(204);
+    expect(await db('booking_disputes').where({ booking_id: bookingId }).first()).toMatchObject({
+      student_id: student.id,
+      reason: 'tutor_late_or_left_early',
+      text: '',
+      refund_minor: 1_000,
+      decision_reason: 'A third of the lesson was lost',
+    });
+    expect(await db('lesson_series').where({ id: seriesId }).first()).toMatchObject({ status: 'cancelled', cancel_reason: '(erased with the account)' });
+    expect(await db('lesson_packages').where({ id: packageId }).first()).toMatchObject({ student_id: student.id, captured_minor: 5_400, refunded_minor: 2_700, paid_out_minor: 2_295 });
+    expect(await db('credit_entries').where({ package_id: packageId })).toHaveLength(3);
+    // The tutor's report of the review is the tutor's own words: it stays until the tutor goes.
+    expect(await db('review_reports').where({ review_id: reviewId }).first()).toMatchObject({ reason: 'The student is my neighbour and holds a grudge' });
+
+    expect((await as(teacher, 'DELETE', '/api/me')).status).toBe(204);
+    expect(await db('review_reports').where({ review_id: reviewId }).first()).toMatchObject({ reporter_id: teacher.id, reason: '(erased with the account)' });
   });
 });
