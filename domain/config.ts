@@ -153,6 +153,8 @@ const schema = z
     STRIPE_EVENT_RETENTION: duration.prefault('30d'),
     /** Sent emails stay in the outbox this long. */
     SENT_EMAIL_RETENTION: duration.prefault('30d'),
+    /** Read in-app notifications are deleted this long after they were created; unread ones stay. */
+    NOTIFICATIONS_RETENTION: duration.prefault('90d'),
 
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     REGISTRATION_RATE_LIMIT: rateLimit.prefault('5/minute'),
@@ -372,6 +374,7 @@ export interface Config {
     pendingUploadRetentionMs: number;
     stripeEventRetentionMs: number;
     sentEmailRetentionMs: number;
+    readNotificationRetentionMs: number;
   };
   rateLimits: { general: RateLimit; registration: RateLimit; login: RateLimit };
   shutdownGraceMs: number;
@@ -502,6 +505,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pendingUploadRetentionMs: e.PENDING_UPLOAD_RETENTION,
       stripeEventRetentionMs: e.STRIPE_EVENT_RETENTION,
       sentEmailRetentionMs: e.SENT_EMAIL_RETENTION,
+      readNotificationRetentionMs: e.NOTIFICATIONS_RETENTION,
     },
     rateLimits: {
       general: { limit: e.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },

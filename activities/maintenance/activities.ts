@@ -66,5 +66,6 @@ export function createCleanUpActivities({ config, db, storage }: CleanUpDependen
     },
     deleteOldStripeEvents: () => inBatches(() => retained.deleteStripeEventsBefore(ago(retention.stripeEventRetentionMs), BATCH)),
     deleteSentEmails: () => inBatches(() => retained.deleteSentEmailsBefore(ago(retention.sentEmailRetentionMs), BATCH)),
+    deleteReadNotifications: () => inBatches(() => retained.deleteReadNotificationsBefore(ago(retention.readNotificationRetentionMs), BATCH)),
   };
 }

@@ -18,7 +18,12 @@ export interface CleanUpReport {
   uploadLeftovers: number;
   stripeEvents: number;
   sentEmails: number;
+  /** Absent from runs recorded before the step existed (patch READ_NOTIFICATIONS_PATCH). */
+  readNotifications?: number;
 }
+
+/** The patch that added the read-notification step: runs started before it replay without it. */
+export const READ_NOTIFICATIONS_PATCH = 'clean-up-read-notifications';
 
 /** The clean-up activities; each deletes one kind in batches and answers how many rows it deleted. Safe to run twice. */
 export interface CleanUpActivities {
@@ -38,4 +43,6 @@ export interface CleanUpActivities {
   deleteOldStripeEvents(): Promise<number>;
   /** Sent emails of the outbox older than SENT_EMAIL_RETENTION. */
   deleteSentEmails(): Promise<number>;
+  /** Read in-app notifications created longer ago than NOTIFICATIONS_RETENTION. */
+  deleteReadNotifications(): Promise<number>;
 }

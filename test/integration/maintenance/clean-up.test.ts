@@ -2,7 +2,7 @@
  * The clean-up schedule on the test stack's real Temporal dev server: the worker's start creates it
  * (idempotently), and a triggered run deletes exactly what outlived its retention: ended sessions,
  * expired Google sign-in states, unconfirmed uploads (their objects in MinIO too), old Stripe event
- * ids and old sent emails. Everything still in its retention stays.
+ * ids, old sent emails and old read notifications. Everything still in its retention stays.
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -36,6 +36,7 @@ beforeAll(async () => {
     PENDING_UPLOAD_RETENTION: '24h',
     STRIPE_EVENT_RETENTION: '30d',
     SENT_EMAIL_RETENTION: '30d',
+    NOTIFICATIONS_RETENTION: '90d',
   });
   user = await createTestUser(api.container.resources.db, api.config, 'student');
   connection = await Connection.connect({ address: api.config.temporal.address });
@@ -147,6 +148,15 @@ describe('the clean-up schedule', () => {
     };
     await db('email_outbox').insert(Object.values(emails));
 
+    // Notifications: read and older than 90 days go; unread ones stay however old, recent read ones stay.
+    const notification = (readAt: Date | null, createdAt: Date) => ({ id: randomUUID(), user_id: user.id, kind: 'booking.requested', dedupe_key: `clean-up:${randomUUID()}`, title: 't', body: 'b', read_at: readAt, created_at: createdAt });
+    const notifications = {
+      oldRead: notification(ago(80 * DAY), ago(91 * DAY)),
+      oldUnread: notification(null, ago(200 * DAY)),
+      newRead: notification(ago(DAY), ago(89 * DAY)),
+    };
+    await db('notifications').insert(Object.values(notifications));
+
     const handle = client.schedule.getHandle(cleanUpScheduleId(taskQueue));
     await handle.trigger();
     const started = await eventually(async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId);
@@ -174,8 +184,11 @@ describe('the clean-up schedule', () => {
     const kept = await db('email_outbox').whereIn('id', Object.values(emails).map((row) => row.id)).pluck('id');
     expect(kept.sort()).toEqual([emails.newSent.id, emails.oldFailed.id, emails.oldPending.id].sort());
 
+    const keptNotifications = await db('notifications').whereIn('id', Object.values(notifications).map((row) => row.id)).pluck('id');
+    expect(keptNotifications.sort()).toEqual([notifications.oldUnread.id, notifications.newRead.id].sort());
+
     // The run's own account of it (the test database is this file's alone).
-    expect(report).toEqual({ sessions: 2, oauthStates: 1, unconfirmedUploads: 1, uploadLeftovers: 1, stripeEvents: 1, sentEmails: 1 });
+    expect(report).toEqual({ sessions: 2, oauthStates: 1, unconfirmedUploads: 1, uploadLeftovers: 1, stripeEvents: 1, sentEmails: 1, readNotifications: 1 });
   });
 });
 
