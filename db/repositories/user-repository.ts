@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Language } from '../../domain/notifications.js';
 import { User, type Role } from '../models/user.js';
 
 export interface NewUser {
@@ -8,6 +9,8 @@ export interface NewUser {
   passwordHash?: string | null;
   googleSub?: string | null;
   timeZone?: string;
+  /** Of their emails and notifications; 'en' when absent. */
+  language?: Language;
   emailVerifiedAt?: Date | null;
 }
 

@@ -7,12 +7,15 @@
 import type { CancellationPolicy } from '../../domain/cancellation-policy.js';
 import type { SchedulingSettings } from '../../domain/availability/scheduling.js';
 import type { WeeklyRule } from '../../domain/availability/weekly-rules.js';
+import type { Language } from '../../domain/notifications.js';
 
 export interface DemoAccount {
   email: string;
   password: string;
   displayName: string;
   timeZone: string;
+  /** Of their emails and notifications; English when absent. */
+  language?: Language;
 }
 
 export interface DemoTutor extends DemoAccount {
@@ -165,7 +168,9 @@ export const DEMO_TUTORS: DemoTutor[] = [
     password: TUTOR_PASSWORD,
     displayName: 'Rio Alves',
     timeZone: 'Europe/Berlin',
-    shows: 'instant booking, available round the clock with 5 minutes notice: the quickest demo; lesson packages and a free 30-minute trial',
+    // The quickest demo's tutor reads German, so the first booking tried shows an email (and notification) in German, on Berlin's clock.
+    language: 'de',
+    shows: 'instant booking, available round the clock with 5 minutes notice: the quickest demo; lesson packages and a free 30-minute trial; reads his emails in German (Europe/Berlin)',
     profile: {
       headline: 'Python and JavaScript, pair-programming style',
       bio: 'Software engineer who loves teaching. Bring your own project or start from zero; short lessons are fine, we learn by writing code together.',
@@ -175,7 +180,7 @@ export const DEMO_TUTORS: DemoTutor[] = [
       instantBooking: true,
       cancellationPolicy: 'flexible',
       subjects: ['programming.python', 'programming.javascript', 'programming.web'],
-      languages: ['en', 'pt'],
+      languages: ['de', 'en', 'pt'],
     },
     verified: true,
     rules: weekdays([0, 1, 2, 3, 4, 5, 6], hours(0, 24)),

@@ -101,6 +101,7 @@ export async function seedDemo(deps: DemoSeedDependencies): Promise<DemoSeedResu
       role,
       displayName: person.displayName,
       timeZone: person.timeZone,
+      ...(person.language ? { language: person.language } : {}),
       passwordHash,
       emailVerifiedAt: new Date(),
     });

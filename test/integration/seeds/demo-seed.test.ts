@@ -12,6 +12,8 @@ import { UserRepository } from '../../../db/repositories/user-repository.js';
 import { DEMO_PACKAGES, DEMO_REVIEWS, DEMO_STUDENT, DEMO_TUTORS } from '../../../scripts/demo-data/demo-people.js';
 import { DemoSeedRefused, seedDemo, type DemoSeedResult } from '../../../scripts/demo-data/demo.js';
 import { createStripeClient } from '../../../integrations/stripe.js';
+import { createEmailSender } from '../../../platform/email/create-email-sender.js';
+import { Notifier } from '../../../platform/notifications/notifier.js';
 import { PasswordHasher } from '../../../services/auth/password-hasher.js';
 import { startTestApi, type RunningApi } from '../../support/harness.js';
 import { readJson, type Json } from '../../support/http.js';
@@ -102,6 +104,24 @@ describe('demo seed', () => {
     expect(listed.map((review) => [review.studentName, review.rating])).toEqual(DEMO_REVIEWS.reviews.map((review) => [review.reviewer, review.rating]));
     expect(listed.filter((review) => review.reply !== null)).toHaveLength(1);
     expect(first.changes).toContain(`${DEMO_REVIEWS.reviews.length} reviewed past lessons of ${DEMO_REVIEWS.tutorEmail}`);
+  });
+
+  it('has a tutor who reads German in Berlin, so a booking with them is told in German on Berlin time', async () => {
+    const german = DEMO_TUTORS.find((tutor) => tutor.language === 'de')!;
+    expect(german).toMatchObject({ email: DEMO_PACKAGES.tutorEmail, timeZone: 'Europe/Berlin', profile: { instantBooking: true } });
+    const { db, redis } = api.container.resources;
+    const userId = first.accounts.find((account) => account.email === german.email)!.userId;
+    expect(await db('users').where({ id: userId }).first('language', 'time_zone')).toEqual({ language: 'de', time_zone: 'Europe/Berlin' });
+
+    // What the booking workflow sends a tutor when a lesson is booked: stored and emailed in German, on the tutor's clock.
+    const notifier = new Notifier({ db, redis, emails: createEmailSender(api.config, db, pino({ level: 'silent' })), warn: () => undefined });
+    const bookingId = '00000000-0000-4000-8000-000000000001';
+    const params = { bookingId, sessionStart: '2026-07-01T16:00:00.000Z', sessionEnd: '2026-07-01T17:00:00.000Z', priceMinor: 3_000, currency: 'EUR', joinUrl: 'https://zoom.test/j/1' };
+    const { created } = await notifier.notify([{ userId, kind: 'booking.accepted', dedupeKey: `seed-test:${bookingId}`, template: 'booking-scheduled', params, data: { bookingId } }]);
+    expect(created[0]).toMatchObject({ title: 'Deine Stunde ist gebucht' });
+    expect(created[0]!.body).toContain('18:00');
+    const [email] = await db('email_outbox').where({ recipient_email: german.email, template: 'booking-scheduled' });
+    expect(email.params).toMatchObject({ language: 'de', timeZone: 'Europe/Berlin' });
   });
 
   it('writes nothing on a second run, and keeps a password changed since', async () => {
