@@ -5,6 +5,8 @@ import { GoogleCallback, SignIn, SignUp } from './pages/auth.js';
 import { BookingDetail, BookingList } from './pages/bookings.js';
 import { Account as AccountPage } from './pages/account.js';
 import { PaymentMethods } from './pages/cards.js';
+import { AdminReviews, LessonReview } from './pages/reviews.js';
+import { AdminDisputes } from './pages/disputes.js';
 import { SeriesDetail } from './pages/series.js';
 import { Notifications, UNREAD_CHANGED } from './pages/notifications.js';
 import { Conversation, Conversations } from './pages/messages.js';
@@ -37,6 +39,7 @@ const ROUTES: Route[] = [
   { path: '/series/:id', roles: ['student'], render: ({ id }) => <SeriesDetail seriesId={id!} /> },
   { path: '/notifications', roles: ['student', 'tutor', 'admin'], render: () => <Notifications /> },
   { path: '/lessons', roles: ['tutor'], render: () => <BookingList /> },
+  { path: '/bookings/:id/review', roles: ['student', 'tutor', 'admin'], render: ({ id }) => <LessonReview bookingId={id!} /> },
   { path: '/bookings/:id', roles: ['student', 'tutor'], render: ({ id }) => <BookingDetail bookingId={id!} /> },
   { path: '/messages', roles: ['student', 'tutor'], render: (_params, query) => <Conversations withUser={query.get('with') ?? undefined} /> },
   { path: '/messages/:id', roles: ['student', 'tutor'], render: ({ id }) => <Conversation conversationId={id!} /> },
@@ -49,6 +52,8 @@ const ROUTES: Route[] = [
   { path: '/admin/bookings/:id', roles: ['admin'], render: ({ id }) => <AdminBooking bookingId={id!} /> },
   { path: '/admin/verification', roles: ['admin'], render: () => <VerificationQueue /> },
   { path: '/admin/users', roles: ['admin'], render: () => <AdminUsers /> },
+  { path: '/admin/reviews', roles: ['admin'], render: () => <AdminReviews /> },
+  { path: '/admin/disputes', roles: ['admin'], render: () => <AdminDisputes /> },
   { path: '/admin/audit-log', roles: ['admin'], render: () => <AuditLog /> },
 ];
 
@@ -74,6 +79,8 @@ const NAV: Record<Role | 'guest', { to: string; label: string }[]> = {
   admin: [
     { to: '/admin', label: 'Bookings' },
     { to: '/admin/users', label: 'Users' },
+    { to: '/admin/reviews', label: 'Reviews' },
+    { to: '/admin/disputes', label: 'Disputes' },
     { to: '/admin/verification', label: 'Verification' },
     { to: '/admin/audit-log', label: 'Audit log' },
   ],

@@ -1,5 +1,5 @@
 /** Shared pieces: loading and error states, fields, the page frame. */
-import { useCallback, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { problemMessage } from '../../client/index.js';
 
 export interface Loaded<T> {
@@ -90,11 +90,7 @@ export function Field({ label, hint, ...input }: { label: string; hint?: string 
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
-      {hint ? (
-        <small id={`${id}-hint`} className="hint">
-          {hint}
-        </small>
-      ) : null}
+      <Hint id={id} hint={hint} />
     </div>
   );
 }
@@ -130,4 +126,24 @@ export function Page({ title, children, actions }: { title: string; children: Re
 
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status.toLowerCase()}`}>{status.replaceAll('_', ' ').toLowerCase()}</span>;
+}
+
+export function TextAreaField({ label, hint, ...area }: { label: string; hint?: string } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} rows={4} aria-describedby={hint ? `${id}-hint` : undefined} {...area} />
+      <Hint id={id} hint={hint} />
+    </div>
+  );
+}
+
+/** A field's hint, named by the field's aria-describedby. */
+function Hint({ id, hint }: { id: string; hint: string | undefined }) {
+  return hint ? (
+    <small id={`${id}-hint`} className="hint">
+      {hint}
+    </small>
+  ) : null;
 }

@@ -8,6 +8,7 @@ import { Link, useLocation } from '../router.js';
 import { api, useSession } from '../session.js';
 import { Timeline } from '../timeline.js';
 import { SeriesList } from './series.js';
+import { ProblemShown, ReportProblem } from './disputes.js';
 import { ErrorMessage, Field, Notice, Page, Show, StatusBadge, useAction, useLoad } from '../ui.js';
 
 type Booking = Schemas['Booking'];
@@ -192,6 +193,15 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
             </p>
           </div>
           {state.data ? <BookingActions booking={booking} state={state.data} proposal={pendingProposal(events)} role={session.account.role} onChanged={reload} /> : null}
+          {(state.data?.status ?? booking.status) === 'ENDED' ? (
+            <p className="card">
+              <Link to={`/bookings/${booking.id}/review`}>{session.account.role === 'student' ? 'Review the lesson' : 'The lesson’s review'}</Link>
+            </p>
+          ) : null}
+          {state.data?.problem ? <ProblemShown problem={state.data.problem} currency={booking.currency} /> : null}
+          {session.account.role === 'student' && state.data?.status === 'ENDED' && !state.data.problem && state.data.capturedMinor > state.data.refundedMinor ? (
+            <ReportProblem bookingId={booking.id} onReported={reload} />
+          ) : null}
           {session.account.role === 'student' ? <Receipt bookingId={booking.id} version={`${state.data?.status}:${state.data?.refundedMinor}`} /> : null}
           <Timeline events={events} />
         </Page>

@@ -7,6 +7,7 @@ import { Link, navigate, useLocation } from '../router.js';
 import { api, useSession } from '../session.js';
 import { ErrorMessage, Field, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
 import { AddCard, cardLabel, SetupReturnNotice } from './cards.js';
+import { TutorReviews } from './reviews.js';
 
 type Slot = Schemas['BookableSlots']['slots'][number];
 
@@ -89,6 +90,7 @@ export function TutorPage({ tutorId }: { tutorId: string }) {
               </p>
             )
           ) : null}
+          <TutorReviews tutorId={tutorId} rating={tutor.rating} />
         </Page>
       )}
     </Show>

@@ -1,0 +1,112 @@
+/**
+ * Reviews in the browser, on the real stack: the student opens the "How was your lesson?" link
+ * (/bookings/{id}/review) on a phone, rates and writes, then edits within the window; Lena replies
+ * once and reports it; her public page lists it with the rating; an admin finds it among the reported
+ * reviews and hides it with a reason, and it leaves the public list. axe on each page, and on the
+ * admins' open disputes and the student's page of an ended lesson with its "report a problem" form.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEMO_ADMIN, DEMO_STUDENT, DEMO_TUTORS } from '../../scripts/demo-data/demo-people.js';
+import { insertBooking } from '../integration/availability/fixtures.js';
+import { signIn } from './support/browser.js';
+import { browserSuite, docShot, expectAccessible, restAs } from './support/journey.js';
+
+const LENA = DEMO_TUTORS.find((tutor) => tutor.email.startsWith('lena@'))!;
+const STUDENT_ZONE = 'America/New_York';
+const PHONE = { width: 390, height: 844 };
+const suite = browserSuite();
+const idOf = (email: string) => suite.stack.seed.accounts.find((account) => account.email === email)!.userId;
+
+/** A lesson of the demo student with Lena that ended an hour ago (the row the workflow writes at its end). */
+function endedLesson(): Promise<string> {
+  const end = new Date(Date.now() - 3_600_000 - Math.floor(Math.random() * 600) * 60_000);
+  return insertBooking(suite.stack.booking.api.container.resources.db, {
+    tutorId: idOf(LENA.email),
+    studentId: idOf(DEMO_STUDENT.email),
+    start: new Date(end.getTime() - 3_600_000),
+    end,
+    status: 'ENDED',
+  });
+}
+
+describe('reviews in the browser', () => {
+  it('the student reviews and edits, Lena replies once and reports it, her page lists it, an admin hides it', async () => {
+    const bookingId = await endedLesson();
+    const student = await suite.person(STUDENT_ZONE, PHONE);
+    await signIn(student, DEMO_STUDENT.email, DEMO_STUDENT.password);
+    // The email's link.
+    await student.goto(`/bookings/${bookingId}/review`);
+    await student.getByRole('heading', { level: 1, name: 'How was your lesson?' }).waitFor();
+    await student.getByText(`with ${LENA.displayName}`).waitFor();
+    await expectAccessible(student);
+    await student.getByRole('button', { name: 'Publish review' }).click();
+    // The browser asks for a rating first (required radio): nothing was sent.
+    expect(await student.getByTestId('review').count()).toBe(0);
+    await student.getByLabel('4 — very good').check();
+    await student.getByLabel('What was the lesson like?').fill('Clear explanations of the subjunctive.');
+    await student.getByRole('button', { name: 'Publish review' }).click();
+    const review = student.getByTestId('review');
+    await review.getByText('4 out of 5').waitFor();
+    await review.getByText(`You can edit it until`).waitFor();
+    expect(await review.textContent()).toContain(`(${STUDENT_ZONE})`);
+    await expectAccessible(student);
+
+    await student.getByRole('button', { name: 'Edit your review' }).click();
+    await student.getByLabel('5 — excellent').check();
+    await student.getByLabel('What was the lesson like?').fill('Clear explanations of the subjunctive, and good homework.');
+    await student.getByRole('button', { name: 'Save changes' }).click();
+    await review.getByText('5 out of 5').waitFor();
+    await review.getByText('good homework').waitFor();
+    await docShot(student, 'review-phone');
+
+    const lena = await suite.person(LENA.timeZone);
+    await signIn(lena, LENA.email, LENA.password);
+    await lena.goto(`/bookings/${bookingId}/review`);
+    await lena.getByRole('heading', { level: 1, name: 'The lesson’s review' }).waitFor();
+    await lena.getByText('good homework').waitFor();
+    await expectAccessible(lena);
+    await lena.getByLabel(/Your reply/).fill('Thank you, see you next week!');
+    await lena.getByRole('button', { name: 'Publish reply' }).click();
+    await lena.getByRole('heading', { name: 'The tutor’s reply' }).waitFor();
+    // Once: the form is gone.
+    expect(await lena.getByRole('button', { name: 'Publish reply' }).count()).toBe(0);
+    await lena.getByText('Report this review to the moderators').click();
+    await lena.getByLabel(/What breaks the rules/).fill('It names my home address');
+    await lena.getByRole('button', { name: 'Report', exact: true }).click();
+    await lena.getByText('Reported: a moderator will look at it.').waitFor();
+
+    await student.reload();
+    await student.getByText('Thank you, see you next week!').waitFor();
+
+    // Lena's public page: the review with its rating and her reply.
+    await student.goto(`/tutors/${idOf(LENA.email)}`);
+    const listed = student.getByRole('list', { name: 'Reviews' }).getByRole('listitem').filter({ hasText: 'good homework' });
+    await listed.getByText('5 out of 5').waitFor();
+    await listed.getByText('Thank you, see you next week!').waitFor();
+    await student.getByTestId('tutor-rating').getByText(/Rated \d\.\d out of 5/).waitFor();
+    await expectAccessible(student);
+
+    const admin = await suite.person('Europe/Berlin');
+    await signIn(admin, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    await admin.getByRole('link', { name: 'Reviews' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Reviews to moderate' }).waitFor();
+    const reported = admin.getByRole('listitem').filter({ hasText: 'good homework' });
+    await reported.getByText('Reported 1 time').waitFor();
+    await reported.getByText('It names my home address').waitFor();
+    await expectAccessible(admin);
+    await reported.getByLabel(/Reason for hiding/).fill('Personal details');
+    await reported.getByRole('button', { name: 'Hide review' }).click();
+    await admin.getByLabel('Show').selectOption('hidden');
+    await admin.getByRole('listitem').filter({ hasText: 'good homework' }).getByText('Hidden: Personal details').waitFor();
+
+    const publicList = await (await restAs(suite.stack.baseUrl, DEMO_STUDENT.email, DEMO_STUDENT.password))('GET', `/api/tutors/${idOf(LENA.email)}/reviews?limit=100`);
+    expect((publicList.body.items as { text: string }[]).map((item) => item.text)).not.toContain('Clear explanations of the subjunctive, and good homework.');
+    await student.goto(`/bookings/${bookingId}/review`);
+    await student.getByText('Hidden by a moderator: Personal details.').waitFor();
+    expect(await student.getByRole('button', { name: 'Edit your review' }).count()).toBe(0);
+
+    await admin.getByRole('link', { name: 'Disputes' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Open disputes' }).waitFor();
+    await expectAccessible(admin);
+  });
+});
