@@ -1652,6 +1652,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/packages/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The receipt of a lesson package (its student, and admins)
+         * @description The charge at purchase, each refund of unused credits (an admin’s pro rata refund, the expiry, a credit given back after it) with its date, and the credits used and left.
+         */
+        get: operations["getPackageReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payouts/onboarding/refresh": {
         parameters: {
             query?: never;
@@ -3019,6 +3039,45 @@ export interface components {
         };
         PackageOfferList: {
             items: components["schemas"]["PackageOffer"][];
+        };
+        PackageReceipt: {
+            capturedAt: string | null;
+            /** @description Charged to the card at purchase */
+            capturedMinor: number;
+            /** @description Still usable for a booking */
+            creditsLeft: number;
+            /** @description Taken by lessons (booked or given) and not given back */
+            creditsUsed: number;
+            currency: string;
+            /** Format: date-time */
+            expiresAt: string;
+            lengthMinutes: number;
+            /** @description Credits bought */
+            lessons: number;
+            /** Format: uuid */
+            packageId: string;
+            /** @description What the package cost in the end: captured − refunded */
+            paidMinor: number;
+            /** @description Integer minor units (cents) of `currency` */
+            priceMinor: number;
+            /** @description Integer minor units (cents) of `currency` */
+            refundedMinor: number;
+            /** @description Oldest first; each is price × credits ÷ lessons, bounded by what the charge still had */
+            refunds: {
+                /** @description Integer minor units (cents) of `currency` */
+                amountMinor: number;
+                /** Format: date-time */
+                at: string;
+                /** @description Unused credits this refund is for */
+                credits: number;
+                /**
+                 * @description pro_rata: an admin refunded the unused credits; expiry: unused credits at the package's expiry; returned_after_expiry: a lesson's credit given back after the expiry
+                 * @enum {string}
+                 */
+                reason: "pro_rata" | "expiry" | "returned_after_expiry";
+            }[];
+            status: string;
+            tutorName: string;
         };
         PackageState: {
             attention?: {
@@ -12690,6 +12749,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LessonPackageDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPackageReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The package id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageReceipt"];
                 };
             };
             /** @description Bad Request */

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import { BookingRepository } from '../../db/repositories/booking-repository.js';
 import { EarningsRepository } from '../../db/repositories/earnings-repository.js';
+import { PackageRepository } from '../../db/repositories/package-repository.js';
 import { SeriesRepository } from '../../db/repositories/series-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
 import type { StripeClient } from '../../integrations/stripe.js';
@@ -21,7 +22,7 @@ export function createMoneyServices(db: Knex, stripe: StripeClient, payments: Pa
   const earnings = new EarningsRepository(db);
   return {
     earnings: new EarningsService(earnings),
-    receipts: new ReceiptService(new BookingRepository(db), earnings, new UserRepository(db)),
+    receipts: new ReceiptService(new BookingRepository(db), earnings, new UserRepository(db), new PackageRepository(db)),
     cardRemoval: new SavedCardRemoval({ stripe, earnings, series: new SeriesRepository(db), paymentMethods: payments.paymentMethods }),
     payouts: payments.payouts,
   };

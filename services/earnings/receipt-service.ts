@@ -1,12 +1,16 @@
 /**
- * A student's receipt for one booking: the price, what was captured and when, each refund with its
- * date, and what the lesson cost in the end. Read from the booking and its event log (the booking's
- * workflow writes both); for its student and admins only.
+ * A student's receipts. For one booking: the price, what was captured and when, each refund with
+ * its date, and what the lesson cost in the end, read from the booking and its event log (the
+ * booking's workflow writes both). For one lesson package: the same, read from the package and its
+ * credit ledger (the package's workflow writes both), with the credits used and left. For their
+ * student and admins only: the tutor has earnings, not receipts.
  */
 import type { Booking } from '../../db/models/booking.js';
 import type { BookingRepository } from '../../db/repositories/booking-repository.js';
 import type { EarningsRepository } from '../../db/repositories/earnings-repository.js';
+import type { CreditEntry, LessonPackage, PackageRepository } from '../../db/repositories/package-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';
+import { creditValue } from '../../domain/credits.js';
 import { AppError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 
@@ -18,12 +22,57 @@ export interface Receipt {
   refunds: { amountMinor: number; at: Date; reason: string | null }[];
 }
 
+/** Why unused credits of a package were refunded: an admin's pro rata refund, the expiry, a lesson's credit back after the expiry. */
+export type PackageRefundReason = 'pro_rata' | 'expiry' | 'returned_after_expiry';
+
+export interface PackageReceipt {
+  pkg: LessonPackage;
+  tutorName: string;
+  /** When the credits were granted: the package's workflow grants them right after the charge is captured. */
+  capturedAt: Date | null;
+  refunds: { amountMinor: number; credits: number; at: Date; reason: PackageRefundReason }[];
+  /** Credits taken by lessons and not given back. */
+  creditsUsed: number;
+}
+
+/**
+ * The ledger entries that gave money back, in order. An expiry or admin refund entry carries the
+ * pro rata amount it refunded; a credit returned after the expiry (return +1, expire −1, same
+ * booking) is refunded at one credit's value.
+ */
+function packageRefunds(pkg: LessonPackage, entries: readonly CreditEntry[]): PackageReceipt['refunds'] {
+  return entries
+    .filter((entry) => entry.kind === 'refund' || entry.kind === 'expire')
+    .map((entry) => ({
+      amountMinor: entry.amountMinor ?? (entry.bookingId ? creditValue(pkg.priceMinor, pkg.lessons) : 0),
+      credits: -entry.credits,
+      at: entry.createdAt,
+      reason: entry.kind === 'refund' ? ('pro_rata' as const) : entry.bookingId ? ('returned_after_expiry' as const) : ('expiry' as const),
+    }))
+    .filter((refund) => refund.amountMinor > 0);
+}
+
 export class ReceiptService {
   constructor(
     private readonly bookings: BookingRepository,
     private readonly earnings: EarningsRepository,
     private readonly users: UserRepository,
+    private readonly packages: Pick<PackageRepository, 'findPackage' | 'entries'>,
   ) {}
+
+  async packageReceipt(principal: Principal, packageId: string): Promise<PackageReceipt> {
+    const pkg = await this.packages.findPackage(packageId);
+    if (!pkg || (principal.role !== 'admin' && pkg.studentId !== principal.userId)) throw AppError.notFound('Package');
+    const [entries, tutor] = await Promise.all([this.packages.entries(packageId), this.users.findById(pkg.tutorId)]);
+    const count = (kind: CreditEntry['kind']) => entries.filter((entry) => entry.kind === kind && entry.bookingId).length;
+    return {
+      pkg,
+      tutorName: tutor?.displayName ?? '',
+      capturedAt: entries.find((entry) => entry.kind === 'purchase')?.createdAt ?? null,
+      refunds: packageRefunds(pkg, entries),
+      creditsUsed: count('consume') - count('return'),
+    };
+  }
 
   async receipt(principal: Principal, bookingId: string): Promise<Receipt> {
     const booking = await this.bookings.findById(bookingId);

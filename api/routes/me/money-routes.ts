@@ -4,7 +4,7 @@
  */
 import type { MoneyServices } from '../../../services/earnings/create-money-services.js';
 import { defineRoute, type RouteSpec } from '../../routing.js';
-import { DashboardLinkSchema, EarningsQuery, EarningsSchema, OnboardingStateQuery, ReceiptParams, ReceiptSchema, SavedCardParams } from './money-schemas.js';
+import { DashboardLinkSchema, EarningsQuery, EarningsSchema, OnboardingStateQuery, PackageReceiptParams, PackageReceiptSchema, ReceiptParams, ReceiptSchema, SavedCardParams } from './money-schemas.js';
 
 const REDIRECT = { 303: { description: 'Where the browser goes next', headers: { Location: 'The next page' } } };
 
@@ -92,6 +92,38 @@ export function moneyRoutes(money: MoneyServices): RouteSpec[] {
           refundedMinor: booking.refundedMinor,
           refunds: refunds.map((refund) => ({ ...refund, at: refund.at.toISOString() })),
           paidMinor: booking.capturedMinor - booking.refundedMinor,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/packages/:id/receipt',
+      operationId: 'getPackageReceipt',
+      summary: 'The receipt of a lesson package (its student, and admins)',
+      description: 'The charge at purchase, each refund of unused credits (an admin’s pro rata refund, the expiry, a credit given back after it) with its date, and the credits used and left.',
+      tags: ['packages'],
+      access: 'user',
+      params: PackageReceiptParams,
+      responses: { 200: { description: 'The receipt', schema: PackageReceiptSchema } },
+      errors: [404],
+      handler: async (ctx, { params }) => {
+        const { pkg, tutorName, capturedAt, refunds, creditsUsed } = await money.receipts.packageReceipt(ctx.state.principal!, params.id);
+        ctx.body = {
+          packageId: pkg.id,
+          tutorName,
+          lessons: pkg.lessons,
+          lengthMinutes: pkg.lengthMinutes,
+          status: pkg.status,
+          expiresAt: pkg.expiresAt.toISOString(),
+          currency: pkg.currency,
+          priceMinor: pkg.priceMinor,
+          capturedMinor: pkg.capturedMinor,
+          capturedAt: capturedAt?.toISOString() ?? null,
+          refundedMinor: pkg.refundedMinor,
+          refunds: refunds.map((refund) => ({ ...refund, at: refund.at.toISOString() })),
+          paidMinor: pkg.capturedMinor - pkg.refundedMinor,
+          creditsUsed,
+          creditsLeft: pkg.creditsLeft,
         };
       },
     }),

@@ -47,4 +47,35 @@ export const ReceiptSchema = z
   .meta({ id: 'BookingReceipt' });
 
 export const ReceiptParams = z.object({ id: z.uuid().describe('The booking id') });
+
+export const PackageReceiptSchema = z
+  .object({
+    packageId: z.uuid(),
+    tutorName: z.string(),
+    lessons: z.number().int().describe('Credits bought'),
+    lengthMinutes: z.number().int(),
+    status: z.string(),
+    expiresAt: instant,
+    currency: z.string().length(3),
+    priceMinor: minor,
+    capturedMinor: minor.describe('Charged to the card at purchase'),
+    capturedAt: instant.nullable(),
+    refundedMinor: minor,
+    refunds: z
+      .array(
+        z.object({
+          amountMinor: minor,
+          credits: z.number().int().describe('Unused credits this refund is for'),
+          at: instant,
+          reason: z.enum(['pro_rata', 'expiry', 'returned_after_expiry']).describe("pro_rata: an admin refunded the unused credits; expiry: unused credits at the package's expiry; returned_after_expiry: a lesson's credit given back after the expiry"),
+        }),
+      )
+      .describe('Oldest first; each is price × credits ÷ lessons, bounded by what the charge still had'),
+    paidMinor: minor.describe('What the package cost in the end: captured − refunded'),
+    creditsUsed: z.number().int().describe('Taken by lessons (booked or given) and not given back'),
+    creditsLeft: z.number().int().describe('Still usable for a booking'),
+  })
+  .meta({ id: 'PackageReceipt' });
+
+export const PackageReceiptParams = z.object({ id: z.uuid().describe('The package id') });
 export const SavedCardParams = z.object({ id: z.string().min(3).max(255).describe('The saved card (Stripe PaymentMethod id)') });

@@ -120,5 +120,28 @@ describe('an admin’s refund of unused credits', () => {
       ['purchase', 5, null],
       ['refund', -5, 27_000],
     ]);
+
+    // The student's receipt (and an admin's view of it): the charge, the pro rata refund with its date, no credit used or left.
+    const receipt = await call(stack.api, 'GET', `/api/packages/${packageId}/receipt`, bob);
+    expect(receipt.status, JSON.stringify(receipt.body)).toBe(200);
+    expect(receipt.body).toMatchObject({
+      packageId,
+      tutorName: tutor.displayName,
+      lessons: 5,
+      lengthMinutes: 60,
+      status: 'refunded',
+      currency: 'EUR',
+      priceMinor: 27_000,
+      capturedMinor: 27_000,
+      refundedMinor: 27_000,
+      refunds: [{ amountMinor: 27_000, credits: 5, reason: 'pro_rata', at: expect.any(String) }],
+      paidMinor: 0,
+      creditsUsed: 0,
+      creditsLeft: 0,
+    });
+    expect(Date.parse(receipt.body.capturedAt)).toBeLessThanOrEqual(Date.parse(receipt.body.refunds[0].at));
+    expect((await call(stack.api, 'GET', `/api/packages/${packageId}/receipt`, admin)).body).toEqual(receipt.body);
+    // The tutor has earnings, not the student's receipt; another student gets nothing either.
+    for (const outsider of [tutor, alice]) expect((await call(stack.api, 'GET', `/api/packages/${packageId}/receipt`, outsider)).status).toBe(404);
   });
 });

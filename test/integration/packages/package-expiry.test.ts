@@ -58,5 +58,15 @@ describe('package expiry', () => {
       (answer) => answer.body.refundedMinor === 10_800,
     );
     expect(ledger.body.entries.map((entry: { kind: string; credits: number }) => `${entry.kind} ${entry.credits}`)).toEqual(['purchase 2', 'consume -1', 'expire -1', 'return 1', 'expire -1']);
+
+    // The receipt: both refunds with their dates and reasons; the lesson's credit came back, so none was used.
+    const receipt = await call(stack.api, 'GET', `/api/packages/${packageId}/receipt`, pupil);
+    expect(receipt.status, JSON.stringify(receipt.body)).toBe(200);
+    expect(receipt.body).toMatchObject({ status: 'expired', priceMinor: 10_800, capturedMinor: 10_800, refundedMinor: 10_800, paidMinor: 0, creditsUsed: 0, creditsLeft: 0 });
+    expect(receipt.body.refunds.map((refund: { amountMinor: number; credits: number; reason: string }) => [refund.amountMinor, refund.credits, refund.reason])).toEqual([
+      [5_400, 1, 'expiry'],
+      [5_400, 1, 'returned_after_expiry'],
+    ]);
+    expect(receipt.body.refunds.map((refund: { at: string }) => refund.at)).toEqual(ledger.body.entries.filter((entry: { kind: string }) => entry.kind === 'expire').map((entry: { at: string }) => entry.at));
   });
 });

@@ -102,7 +102,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
     {
       name: 'student',
       token: student.token,
-      parameters: { ...asParty(studentFile), getDataExport: id(dataExport.id), getBookingReceipt: id(bookingId), removeSavedCard: id('pm_card_visa'), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id), markNotificationRead: id(notification.id) },
+      parameters: { ...asParty(studentFile), getDataExport: id(dataExport.id), getBookingReceipt: id(bookingId), getPackageReceipt: id(packageId), removeSavedCard: id('pm_card_visa'), revokeSession: id(otherSession.id), createReview: id(endedBookingId), getBookingReview: id(endedBookingId), updateReview: id(review.id), markNotificationRead: id(notification.id) },
     },
     { name: 'tutor', token: tutor.token, parameters: { ...asParty(tutorFile), deleteMyAvailabilityOverride: id(override.id), retirePackageOffer: id(offer.id), getBookingReview: id(endedBookingId), replyToReview: id(review.id), reportReview: id(review.id) } },
     {
@@ -122,6 +122,7 @@ export async function fuzzRoles(baseUrl: string, db: Knex, { student, tutor, adm
         rejectVerificationDocument: id(documentId),
         adminHideReview: id(review.id),
         getPackage: id(packageId),
+        getPackageReceipt: id(packageId),
         adminRefundPackage: id(packageId),
         adminResolvePackageAttention: id(packageId),
         adminGetUser: id(bystander.id),
