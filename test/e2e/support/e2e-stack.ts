@@ -44,7 +44,8 @@ async function buildWebApp(stripeFakeUrl: string): Promise<string> {
   return outDir;
 }
 
-export async function startE2eStack(): Promise<E2eStack> {
+/** `overrides`: more environment for the stack, e.g. TEMPORAL_ADDRESS of a time-skipping server. */
+export async function startE2eStack(overrides: Record<string, string> = {}): Promise<E2eStack> {
   const port = await freePort();
   const baseUrl = `http://${LOOPBACK}:${port}`;
   // The page's origin is this server: the WebSocket upgrade checks it.
@@ -57,6 +58,7 @@ export async function startE2eStack(): Promise<E2eStack> {
       // Short-lived access tokens: the pages refresh theirs, and their WebSockets are closed at
       // expiry (4001) and reconnect, during the journeys.
       ACCESS_TOKEN_TTL: '75s',
+      ...overrides,
   });
   const config = booking.api.config;
   // Stripe's webhooks (after 3-D Secure in the fake's hosted page) reach the API, signed, as Stripe's do.

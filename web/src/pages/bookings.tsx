@@ -8,7 +8,7 @@ import { Link, useLocation } from '../router.js';
 import { api, useSession } from '../session.js';
 import { Timeline } from '../timeline.js';
 import { SeriesList } from './series.js';
-import { ProblemShown, ReportProblem } from './disputes.js';
+import { disputeOpened, ProblemShown, ReportProblem } from './disputes.js';
 import { ErrorMessage, Field, Notice, Page, Show, StatusBadge, useAction, useLoad } from '../ui.js';
 
 type Booking = Schemas['Booking'];
@@ -152,7 +152,10 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
   };
   // A booking waiting on payment, the tutor, or an answer to a new time moves by itself: look again while it is undecided.
   const proposed = timeline.data ? pendingProposal(timeline.data.events) !== undefined : false;
-  const waiting = state.data?.status === 'PENDING_PAYMENT' || state.data?.status === 'REQUESTED' || proposed;
+  // A reported problem answered 202 (the workflow had not taken it yet) shows once it has.
+  const [reported, setReported] = useState(false);
+  const disputed = timeline.data ? disputeOpened(timeline.data.events) !== undefined : false;
+  const waiting = state.data?.status === 'PENDING_PAYMENT' || state.data?.status === 'REQUESTED' || proposed || (reported && !disputed);
   useEffect(() => {
     if (!waiting) return;
     const timer = setInterval(reload, 3_000);
@@ -198,9 +201,15 @@ export function BookingDetail({ bookingId }: { bookingId: string }) {
               <Link to={`/bookings/${booking.id}/review`}>{session.account.role === 'student' ? 'Review the lesson' : 'The lesson’s review'}</Link>
             </p>
           ) : null}
-          {state.data?.problem ? <ProblemShown problem={state.data.problem} currency={booking.currency} /> : null}
-          {session.account.role === 'student' && state.data?.status === 'ENDED' && !state.data.problem && state.data.capturedMinor > state.data.refundedMinor ? (
-            <ReportProblem bookingId={booking.id} onReported={reload} />
+          <ProblemShown events={events} currency={booking.currency} />
+          {session.account.role === 'student' && state.data?.status === 'ENDED' && !disputed && state.data.capturedMinor > state.data.refundedMinor ? (
+            <ReportProblem
+              bookingId={booking.id}
+              onReported={() => {
+                setReported(true);
+                reload();
+              }}
+            />
           ) : null}
           {session.account.role === 'student' ? <Receipt bookingId={booking.id} version={`${state.data?.status}:${state.data?.refundedMinor}`} /> : null}
           <Timeline events={events} />

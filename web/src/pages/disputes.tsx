@@ -11,8 +11,7 @@ import { uploadFile } from '../uploads.js';
 import { ErrorMessage, Field, Notice, Page, SelectField, Show, TextAreaField, useAction, useLoad } from '../ui.js';
 
 type Booking = Schemas['Booking'];
-type Problem = NonNullable<Schemas['BookingState']['problem']>;
-type Reason = Problem['reason'];
+type Reason = NonNullable<Schemas['BookingState']['problem']>['reason'];
 
 export const PROBLEM_REASONS: Record<Reason, string> = {
   lesson_did_not_happen_as_booked: 'The lesson did not happen as booked',
@@ -22,19 +21,31 @@ export const PROBLEM_REASONS: Record<Reason, string> = {
   other: 'Something else',
 };
 
-/** The problem reported on a lesson and, once made, the admin's decision. */
-export function ProblemShown({ problem, currency }: { problem: Problem; currency: string }) {
+type TimelineEvent = Schemas['BookingTimeline']['events'][number];
+
+/** Whether the student reported a problem with the lesson (its timeline has the dispute). */
+export const disputeOpened = (events: TimelineEvent[]) => events.find((event) => event.type === 'dispute.opened');
+
+/**
+ * The problem reported on a lesson and, once made, the admin's decision, from the booking's timeline
+ * (GET /api/bookings/{id} is the booking's row, without the workflow's dispute).
+ */
+export function ProblemShown({ events, currency }: { events: TimelineEvent[]; currency: string }) {
+  const opened = disputeOpened(events);
+  if (!opened) return null;
+  const reported = opened.data as { reason: Reason; attachmentFileId?: string };
+  const decided = events.find((event) => event.type === 'dispute.decided');
+  const decision = decided?.data as { refundMinor: number; reason: string } | undefined;
   return (
     <section className="card" aria-labelledby="problem-title">
       <h2 id="problem-title">The reported problem</h2>
       <p>
-        {PROBLEM_REASONS[problem.reason]} · reported {formatInstant(problem.at)}
+        {PROBLEM_REASONS[reported.reason] ?? reported.reason} · reported {formatInstant(opened.at)}
+        {reported.attachmentFileId ? ' · with an attachment' : ''}
       </p>
-      <p className="review-text">{problem.text}</p>
-      {problem.attachmentFileId ? <p className="muted">With an attachment.</p> : null}
-      {problem.decision ? (
+      {decided && decision ? (
         <p data-testid="dispute-decision">
-          Decided {formatInstant(problem.decision.at)}: {formatMoney(problem.decision.refundMinor, currency)} refunded. Reason: {problem.decision.reason}
+          Decided {formatInstant(decided.at)}: {formatMoney(decision.refundMinor, currency)} refunded. Reason: {decision.reason}
         </p>
       ) : (
         <Notice>An admin looks at it; the tutor is not paid for the lesson until then.</Notice>
@@ -49,6 +60,7 @@ export function ReportProblem({ bookingId, onReported }: { bookingId: string; on
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | undefined>();
   const [step, setStep] = useState<string | undefined>();
+  const [sent, setSent] = useState(false);
   const action = useAction();
   const report = (event: FormEvent) => {
     event.preventDefault();
@@ -58,12 +70,14 @@ export function ReportProblem({ bookingId, onReported }: { bookingId: string; on
         const attachmentFileId = file ? await uploadFile(file, 'message_attachment', setStep) : undefined;
         setStep('Sending…');
         unwrap(await api.POST('/api/bookings/{id}/dispute', { params: { path: { id: bookingId } }, body: { reason, text, ...(attachmentFileId ? { attachmentFileId } : {}) } }));
+        setSent(true);
         onReported();
       } finally {
         setStep(undefined);
       }
     });
   };
+  if (sent) return <Notice>Your report is being recorded; it shows here in a moment.</Notice>;
   return (
     <details className="card">
       <summary>Report a problem with this lesson</summary>
