@@ -186,7 +186,7 @@ ${options}
 
 function page(title: string, body: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)} · Stripe (test)</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escape(title)} · Stripe (test)</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}button{font:inherit;padding:.6rem 1rem;margin:.5rem .5rem 0 0;border:0;border-radius:4px;background:#4b3fc4;color:#fff;cursor:pointer}button.secondary{background:#fff;color:#4b3fc4;border:2px solid #4b3fc4}button:focus-visible,input:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}.option{display:block;padding:.4rem 0}.error{color:#a00000;font-weight:600}fieldset{border:1px solid #767676;border-radius:4px}</style>
 </head><body><main><h1>${escape(title)}</h1>
 ${body}

@@ -191,7 +191,7 @@ describe('the web app in chromium', () => {
     await student.goto('/bookings');
     await student.locator(`[data-booking-id="${bookingId}"]`).getByText(`refunded ${promised}`).waitFor();
     await expectAccessible(student);
-    // Access tokens live 75 s here: the page has refreshed its own before expiry and goes on working.
+    // Access tokens live 100 s here: the page has refreshed its own before expiry and goes on working.
     await expect.poll(() => studentRefreshes, { timeout: 60_000 }).toBeGreaterThan(0);
     await student.reload();
     await student.locator(`[data-booking-id="${bookingId}"]`).waitFor();

@@ -4,13 +4,14 @@
  * Stripe does) and books with it; then saves the 3-D Secure test card, books with it, completes the
  * bank's challenge in the page, and the booking goes on to the tutor (the fake delivers Stripe's
  * signed webhook to the API, which signals the workflow); a failed challenge fails the payment; the
- * student books weekly lessons on the saved card, sees each week on their clock and skips one.
+ * student books weekly lessons on the saved card, sees each week on their clock and skips one; and
+ * takes the free trial Lena offers, with no card at all, once.
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_TUTORS } from '../../scripts/demo-data/demo-people.js';
-import { browserSuite, docShot, expectAccessible, signUp } from './support/journey.js';
+import { browserSuite, docShot, expectAccessible, restAs, signUp } from './support/journey.js';
 
 const LENA = DEMO_TUTORS.find((tutor) => tutor.email.startsWith('lena@'))!;
 const suite = browserSuite();
@@ -125,5 +126,21 @@ describe('cards and 3-D Secure in the browser', () => {
     await weeks.nth(2).getByText('skipped', { exact: true }).waitFor();
     await expectAccessible(student);
     await docShot(student, 'weekly-series-phone');
+  });
+
+  it('books the free trial lesson Lena offers without any card, once', async () => {
+    const asLena = await restAs(suite.stack.baseUrl, LENA.email, LENA.password);
+    expect((await asLena('PUT', '/api/me/trial-offer', { lengthMinutes: 30, priceMinor: 0 })).status).toBe(200);
+    await requestLesson(/Your trial lesson, free/, 6);
+    await student.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
+    await student.getByTestId('status').getByText('Requested', { exact: true }).waitFor({ timeout: 30_000 });
+    const bookingId = new URL(student.url()).pathname.split('/').at(-1)!;
+    // No hold on any card: Stripe never heard of this booking.
+    expect(suite.stack.booking.stripe.state().paymentIntents.filter((pi) => pi.metadata.bookingId === bookingId)).toEqual([]);
+    // One trial per student and tutor: it is no longer offered.
+    await student.goto(`/tutors/${suite.stack.seed.accounts.find((account) => account.email === LENA.email)!.userId}`);
+    await student.locator('button.slot').first().click();
+    await student.getByLabel('Pay with').waitFor();
+    expect(await student.getByLabel('Pay with').locator('option', { hasText: /trial/ }).count()).toBe(0);
   });
 });

@@ -55,9 +55,11 @@ export async function startE2eStack(overrides: Record<string, string> = {}): Pro
       PUBLIC_BASE_URL: baseUrl,
       FRONTEND_BASE_URL: baseUrl,
       GOOGLE_REDIRECT_URI: `${baseUrl}/auth/google/callback`,
-      // Short-lived access tokens: the pages refresh theirs, and their WebSockets are closed at
-      // expiry (4001) and reconnect, during the journeys.
-      ACCESS_TOKEN_TTL: '75s',
+      // Short-lived access tokens: the pages refresh theirs (a minute before expiry, so every 40 s),
+      // and their WebSockets are closed at expiry (4001) and reconnect, during the journeys. Not
+      // shorter: a page reloaded while its refresh is in flight loses the rotated token and is
+      // signed out (README "Web app", known limit), and each refresh is a window for that.
+      ACCESS_TOKEN_TTL: '100s',
       ...overrides,
   });
   const config = booking.api.config;

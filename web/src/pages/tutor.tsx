@@ -127,29 +127,50 @@ function SlotGrid({ slots, chosen, onChoose }: { slots: Slot[]; chosen: Slot | u
   );
 }
 
+/** How a lesson is paid: a saved card (its id), the student's trial with this tutor, or a package credit. */
+type PayChoice = { kind: 'card'; paymentMethodId: string } | { kind: 'trial' } | { kind: 'credit' };
+
 function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProfile']; slot: Slot; lengthMinutes: number }) {
   const cards = useLoad(async () => unwrap(await api.GET('/api/me/payment-methods')), []);
-  const [card, setCard] = useState<string>('');
+  // A trial the tutor offers (404: none) and package credits with this tutor, each for one lesson length.
+  const trial = useLoad(async () => {
+    const answer = await api.GET('/api/tutors/{id}/trial-offer', { params: { path: { id: tutor.userId } } });
+    return answer.response.status === 404 ? null : unwrap(answer);
+  }, [tutor.userId]);
+  const packages = useLoad(async () => unwrap(await api.GET('/api/me/packages')), []);
+  const [choice, setChoice] = useState<string>('');
   const [key] = useState(() => crypto.randomUUID());
   const [result, setResult] = useState<Schemas['BookingState'] | undefined>();
   const [weekly, setWeekly] = useState(false);
   const [weeks, setWeeks] = useState(4);
   const action = useAction();
   const saved = cards.data?.items ?? [];
-  const paymentMethodId = card || saved[0]?.id;
-  const price = Math.round((tutor.hourlyRateMinor * lengthMinutes) / 60);
+  const trialOffer = trial.data?.available && trial.data.lengthMinutes === lengthMinutes ? trial.data : undefined;
+  const credits = (packages.data?.items ?? [])
+    .filter((pack) => pack.status === 'active' && pack.tutorId === tutor.userId && pack.lengthMinutes === lengthMinutes)
+    .reduce((sum, pack) => sum + pack.creditsLeft, 0);
+  const options: { value: string; label: string; pay: PayChoice }[] = [
+    ...(credits > 0 ? [{ value: 'credit', label: `A package credit (${credits} left)`, pay: { kind: 'credit' } as const }] : []),
+    ...(trialOffer ? [{ value: 'trial', label: `Your trial lesson${trialOffer.priceMinor === 0 ? ', free' : `, ${formatMoney(trialOffer.priceMinor, trialOffer.currency)}`}`, pay: { kind: 'trial' } as const }] : []),
+    ...saved.map((method) => ({ value: method.id, label: cardLabel(method), pay: { kind: 'card', paymentMethodId: method.id } as const })),
+  ];
+  const pay = (options.find((option) => option.value === choice) ?? options[0])?.pay;
+  // A paid trial still needs a card for its hold.
+  const paymentMethodId = pay?.kind === 'card' ? pay.paymentMethodId : pay?.kind === 'trial' && trialOffer && trialOffer.priceMinor > 0 ? saved[0]?.id : undefined;
+  const payable = pay !== undefined && (pay.kind !== 'trial' || !trialOffer || trialOffer.priceMinor === 0 || paymentMethodId !== undefined);
+  const price = pay?.kind === 'trial' && trialOffer ? trialOffer.priceMinor : pay?.kind === 'credit' ? 0 : Math.round((tutor.hourlyRateMinor * lengthMinutes) / 60);
   const here = `/tutors/${tutor.userId}?slot=${encodeURIComponent(slot.start)}&length=${lengthMinutes}`;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!paymentMethodId) return;
-    if (weekly) return void bookWeekly(paymentMethodId);
+    if (!pay || !payable) return;
+    if (weekly) return pay.kind === 'card' ? void bookWeekly(pay.paymentMethodId) : undefined;
     void action.run(async () => {
       // The same key for every retry of this form: a resend reaches the same booking, never a second one.
       const booking = unwrap(
         await api.POST('/api/bookings', {
-          params: { header: { 'idempotency-key': `${key}:${slot.start}:${paymentMethodId}` } },
-          body: { tutorId: tutor.userId, start: slot.start, lengthMinutes, paymentMethodId },
+          params: { header: { 'idempotency-key': `${key}:${slot.start}:${pay.kind}:${paymentMethodId ?? ''}` } },
+          body: { tutorId: tutor.userId, start: slot.start, lengthMinutes, payWith: pay.kind, ...(paymentMethodId ? { paymentMethodId } : {}) },
         }),
       );
       // 202: the workflow has not answered in time; the booking page follows it.
@@ -183,22 +204,24 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
           <strong>{formatInstant(slot.start)}</strong>, {lengthMinutes} minutes, {formatMoney(price, tutor.currency)}. Your card is only authorized now; it is charged when {tutor.displayName}{' '}
           accepts{tutor.instantBooking ? ' (this tutor accepts at once)' : ''}.
         </p>
-        {cards.loading && !cards.data ? null : saved.length === 0 ? (
+        {cards.loading && !cards.data ? null : options.length === 0 ? (
           <p>You have no saved card yet: add one to book.</p>
         ) : (
-          <SelectField label="Pay with" value={paymentMethodId} onChange={(event) => setCard(event.target.value)}>
-            {saved.map((method) => (
-              <option key={method.id} value={method.id}>
-                {cardLabel(method)}
+          <SelectField label="Pay with" value={options.some((option) => option.value === choice) ? choice : options[0]!.value} onChange={(event) => setChoice(event.target.value)}>
+            {options.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
               </option>
             ))}
           </SelectField>
         )}
-        <div className="field checkbox">
-          <input id="weekly" type="checkbox" checked={weekly} onChange={(event) => setWeekly(event.target.checked)} />
-          <label htmlFor="weekly">Every week at this time</label>
-        </div>
-        {weekly ? <Field label="For how many weeks" type="number" min={2} max={26} required value={weeks} onChange={(event) => setWeeks(Number(event.target.value))} /> : null}
+        {pay?.kind === 'card' ? (
+          <div className="field checkbox">
+            <input id="weekly" type="checkbox" checked={weekly} onChange={(event) => setWeekly(event.target.checked)} />
+            <label htmlFor="weekly">Every week at this time</label>
+          </div>
+        ) : null}
+        {weekly && pay?.kind === 'card' ? <Field label="For how many weeks" type="number" min={2} max={26} required value={weeks} onChange={(event) => setWeeks(Number(event.target.value))} /> : null}
         <ErrorMessage message={cards.error} />
         <ErrorMessage message={action.error} />
         {result?.paymentClientSecret ? (
@@ -207,8 +230,14 @@ function BookingForm({ tutor, slot, lengthMinutes }: { tutor: Schemas['TutorProf
           </Notice>
         ) : null}
         <div className="actions">
-          <button type="submit" disabled={action.busy || !paymentMethodId}>
-            {action.busy ? 'Booking…' : weekly ? `Request ${weeks} weekly lessons, ${formatMoney(price, tutor.currency)} each` : `Request lesson for ${formatMoney(price, tutor.currency)}`}
+          <button type="submit" disabled={action.busy || !payable}>
+            {action.busy
+              ? 'Booking…'
+              : weekly && pay?.kind === 'card'
+                ? `Request ${weeks} weekly lessons, ${formatMoney(price, tutor.currency)} each`
+                : pay?.kind === 'credit'
+                  ? 'Request lesson with a credit'
+                  : `Request lesson for ${formatMoney(price, tutor.currency)}`}
           </button>
         </div>
       </form>
