@@ -35,6 +35,7 @@ import * as m0840 from './0840_admin_console.js';
 import * as m0840reports from './0840_review_reports.js';
 import * as m0840exports from './0840_data_exports.js';
 import * as m0860retention from './0860_notification_retention.js';
+import * as m0860devices from './0860_session_devices.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -73,4 +74,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0840_review_reports': m0840reports,
   '0840_data_exports': m0840exports,
   '0860_notification_retention': m0860retention,
+  '0860_session_devices': m0860devices,
 };

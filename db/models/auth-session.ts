@@ -19,4 +19,6 @@ export class AuthSession extends BaseModel {
   expiresAt!: Date;
   revokedAt!: Date | null;
   revokedReason!: RevocationReason | null;
+  /** SHA-256 of the sign-in's user agent and network (services/auth/sign-in-device.ts); null before devices were recorded. */
+  deviceFingerprint!: string | null;
 }

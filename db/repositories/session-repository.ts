@@ -9,8 +9,21 @@ import { RefreshToken } from '../models/refresh-token.js';
 export class SessionRepository {
   constructor(private readonly db: Knex) {}
 
-  async createSession(session: { userId: string; method: SignInMethod; expiresAt: Date }, trx?: Knex.Transaction): Promise<AuthSession> {
+  async createSession(session: { userId: string; method: SignInMethod; expiresAt: Date; deviceFingerprint?: string }, trx?: Knex.Transaction): Promise<AuthSession> {
     return AuthSession.query(trx ?? this.db).insertAndFetch(session);
+  }
+
+  /**
+   * Whether a session of the user that is live, or ended since `since`, was opened on this device;
+   * a session from before devices were recorded counts as known (nothing tells it apart).
+   */
+  async knowsDevice(userId: string, fingerprint: string, since: Date, trx?: Knex.Transaction): Promise<boolean> {
+    const row = await (trx ?? this.db)('auth_sessions')
+      .where({ user_id: userId })
+      .whereRaw('coalesce(revoked_at, expires_at) >= ?', [since])
+      .where((device) => device.where({ device_fingerprint: fingerprint }).orWhereNull('device_fingerprint'))
+      .first('id');
+    return row !== undefined;
   }
 
   async insertRefreshToken(token: { sessionId: string; tokenHash: string; expiresAt: Date }, trx?: Knex.Transaction): Promise<RefreshToken> {

@@ -15,6 +15,8 @@ import type { EmailVerification } from './email-verification.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblems } from './password-policy.js';
 import type { SessionStore, TokenPair } from './session-store.js';
+import type { SignInAlerts } from './sign-in-alerts.js';
+import type { SignInDevice } from './sign-in-device.js';
 
 export interface Registration {
   email: string;
@@ -39,6 +41,7 @@ export interface AccountServiceOptions {
   sessions: SessionStore;
   verification: EmailVerification;
   emails: EmailSender;
+  alerts: SignInAlerts;
 }
 
 export class AccountService {
@@ -53,7 +56,7 @@ export class AccountService {
   }
 
   /** Creates the account, signs it in and sends the address verification link. */
-  async register(input: Registration): Promise<SignedIn> {
+  async register(input: Registration, device?: SignInDevice): Promise<SignedIn> {
     const problems = passwordProblems(input.password, { email: input.email });
     if (problems.length > 0) {
       throw AppError.invalidInput('The password does not meet the password rules', problems.map((message) => ({ path: 'body.password', message })));
@@ -69,7 +72,7 @@ export class AccountService {
           trx,
         );
         const outbox = await this.options.verification.issue(created, trx);
-        return { user: created, tokens: await this.options.sessions.start(created, 'password', trx), outboxIds: outbox };
+        return { user: created, tokens: await this.options.sessions.start(created, 'password', trx, device), outboxIds: outbox };
       })
       .catch((error: unknown) => {
         // Lost a race with another registration of the same address.
@@ -80,7 +83,8 @@ export class AccountService {
     return { account: toAccount(user), tokens };
   }
 
-  async login(email: string, password: string): Promise<SignedIn> {
+  /** With the device it comes from: a device the account has not used recently is alerted (sign-in-alerts.ts). */
+  async login(email: string, password: string, device?: SignInDevice): Promise<SignedIn> {
     const user = await this.users.findByEmail(email);
     const matches = user?.passwordHash
       ? await this.options.hasher.verify(user.passwordHash, password)
@@ -91,7 +95,11 @@ export class AccountService {
     if (this.options.hasher.needsRehash(user.passwordHash!)) {
       await this.credentials.setPasswordHash(user.id, await this.options.hasher.hash(password));
     }
-    return { account: toAccount(user), tokens: await this.options.sessions.start(user, 'password') };
+    if (!device) return { account: toAccount(user), tokens: await this.options.sessions.start(user, 'password') };
+    const newDevice = await this.options.alerts.isNewDevice(user.id, device);
+    const tokens = await this.options.sessions.start(user, 'password', undefined, device);
+    if (newDevice) await this.options.alerts.alert(user.id, tokens.sessionId, device, new Date());
+    return { account: toAccount(user), tokens };
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../domain/config.js';
 import { createGoogleSignInClient } from '../../integrations/google.js';
 import type { EmailSender } from '../../platform/email/email-sender.js';
+import { Notifier } from '../../platform/notifications/notifier.js';
 import type { AccessTokens } from './access-tokens.js';
 import { AccountService } from './account-service.js';
 import { EmailVerification } from './email-verification.js';
@@ -11,6 +12,7 @@ import { GoogleSignIn } from './google-sign-in.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordReset } from './password-reset.js';
 import { createSessionStore, type SessionStore } from './session-store.js';
+import { SignInAlerts } from './sign-in-alerts.js';
 
 /** Everything sign-in needs, built once per process. */
 export interface AuthServices {
@@ -35,11 +37,13 @@ export function createAuthServices({ config, db, redis, logger, tokens, emails }
   const hasher = new PasswordHasher();
   const sessions = createSessionStore({ config, db, redis, tokens, logger });
   const verification = new EmailVerification({ db, emails, ttlMs: config.auth.emailVerificationTtlMs, frontendBaseUrl: config.email.frontendBaseUrl });
+  const warn = (message: string, meta: Record<string, unknown>) => logger.warn(meta, message);
+  const alerts = new SignInAlerts({ db, notifier: new Notifier({ db, redis, emails, warn }), emails, recentMs: config.maintenance.sessionRetentionMs, logger });
   return {
     sessions,
     verification,
-    accounts: new AccountService({ db, hasher, sessions, verification, emails }),
+    accounts: new AccountService({ db, hasher, sessions, verification, emails, alerts }),
     passwordReset: new PasswordReset({ db, emails, hasher, sessions, ttlMs: config.auth.passwordResetTtlMs, frontendBaseUrl: config.email.frontendBaseUrl }),
-    google: new GoogleSignIn({ db, google: createGoogleSignInClient(config.google), sessions, stateTtlMs: config.auth.oauthStateTtlMs }),
+    google: new GoogleSignIn({ db, google: createGoogleSignInClient(config.google), sessions, stateTtlMs: config.auth.oauthStateTtlMs, alerts }),
   };
 }

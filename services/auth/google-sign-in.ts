@@ -19,12 +19,15 @@ import { GoogleSignInError, type GoogleIdentity, type GoogleSignInClient } from 
 import { type Account, accountDisabled, isUniqueViolation, toAccount } from './account.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
 import type { SessionStore, TokenPair } from './session-store.js';
+import type { SignInAlerts } from './sign-in-alerts.js';
+import type { SignInDevice } from './sign-in-device.js';
 
 export interface GoogleSignInOptions {
   db: Knex;
   google: GoogleSignInClient;
   sessions: SessionStore;
   stateTtlMs: number;
+  alerts: SignInAlerts;
 }
 
 export type GoogleOutcome = 'signed_in' | 'created' | 'linked';
@@ -93,7 +96,7 @@ export class GoogleSignIn {
    * `browserBinding` is the cookie the callback request carried. A state is spent even when the
    * browser is not the one that started it, so a replayed callback URL works nowhere.
    */
-  async finish(callback: { state: string; code?: string; error?: string }, browserBinding: string | undefined): Promise<GoogleSignedIn> {
+  async finish(callback: { state: string; code?: string; error?: string }, browserBinding: string | undefined, device?: SignInDevice): Promise<GoogleSignedIn> {
     const pending = await this.states.take(hashToken(callback.state), 'google', new Date());
     if (!pending) throw AppError.invalidInput(INVALID_STATE, [{ path: 'query.state', message: INVALID_STATE }]);
     if (!browserBinding || !sameHash(hashToken(browserBinding), pending.browserBindingHash)) {
@@ -109,13 +112,16 @@ export class GoogleSignIn {
       .transaction(async (trx) => {
         const { user, outcome } = await this.findOrCreate(identity, pending, trx);
         if (user.disabledAt) throw accountDisabled(user);
-        return { outcome, user, tokens: await this.options.sessions.start(user, 'google', trx) };
+        // A new account's first session is its registration: nothing to alert.
+        const newDevice = device !== undefined && outcome !== 'created' && (await this.options.alerts.isNewDevice(user.id, device, trx));
+        return { outcome, user, newDevice, tokens: await this.options.sessions.start(user, 'google', trx, device) };
       })
       .catch((error: unknown) => {
         // Two callbacks for one new identity at once: the second finds the account on a new attempt.
         if (isUniqueViolation(error)) throw AppError.conflict('This account was just created by another sign-in; try again');
         throw error;
       });
+    if (result.newDevice) await this.options.alerts.alert(result.user.id, result.tokens.sessionId, device!, new Date());
     return { outcome: result.outcome, account: toAccount(result.user), tokens: result.tokens, tokenTransport: pending.tokenTransport };
   }
 

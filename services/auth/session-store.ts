@@ -22,6 +22,7 @@ import type { AccessTokens } from './access-tokens.js';
 import type { Config } from '../../domain/config.js';
 import { hashToken, newOpaqueToken } from './opaque-tokens.js';
 import { accountDisabled } from './account.js';
+import type { SignInDevice } from './sign-in-device.js';
 import type { Principal } from '../../domain/principal.js';
 
 /** What the access guards (HTTP and WebSocket upgrade) ask about a token's session; the SessionStore answers. */
@@ -80,9 +81,9 @@ export class SessionStore {
   }
 
   /** Opens a session for a user who just proved who they are; pass the transaction that created or found them. */
-  async start(user: Pick<User, 'id' | 'role'>, method: SignInMethod, trx?: Knex.Transaction): Promise<TokenPair> {
+  async start(user: Pick<User, 'id' | 'role'>, method: SignInMethod, trx?: Knex.Transaction, device?: Pick<SignInDevice, 'fingerprint'>): Promise<TokenPair> {
     const refreshTokenExpiresAt = new Date(Date.now() + this.options.refreshTokenTtlMs);
-    const session = await this.sessions.createSession({ userId: user.id, method, expiresAt: refreshTokenExpiresAt }, trx);
+    const session = await this.sessions.createSession({ userId: user.id, method, expiresAt: refreshTokenExpiresAt, ...(device ? { deviceFingerprint: device.fingerprint } : {}) }, trx);
     const refreshToken = newOpaqueToken();
     await this.sessions.insertRefreshToken({ sessionId: session.id, tokenHash: hashToken(refreshToken), expiresAt: refreshTokenExpiresAt }, trx);
     const access = await this.options.tokens.issue({ userId: user.id, role: user.role, sessionId: session.id });

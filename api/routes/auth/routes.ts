@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { AuthServices } from '../../../services/auth/create-auth-services.js';
 import { AppError } from '../../../domain/errors.js';
+import { signInDevice, type SignInDevice } from '../../../services/auth/sign-in-device.js';
 import { defineRoute, type RouteSpec } from '../../routing.js';
 import {
   clearGoogleSignInCookie,
@@ -48,6 +49,9 @@ function noStore(ctx: Context): void {
   ctx.set('Cache-Control', 'no-store');
 }
 
+/** The device a sign-in comes from (its user agent and network): a new one is alerted by email. */
+const deviceOf = (ctx: Context): SignInDevice => signInDevice(ctx.get('user-agent'), ctx.ip);
+
 export function authRoutes(auth: AuthServices): RouteSpec[] {
   return [
     defineRoute({
@@ -63,7 +67,7 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       responses: { 201: { description: 'The account, signed in', schema: SignedInSchema, headers: { 'Set-Cookie': REFRESH_SET_COOKIE } } },
       errors: [409],
       handler: async (ctx, { body, headers }) => {
-        const { account, tokens } = await auth.accounts.register(body);
+        const { account, tokens } = await auth.accounts.register(body, deviceOf(ctx));
         noStore(ctx);
         ctx.status = 201;
         ctx.body = { account, tokens: deliverTokens(ctx, tokens, transportOf(headers)) };
@@ -82,7 +86,7 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       responses: { 200: { description: 'Signed in', schema: SignedInSchema, headers: { 'Set-Cookie': REFRESH_SET_COOKIE } } },
       errors: [401],
       handler: async (ctx, { body, headers }) => {
-        const { account, tokens } = await auth.accounts.login(body.email, body.password);
+        const { account, tokens } = await auth.accounts.login(body.email, body.password, deviceOf(ctx));
         noStore(ctx);
         ctx.body = { account, tokens: deliverTokens(ctx, tokens, transportOf(headers)) };
       },
@@ -289,7 +293,7 @@ export function authRoutes(auth: AuthServices): RouteSpec[] {
       },
       errors: [401, 409, 422, 503],
       handler: async (ctx, { query }) => {
-        const { outcome, account, tokens, tokenTransport } = await auth.google.finish(query, readCookie(ctx, GOOGLE_SIGN_IN_COOKIE));
+        const { outcome, account, tokens, tokenTransport } = await auth.google.finish(query, readCookie(ctx, GOOGLE_SIGN_IN_COOKIE), deviceOf(ctx));
         noStore(ctx);
         clearGoogleSignInCookie(ctx);
         ctx.body = { outcome, account, tokens: deliverTokens(ctx, tokens, tokenTransport) };

@@ -1,6 +1,7 @@
 /**
  * Emails of events outside a booking's workflow, in English and German: a review received, a
- * message that arrived while the recipient was offline, a lesson package about to expire. Each is
+ * message that arrived while the recipient was offline, a lesson package about to expire, a sign-in
+ * on a new device (a security email: it always goes). Each is
  * also an in-app notification (notice), in the same words.
  */
 import { z } from 'zod';
@@ -43,5 +44,17 @@ export const NOTICE_TEMPLATES = {
   'package-expiring': noticeTemplate('package-expiring', z.object({ ...recipient, packageId: z.string(), remainingLessons: z.number().int().min(0), expiresAt: z.iso.datetime() }), {
     en: { subject: () => 'Your lesson package expires soon', line: (p) => `${p.remainingLessons} lesson(s) of your package are still unused; the package expires on ${formatInstant(p.expiresAt, p.timeZone, p.language)}.` },
     de: { subject: () => 'Dein Stundenpaket läuft bald ab', line: (p) => `${p.remainingLessons} Stunde(n) deines Pakets sind noch nicht genutzt; das Paket läuft am ${formatInstant(p.expiresAt, p.timeZone, p.language)} ab.` },
+  }),
+  'new-sign-in': noticeTemplate('new-sign-in', z.object({ ...recipient, at: z.iso.datetime(), device: z.string(), network: z.string() }), {
+    en: {
+      subject: () => 'New sign-in to your Tutorflow account',
+      line: (p) =>
+        `Your account was signed in on ${formatInstant(p.at, p.timeZone, p.language)} from a device it has not used recently: ${p.device} (network ${p.network}). If this was you, there is nothing to do. If not, change your password now and end your other sessions in your account settings.`,
+    },
+    de: {
+      subject: () => 'Neue Anmeldung bei deinem Tutorflow-Konto',
+      line: (p) =>
+        `Dein Konto wurde am ${formatInstant(p.at, p.timeZone, p.language)} auf einem Gerät angemeldet, das es zuletzt nicht benutzt hat: ${p.device} (Netz ${p.network}). Warst du das, ist nichts zu tun. Wenn nicht, ändere jetzt dein Passwort und beende deine anderen Sitzungen in den Kontoeinstellungen.`,
+    },
   }),
 };
