@@ -215,6 +215,8 @@ export class PrivacyRepository {
     await trx('review_reports').where({ reporter_id: userId }).update({ reason: ERASED });
     // Either party (or an admin on their behalf) wrote it, about this person's lessons.
     await trx('lesson_series').where((where) => where.where('student_id', userId).orWhere('tutor_id', userId)).whereNotNull('cancel_reason').update({ cancel_reason: ERASED });
+    // The sessions stay (revoked, swept by the clean-up); the hash of their browser and network goes now.
+    await trx('auth_sessions').where({ user_id: userId }).whereNotNull('device_fingerprint').update({ device_fingerprint: null });
     await trx('google_calendar_links').where({ user_id: userId }).delete();
     await trx('email_tokens').where({ user_id: userId }).delete();
     await trx('user_presence').where({ user_id: userId }).delete();

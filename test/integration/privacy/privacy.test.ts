@@ -261,8 +261,11 @@ describe('deleting my account', () => {
     const student = await createTestUser(db, api.config, 'student');
     const teacher = await createTestTutor(db, api.config);
     const { bookingId, reviewId, seriesId, packageId } = await disputedLessonAndPackage(student, teacher);
+    // A sign-in's device (the hash of its browser and network) is the person's too.
+    await db('auth_sessions').insert({ user_id: student.id, method: 'password', expires_at: new Date(Date.now() + 86_400_000), device_fingerprint: 'a'.repeat(64) });
 
     expect((await as(student, 'DELETE', '/api/me')).status).toBe(204);
+    expect(await db('auth_sessions').where({ user_id: student.id }).pluck('device_fingerprint')).toEqual([null]);
     expect(await db('booking_disputes').where({ booking_id: bookingId }).first()).toMatchObject({
       student_id: student.id,
       reason: 'tutor_late_or_left_early',
