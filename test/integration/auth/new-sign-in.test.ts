@@ -2,7 +2,7 @@
  * New-sign-in alerts through the API: a sign-in from a browser (user agent + network) that no live
  * or recent session of the account used is emailed — even to someone who turned security emails
  * off in the database — and stored as an `account.security` notification, in the person's language;
- * the same device again, or the device of the registration, is not alerted.
+ * the same device again, or the device of the registration (a password or a Google account's), is not alerted.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,19 @@ async function registered(userAgent: string): Promise<{ email: string; id: strin
 
 async function signIn(email: string, userAgent: string): Promise<Json> {
   const answer = await callApi(api.baseUrl, 'POST', '/api/auth/login', { body: { email, password: PASSWORD }, headers: { 'User-Agent': userAgent } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body;
+}
+
+/** The whole Google sign-in in one browser (the fake consents at once as `email`'s Google account). */
+async function googleSignIn(email: string, userAgent: string): Promise<Json> {
+  const queued = await fetch(`${fakes.fakes.url}/_fake/google/users`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, sub: `sub-${email}` }) });
+  expect(queued.status).toBe(201);
+  const started = await fetch(`${api.baseUrl}/api/auth/google/start`, { headers: { 'User-Agent': userAgent } });
+  const cookie = started.headers.getSetCookie().find((line) => line.startsWith('tf_google_signin='))!.split(';')[0]!;
+  const page = await fetch(((await started.json()) as Json).authorizationUrl, { redirect: 'manual' });
+  const back = new URL(page.headers.get('location')!);
+  const answer = await callApi(api.baseUrl, 'GET', `/api/auth/google/callback${back.search}`, { cookie, headers: { 'User-Agent': userAgent } });
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body;
 }
@@ -84,6 +97,17 @@ describe('a sign-in on a new device', () => {
     const mail = await waitForEmail(fakes.fakes, email, (message) => message.subject === 'Neue Anmeldung bei deinem Tutorflow-Konto');
     expect(mail.textContent).toContain('Pixel Tablet');
     expect((await alertsOf(fromTablet.tokens.accessToken)).map((alert) => alert.title)).toEqual(['Neue Anmeldung bei deinem Tutorflow-Konto']);
+  });
+
+  it('alerts a Google sign-in from a new browser, but not the one that created the account', async () => {
+    const email = `google-${randomUUID().slice(0, 8)}@example.test`;
+    const created = await googleSignIn(email, LAPTOP);
+    expect(created.outcome).toBe('created');
+    expect(await alertsOf(created.tokens.accessToken)).toEqual([]);
+    expect((await googleSignIn(email, LAPTOP)).outcome).toBe('signed_in');
+    const fromPhone = await googleSignIn(email, PHONE);
+    expect((await alertsOf(fromPhone.tokens.accessToken)).map((alert) => alert.data.sessionId)).toEqual([fromPhone.tokens.sessionId]);
+    await waitForEmail(fakes.fakes, email, (message) => message.subject === 'New sign-in to your Tutorflow account');
   });
 
   it('counts a session as recent until SESSION_RETENTION after it ended', async () => {
