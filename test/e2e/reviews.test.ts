@@ -3,10 +3,12 @@
  * (/bookings/{id}/review) on a phone, rates and writes, then edits within the window; Lena replies
  * once and reports it; her public page lists it with the rating; an admin finds it among the reported
  * reviews and hides it with a reason, and it leaves the public list. axe on each page, and on the
- * admins' open disputes and the student's page of an ended lesson with its "report a problem" form.
+ * admins' open disputes. An admin opens a package the student bought and refunds its unused credits.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ADMIN, DEMO_STUDENT, DEMO_TUTORS } from '../../scripts/demo-data/demo-people.js';
+import { eventually } from '../support/booking-stack.js';
 import { insertBooking } from '../integration/availability/fixtures.js';
 import { signIn } from './support/browser.js';
 import { browserSuite, docShot, expectAccessible, restAs } from './support/journey.js';
@@ -108,5 +110,36 @@ describe('reviews in the browser', () => {
     await admin.getByRole('link', { name: 'Disputes' }).click();
     await admin.getByRole('heading', { level: 1, name: 'Open disputes' }).waitFor();
     await expectAccessible(admin);
+  });
+
+  it('an admin opens a package by id and refunds its unused credits with a reason', async () => {
+    const asStudent = await restAs(suite.stack.baseUrl, DEMO_STUDENT.email, DEMO_STUDENT.password);
+    const rioId = idOf('rio@tutorflow.test');
+    const offers = await asStudent('GET', `/api/tutors/${rioId}/package-offers`);
+    const offer = (offers.body.items as { id: string; lessons: number }[])[0]!;
+    const bought = await asStudent('POST', '/api/packages', { offerId: offer.id, paymentMethodId: suite.stack.seed.card }, { 'idempotency-key': randomUUID() });
+    expect([200, 201, 202], JSON.stringify(bought.body)).toContain(bought.status);
+    const packageId = bought.body.id as string;
+    await eventually(
+      () => asStudent('GET', `/api/packages/${packageId}`),
+      (answer) => answer.body.status === 'active',
+      30_000,
+    );
+
+    const admin = await suite.person('Europe/Berlin', PHONE);
+    await signIn(admin, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    await admin.goto('/admin/packages');
+    await admin.getByLabel('Package id').fill(packageId);
+    await admin.getByRole('button', { name: 'Open' }).click();
+    const pkg = admin.getByTestId('package');
+    await pkg.getByTestId('credits-left').getByText(String(offer.lessons), { exact: true }).waitFor();
+    await pkg.getByText('(Europe/Berlin)').first().waitFor();
+    await expectAccessible(admin);
+    await admin.getByLabel(/Reason/).fill('Moving abroad');
+    await admin.getByRole('button', { name: 'Refund unused credits' }).click();
+    await pkg.getByText('refunded', { exact: true }).waitFor({ timeout: 30_000 });
+    await pkg.getByText(`${offer.lessons} credits refunded`).waitFor();
+    expect(await pkg.getByTestId('package-refunded').textContent()).not.toBe('€0.00');
+    await docShot(admin, 'admin-package-refund-phone');
   });
 });

@@ -7,6 +7,7 @@ import { Account as AccountPage } from './pages/account.js';
 import { PaymentMethods } from './pages/cards.js';
 import { AdminReviews, LessonReview } from './pages/reviews.js';
 import { AdminDisputes } from './pages/disputes.js';
+import { AdminPackages } from './pages/admin-packages.js';
 import { SeriesDetail } from './pages/series.js';
 import { Notifications, UNREAD_CHANGED } from './pages/notifications.js';
 import { Conversation, Conversations } from './pages/messages.js';
@@ -54,6 +55,8 @@ const ROUTES: Route[] = [
   { path: '/admin/users', roles: ['admin'], render: () => <AdminUsers /> },
   { path: '/admin/reviews', roles: ['admin'], render: () => <AdminReviews /> },
   { path: '/admin/disputes', roles: ['admin'], render: () => <AdminDisputes /> },
+  { path: '/admin/packages', roles: ['admin'], render: () => <AdminPackages /> },
+  { path: '/admin/packages/:id', roles: ['admin'], render: ({ id }) => <AdminPackages packageId={id!} /> },
   { path: '/admin/audit-log', roles: ['admin'], render: () => <AuditLog /> },
 ];
 
@@ -81,6 +84,7 @@ const NAV: Record<Role | 'guest', { to: string; label: string }[]> = {
     { to: '/admin/users', label: 'Users' },
     { to: '/admin/reviews', label: 'Reviews' },
     { to: '/admin/disputes', label: 'Disputes' },
+    { to: '/admin/packages', label: 'Packages' },
     { to: '/admin/verification', label: 'Verification' },
     { to: '/admin/audit-log', label: 'Audit log' },
   ],

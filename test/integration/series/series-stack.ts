@@ -1,10 +1,11 @@
 /**
- * The booking stack with a worker that also runs the series activities (as workers/booking-worker.ts
- * does): real API, real Temporal dev server, real activities, Stripe behind the recording proxy.
+ * The booking stack with a worker that also runs the package and series activities (as
+ * workers/booking-worker.ts does): real API, real Temporal dev server, real activities, Stripe behind the recording proxy.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createBookingActivities } from '../../../activities/booking/activities.js';
+import { createPackageActivities } from '../../../activities/package/activities.js';
 import { createEmailSender } from '../../../platform/email/create-email-sender.js';
 import { seriesWorkerActivities } from '../../../workers/series-activities.js';
 import { type BookingStack, startBookingStack } from '../../support/booking-stack.js';
@@ -22,7 +23,7 @@ export async function startSeriesStack(overrides: Record<string, string> = {}): 
     namespace: config.temporal.namespace,
     taskQueue: stack.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...createBookingActivities({ config, db, redis, emails }), ...seriesWorkerActivities({ config, db, redis, logger, temporal: temporal.client, emails }) },
+    activities: { ...createBookingActivities({ config, db, redis, emails }), ...createPackageActivities({ config, db, redis, emails }), ...seriesWorkerActivities({ config, db, redis, logger, temporal: temporal.client, emails }) },
   });
   const running = worker.run();
   let stopped: Promise<void> | undefined;

@@ -23,23 +23,30 @@ export function useActionKey(...inputs: unknown[]): { key: string; spent: () => 
   return { key, spent: () => setRound((value) => value + 1) };
 }
 
+/** Opens one booking, package, … by its id (from an email, the audit log or support). */
+export function OpenById({ what, path, placeholder, initial = '' }: { what: string; path: string; placeholder: string; initial?: string }) {
+  const [lookup, setLookup] = useState(initial);
+  const open = (event: FormEvent) => {
+    event.preventDefault();
+    if (lookup.trim()) navigate(`${path}/${lookup.trim()}`);
+  };
+  return (
+    <form className="card toolbar" onSubmit={open} aria-label={`Open a ${what}`}>
+      <Field label={`${what[0]!.toUpperCase()}${what.slice(1)} id`} value={lookup} onChange={(event) => setLookup(event.target.value)} placeholder={placeholder} />
+      <button type="submit">Open</button>
+    </form>
+  );
+}
+
 export function AdminBookings() {
   const [attention, setAttention] = useState(true);
-  const [lookup, setLookup] = useState('');
   const list = useLoad(
     async () => unwrap(await api.GET('/api/bookings', { params: { query: { limit: 50, ...(attention ? { attention: 'true' as const } : {}) } } })),
     [attention],
   );
-  const open = (event: FormEvent) => {
-    event.preventDefault();
-    if (lookup.trim()) navigate(`/admin/bookings/${lookup.trim()}`);
-  };
   return (
     <Page title="Bookings">
-      <form className="card toolbar" onSubmit={open} aria-label="Open a booking">
-        <Field label="Booking id" value={lookup} onChange={(event) => setLookup(event.target.value)} placeholder="e.g. 0b5e…" />
-        <button type="submit">Open</button>
-      </form>
+      <OpenById what="booking" path="/admin/bookings" placeholder="e.g. 0b5e…" />
       <div className="field checkbox">
         <input id="attention" type="checkbox" checked={attention} onChange={(event) => setAttention(event.target.checked)} />
         <label htmlFor="attention">Only bookings that need attention</label>
