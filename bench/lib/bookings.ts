@@ -67,7 +67,8 @@ export function workflowInput(config: Config, plan: PlannedBooking): BookingWork
 export async function startBooking(client: Client, config: Config, input: BookingWorkflowInput): Promise<string> {
   const start = startBookingOperation(input, config.temporal.taskQueue, { student: 'Bench student', tutor: 'Bench tutor' });
   const snapshot = await client.workflow.executeUpdateWithStart(submitUpdate, { args: [{ requestHash: input.requestHash }], startWorkflowOperation: start });
-  return snapshot.status;
+  // A refused hold (slot_taken, student_busy) answers PENDING_PAYMENT with its outcome: the booking is over, not open.
+  return snapshot.outcome ?? snapshot.status;
 }
 
 /**

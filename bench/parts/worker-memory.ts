@@ -60,8 +60,10 @@ export async function runWorker(ctx: PartContext): Promise<void> {
       return workflowInput(config, {
         tutorId: people.tutors[i % people.tutors.length]!,
         studentId: people.students[i % people.students.length]!,
-        sessionStart: new Date(far + 3_600_000 + Math.floor(i / people.tutors.length) * 3_600_000),
-        sessionEnd: new Date(far + 3_600_000 + Math.floor(i / people.tutors.length) * 3_600_000 + 1_800_000),
+        // A student has one lesson at a time (the student-overlap constraint closes the others at once):
+        // each student's bookings an hour apart, each tutor's too (one booking per tutor per student round).
+        sessionStart: new Date(far + 3_600_000 + Math.floor(i / people.students.length) * 3_600_000),
+        sessionEnd: new Date(far + 3_600_000 + Math.floor(i / people.students.length) * 3_600_000 + 1_800_000),
         requestExpiresAt: new Date(far),
         instant: false,
       });
@@ -71,7 +73,9 @@ export async function runWorker(ctx: PartContext): Promise<void> {
       plans,
       CREATE_CONCURRENCY,
       async (input) => {
-        await startBooking(client, config, input);
+        const status = await startBooking(client, config, input);
+        // Only an open booking counts: a refused hold ends its workflow at once.
+        if (!['PENDING_PAYMENT', 'REQUESTED', 'SCHEDULED'].includes(status)) throw new Error(`answered ${status}`);
         ids.push(input.bookingId);
       },
       { deadlineMs: budgetEnds, progress: (done) => say(`[worker]   open bookings ${ids.length}/${size} (${(done / ((Date.now() - began) / 1000)).toFixed(1)}/s)`) },
