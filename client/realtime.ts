@@ -1,7 +1,7 @@
 /**
  * A reconnecting WebSocket for the realtime protocol (docs/realtime-protocol.md): authenticates with
  * the "bearer.<token>" subprotocol, reconnects with backoff (at once after a 1001, with a fresh token
- * after a 4001), and reports every server event and each (re)connection so callers can catch up.
+ * after a 4001; never after a 4003, the session's end), and reports every server event and each (re)connection so callers can catch up.
  */
 import type { ClientFrame, ServerEvent } from './generated/realtime.js';
 
@@ -16,6 +16,8 @@ export interface RealtimeOptions {
   /** Called on every `ready`: after a reconnect, page the REST history to catch up. */
   onReady?: (reconnected: boolean) => void;
   onState?: (state: ConnectionState) => void;
+  /** The server closed with 4003 (the sign-in session ended: logout, suspension, ban, deletion): no reconnect. */
+  onSessionEnded?: () => void;
 }
 
 const MAX_BACKOFF_MS = 15_000;
@@ -70,6 +72,11 @@ export class RealtimeConnection {
       if (this.socket !== socket) return;
       this.options.onState?.('closed');
       if (this.stopped) return;
+      if (event.code === 4003) {
+        this.stopped = true;
+        this.options.onSessionEnded?.();
+        return;
+      }
       const delay = event.code === 1001 || event.code === 4001 ? 0 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempts++);
       this.timer = setTimeout(() => void this.connect(), delay);
     };

@@ -4,6 +4,7 @@
  * once and reports it; her public page lists it with the rating; an admin finds it among the reported
  * reviews and hides it with a reason, and it leaves the public list. axe on each page, and on the
  * admins' open disputes. An admin opens a package the student bought and refunds its unused credits.
+ * A student's open page is signed out the moment an admin suspends the account (the socket's 4003).
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -141,5 +142,35 @@ describe('reviews in the browser', () => {
     await pkg.getByText(`${offer.lessons} credits refunded`).waitFor();
     expect(await pkg.getByTestId('package-refunded').textContent()).not.toBe('€0.00');
     await docShot(admin, 'admin-package-refund-phone');
+  });
+
+  it('signs a student out at once when an admin suspends the account', async () => {
+    const email = `sid-${randomUUID().slice(0, 8)}@example.com`;
+    const password = 'a long enough password';
+    const registered = await fetch(`${suite.stack.baseUrl}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, displayName: 'Sid Suspended', role: 'student', timeZone: 'Europe/Warsaw' }),
+    });
+    expect(registered.status).toBe(201);
+    const sidId = ((await registered.json()) as { account: { id: string } }).account.id;
+    const sid = await suite.person('Europe/Warsaw', PHONE);
+    await signIn(sid, email, password);
+    await sid.getByRole('link', { name: 'My bookings' }).click();
+    await sid.locator('.live-open').waitFor();
+
+    const asAdmin = await restAs(suite.stack.baseUrl, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const suspended = await asAdmin('POST', `/api/admin/users/${sidId}/suspend`, { reason: 'Abusive messages' }, { 'idempotency-key': randomUUID() });
+    expect(suspended.status, JSON.stringify(suspended.body)).toBe(200);
+    // No reload, no click: the socket's 4003 signs the page out, and the sign-in page says why.
+    await sid.waitForURL((url) => url.pathname === '/signin', { timeout: 15_000 });
+    await sid.getByTestId('session-ended').getByText('You were signed out:').waitFor();
+    expect(await sid.evaluate(() => localStorage.getItem('tutorflow.session'))).toBeNull();
+    await expectAccessible(sid);
+    // Signing in again is refused, saying so.
+    await sid.getByLabel('Email').fill(email);
+    await sid.getByLabel('Password').fill(password);
+    await sid.getByRole('button', { name: 'Sign in' }).click();
+    await sid.getByRole('alert').filter({ hasText: /suspended/i }).waitFor();
   });
 });

@@ -5,7 +5,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ClientFrame, ServerEvent } from '../../client/index.js';
 import { RealtimeConnection, type ConnectionState } from '../../client/realtime.js';
-import { accessToken, useSession } from './session.js';
+import { accessToken, confirmSession, useSession } from './session.js';
 
 type Listener = (event: ServerEvent, reconnected: boolean) => void;
 
@@ -33,6 +33,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       onReady: (again) => (reconnected = again),
       onState: setState,
       onEvent: (event) => listeners.current.forEach((listener) => listener(event, reconnected)),
+      // An admin suspended or banned the account, or it signed out elsewhere: the page follows at once.
+      onSessionEnded: () => void confirmSession(),
     });
     connection.current = socket;
     const onVisibility = () => socket.send({ type: 'presence.set', status: document.hidden ? 'away' : 'online' });

@@ -4,7 +4,7 @@
  * only one refresh runs at a time).
  */
 import { useSyncExternalStore } from 'react';
-import { createApiClient, unwrap, type Schemas } from '../../client/index.js';
+import { createApiClient, problemMessage, unwrap, type Schemas } from '../../client/index.js';
 
 export type Account = Schemas['Account'];
 type Tokens = Schemas['TokenPair'];
@@ -20,6 +20,8 @@ let current: Session | undefined = load();
 const listeners = new Set<() => void>();
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<string | undefined> | undefined;
+/** Why the session ended without the person signing out (the refresh's problem detail, e.g. a suspension). */
+let endedBecause: string | undefined;
 
 export const api = createApiClient({ baseUrl: location.origin, accessToken: () => current?.tokens.accessToken });
 
@@ -34,6 +36,7 @@ function load(): Session | undefined {
 
 function set(session: Session | undefined): void {
   current = session;
+  if (session) endedBecause = undefined;
   if (session) localStorage.setItem(KEY, JSON.stringify(session));
   else localStorage.removeItem(KEY);
   scheduleRefresh();
@@ -67,7 +70,10 @@ export function accessToken(force = false): Promise<string | undefined> {
     const result = await api.POST('/api/auth/refresh', { body: { refreshToken: session.tokens.refreshToken } }).catch(() => undefined);
     if (!result?.data) {
       // Network trouble: keep the session and try again soon; a refused token ends it.
-      if (result && result.response.status < 500) set(undefined);
+      if (result && result.response.status < 500) {
+        endedBecause = problemMessage(result.error, 'Your session ended; please sign in again.');
+        set(undefined);
+      }
       else refreshTimer = setTimeout(() => void accessToken(true), 10_000);
       return current?.tokens.accessToken;
     }
@@ -124,6 +130,27 @@ export async function signOut(): Promise<void> {
   const session = current;
   set(undefined);
   if (session) await api.POST('/api/auth/logout', { headers: { Authorization: `Bearer ${session.tokens.accessToken}` } }).catch(() => undefined);
+}
+
+/**
+ * The server ended this session (WebSocket 4003): a refresh tells whether it is really over (401,
+ * e.g. the account was suspended, with the reason in `detail`) and signs the tab out if so.
+ */
+export async function confirmSession(): Promise<void> {
+  // The old access token's 401 names the account's status and why (a revoked refresh token only says the session ended).
+  const me = await api.GET('/api/me').catch(() => undefined);
+  const problem = me?.error as { accountStatus?: string } | undefined;
+  if (me?.response.status === 401 && problem?.accountStatus) {
+    endedBecause = problemMessage(problem);
+    set(undefined);
+    return;
+  }
+  await accessToken(true);
+}
+
+/** Why the last session ended by itself, until the next sign-in (the sign-in page shows it). */
+export function endedReason(): string | undefined {
+  return endedBecause;
 }
 
 /** Where each role starts. */

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { unwrap } from '../../../client/index.js';
 import { viewerZone } from '../format.js';
 import { Link, navigate } from '../router.js';
-import { adopt, api, homeOf, signIn, signUp, startGoogleSignIn } from '../session.js';
+import { adopt, api, homeOf, signIn, signUp, startGoogleSignIn, endedReason } from '../session.js';
 import { ErrorMessage, Field, Loading, Page, SelectField, useAction } from '../ui.js';
 
 function after(account: Parameters<typeof homeOf>[0]): void {
@@ -11,6 +11,8 @@ function after(account: Parameters<typeof homeOf>[0]): void {
 }
 
 export function SignIn() {
+  // Sent here because the session ended (e.g. an admin suspended the account): say why.
+  const ended = endedReason();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
@@ -20,6 +22,11 @@ export function SignIn() {
   };
   return (
     <Page title="Sign in">
+      {ended ? (
+        <p className="error narrow" role="alert" data-testid="session-ended">
+          You were signed out: {ended}
+        </p>
+      ) : null}
       <form className="card narrow" onSubmit={submit} aria-describedby="signin-error">
         <Field label="Email" type="email" autoComplete="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
         <Field label="Password" type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
