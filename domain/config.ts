@@ -171,10 +171,11 @@ const schema = z
     /** The Temporal SDK's own Prometheus metrics of the worker (slots, pollers, latencies); 0 = off. */
     WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9466),
     /**
-     * The booking worker's sticky cache: workflows kept in memory between their tasks, ~0.25 MiB of
-     * RSS each (docs/benchmarks.md); one evicted is replayed from its history at its next task. 500
-     * keeps a worker's memory the same on any machine; 0 = the SDK's default, which follows the heap
-     * limit (~2,400 workflows at a 4 GiB heap, ~600 MiB of cache).
+     * The booking worker's sticky cache: workflows kept in memory between their tasks, ~0.6 MiB of
+     * RSS per open booking (docs/benchmarks.md); one evicted is replayed from its history at its next
+     * task. 500 keeps a worker's live set the same on any machine (run it with a heap limit: eviction
+     * churn otherwise grows the heap); 0 = the SDK's default, which follows the heap limit (~2,400
+     * workflows at a 4 GiB heap).
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).refine((n) => n !== 1, 'must be 0 (the SDK default) or at least 2').default(500),
     /** Workflow tasks the worker runs at once (0 = the SDK's default, 40, or the cache size if smaller); at most the cache size. */
