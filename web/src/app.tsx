@@ -8,6 +8,7 @@ import { PaymentMethods } from './pages/cards.js';
 import { AdminReviews, LessonReview } from './pages/reviews.js';
 import { AdminDisputes } from './pages/disputes.js';
 import { AdminPackages } from './pages/admin-packages.js';
+import { MyPackages, PackageDetail, TutorOffers } from './pages/packages.js';
 import { SeriesDetail } from './pages/series.js';
 import { Notifications, UNREAD_CHANGED } from './pages/notifications.js';
 import { Conversation, Conversations } from './pages/messages.js';
@@ -36,6 +37,9 @@ const ROUTES: Route[] = [
   { path: '/tutors/:id', render: ({ id }) => <TutorPage tutorId={id!} /> },
   { path: '/bookings', roles: ['student'], render: () => <BookingList /> },
   { path: '/cards', roles: ['student'], render: () => <PaymentMethods /> },
+  { path: '/packages', roles: ['student'], render: () => <MyPackages /> },
+  { path: '/packages/:id', roles: ['student'], render: ({ id }) => <PackageDetail packageId={id!} /> },
+  { path: '/offers', roles: ['tutor'], render: () => <TutorOffers /> },
   { path: '/account', roles: ['student', 'tutor', 'admin'], render: () => <AccountPage /> },
   { path: '/series/:id', roles: ['student'], render: ({ id }) => <SeriesDetail seriesId={id!} /> },
   { path: '/notifications', roles: ['student', 'tutor', 'admin'], render: () => <Notifications /> },
@@ -70,6 +74,7 @@ const NAV: Record<Role | 'guest', { to: string; label: string }[]> = {
     { to: '/tutors', label: 'Find a tutor' },
     { to: '/bookings', label: 'My bookings' },
     { to: '/messages', label: 'Messages' },
+    { to: '/packages', label: 'My packages' },
     { to: '/cards', label: 'Payment methods' },
   ],
   tutor: [
@@ -77,6 +82,7 @@ const NAV: Record<Role | 'guest', { to: string; label: string }[]> = {
     { to: '/messages', label: 'Messages' },
     { to: '/availability', label: 'Availability' },
     { to: '/profile', label: 'Profile' },
+    { to: '/offers', label: 'Packages & trial' },
     { to: '/payouts', label: 'Payouts' },
   ],
   admin: [

@@ -7,6 +7,7 @@ import { Link, navigate, useLocation } from '../router.js';
 import { api, useSession } from '../session.js';
 import { ErrorMessage, Field, Notice, Page, SelectField, Show, useAction, useLoad } from '../ui.js';
 import { AddCard, cardLabel, SetupReturnNotice } from './cards.js';
+import { PackageOffers } from './packages.js';
 import { TutorReviews } from './reviews.js';
 
 type Slot = Schemas['BookableSlots']['slots'][number];
@@ -61,6 +62,7 @@ export function TutorPage({ tutorId }: { tutorId: string }) {
             </p>
             {session?.account.role === 'student' ? <Link to={`/messages?with=${tutor.userId}`}>Message {tutor.displayName}</Link> : null}
           </div>
+          <PackageOffers tutorId={tutorId} />
           <h2>Free times</h2>
           <p>
             Shown on your clock: <strong>{viewerZone}</strong> (the tutor is in {tutor.timeZone}).
