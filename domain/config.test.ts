@@ -120,6 +120,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the refresh-token reuse interval (10s by default, 0s off) and refuses one above a minute', () => {
+    expect(loadConfig({}).auth.refreshTokenReuseIntervalMs).toBe(10_000);
+    expect(loadConfig({ REFRESH_TOKEN_REUSE_INTERVAL: '0s' }).auth.refreshTokenReuseIntervalMs).toBe(0);
+    expect(refusal({ REFRESH_TOKEN_REUSE_INTERVAL: '2m' })).toMatch(/REFRESH_TOKEN_REUSE_INTERVAL: must be at most 1m/);
+  });
+
   it('reads rate limits written as count per unit', () => {
     const config = loadConfig({ REGISTRATION_RATE_LIMIT: '3/hour', LOGIN_RATE_LIMIT: '20/second', RATE_LIMIT_PER_MINUTE: '120' });
     expect(config.rateLimits.registration).toEqual({ limit: 3, windowMs: 3_600_000 });

@@ -134,6 +134,11 @@ const schema = z
 
     ACCESS_TOKEN_TTL: duration.prefault('15m'),
     REFRESH_TOKEN_TTL: duration.prefault('30d'),
+    /**
+     * A refresh token presented again this soon after it was traded (a reload during the page's own
+     * refresh, two tabs) gets the same successor instead of ending the session; 0s turns that off.
+     */
+    REFRESH_TOKEN_REUSE_INTERVAL: duration.prefault('10s'),
     EMAIL_VERIFICATION_TTL: duration.prefault('24h'),
     PASSWORD_RESET_TTL: duration.prefault('1h'),
     /** How long a Google sign-in may take between /start and the callback. */
@@ -269,6 +274,10 @@ const schema = z
     path: ['SECRET_KEY'],
     message: 'must be at least 32 characters',
   })
+  .refine((env) => env.REFRESH_TOKEN_REUSE_INTERVAL <= 60_000, {
+    path: ['REFRESH_TOKEN_REUSE_INTERVAL'],
+    message: 'must be at most 1m: within it a stolen, just-used refresh token is answered instead of ending the session',
+  })
   .refine((env) => env.REALTIME_PRESENCE_TTL > env.REALTIME_HEARTBEAT_INTERVAL, {
     path: ['REALTIME_PRESENCE_TTL'],
     message: 'must be longer than REALTIME_HEARTBEAT_INTERVAL, or live users would flicker offline',
@@ -364,6 +373,8 @@ export interface Config {
   auth: {
     accessTokenTtlMs: number;
     refreshTokenTtlMs: number;
+    /** A just-traded refresh token presented again within this gets the same successor (0 = never). */
+    refreshTokenReuseIntervalMs: number;
     emailVerificationTtlMs: number;
     passwordResetTtlMs: number;
     oauthStateTtlMs: number;
@@ -495,6 +506,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     auth: {
       accessTokenTtlMs: e.ACCESS_TOKEN_TTL,
       refreshTokenTtlMs: e.REFRESH_TOKEN_TTL,
+      refreshTokenReuseIntervalMs: e.REFRESH_TOKEN_REUSE_INTERVAL,
       emailVerificationTtlMs: e.EMAIL_VERIFICATION_TTL,
       passwordResetTtlMs: e.PASSWORD_RESET_TTL,
       oauthStateTtlMs: e.OAUTH_STATE_TTL,

@@ -9,5 +9,9 @@ export class RefreshToken extends BaseModel {
   tokenHash!: string;
   expiresAt!: Date;
   usedAt!: Date | null;
+  /** The token this one was traded for. */
+  successorId!: string | null;
+  /** That successor, sealed with a key only this token's holder can derive; dropped once the successor is used. */
+  successorSealed!: string | null;
   createdAt!: Date;
 }

@@ -44,8 +44,17 @@ export class SessionRepository {
     return AuthSession.query(trx ?? this.db).whereIn('id', ids);
   }
 
-  async markRefreshTokenUsed(id: string, at: Date, trx: Knex.Transaction): Promise<void> {
-    await RefreshToken.query(trx).patch({ usedAt: at }).where({ id }).whereNull('used_at');
+  async findRefreshTokenById(id: string, trx: Knex.Transaction): Promise<RefreshToken | undefined> {
+    return RefreshToken.query(trx).findById(id);
+  }
+
+  /**
+   * Spends the token for its successor, keeping the successor sealed for a repeat presentation,
+   * and drops the seal its own predecessor kept for it (this token is no longer the newest).
+   */
+  async markRefreshTokenRotated(id: string, at: Date, successor: { id: string; sealed: string }, trx: Knex.Transaction): Promise<void> {
+    await RefreshToken.query(trx).patch({ usedAt: at, successorId: successor.id, successorSealed: successor.sealed }).where({ id }).whereNull('used_at');
+    await RefreshToken.query(trx).patch({ successorSealed: null }).where({ successor_id: id });
   }
 
   async extendSession(id: string, refreshedAt: Date, expiresAt: Date, trx: Knex.Transaction): Promise<void> {

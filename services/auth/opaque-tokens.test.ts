@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashToken, newOpaqueToken } from './opaque-tokens.js';
+import { hashToken, newOpaqueToken, openWithToken, sealWithToken } from './opaque-tokens.js';
 
 describe('opaque tokens', () => {
   it('are 256 random bits in base64url, never repeated', () => {
@@ -23,5 +23,17 @@ describe('opaque tokens', () => {
     const token = newOpaqueToken();
     const altered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     expect(hashToken(altered)).not.toBe(hashToken(token));
+  });
+
+  it('seal a secret that only the token it was sealed with opens, and that a tampered seal does not yield', () => {
+    const [token, secret] = [newOpaqueToken(), newOpaqueToken()];
+    const sealed = sealWithToken(token, secret);
+    expect(sealed).not.toContain(secret);
+    expect(sealWithToken(token, secret)).not.toBe(sealed);
+    expect(openWithToken(token, sealed)).toBe(secret);
+    expect(openWithToken(newOpaqueToken(), sealed)).toBeUndefined();
+    const bytes = Buffer.from(sealed, 'base64url');
+    bytes[bytes.length - 1]! ^= 1;
+    expect(openWithToken(token, bytes.toString('base64url'))).toBeUndefined();
   });
 });

@@ -20,7 +20,8 @@ import { AppError } from '../../domain/errors.js';
 import { CHANNELS, type SessionRevoked } from '../../domain/events.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { Config } from '../../domain/config.js';
-import { hashToken, newOpaqueToken } from './opaque-tokens.js';
+import { hashToken, newOpaqueToken, openWithToken, sealWithToken } from './opaque-tokens.js';
+import type { RefreshToken } from '../../db/models/refresh-token.js';
 import { accountDisabled } from './account.js';
 import type { SignInDevice } from './sign-in-device.js';
 import type { Principal } from '../../domain/principal.js';
@@ -48,6 +49,8 @@ export interface SessionStoreOptions {
   logger: Logger;
   accessTokenTtlMs: number;
   refreshTokenTtlMs: number;
+  /** How long a just-traded refresh token, presented again, is answered with its successor. */
+  refreshTokenReuseIntervalMs: number;
 }
 
 /** A sign-in session as its owner sees it. */
@@ -91,30 +94,40 @@ export class SessionStore {
   }
 
   /**
-   * Trades a refresh token for a new pair. The token is spent either way; a token that was already
-   * spent means two parties hold it (one of them a thief), so the whole session ends.
+   * Trades a refresh token for a new pair. A token that was already spent means two parties hold it
+   * (one of them a thief), so the whole session ends; except that the newest spent token presented
+   * again within the reuse interval is the same browser racing itself (a reload while the page's own
+   * refresh was in flight, two tabs), and gets the successor it was traded for, as Auth0's and
+   * Okta's rotation leeway do. The token and session rows are locked, so concurrent refreshes of one
+   * token are decided one after the other and all get the same successor.
    */
   async rotate(refreshToken: string): Promise<TokenPair> {
     const now = new Date();
     const outcome = await this.options.db.transaction(async (trx): Promise<RotationOutcome> => {
       const token = await this.sessions.findRefreshTokenForUpdate(hashToken(refreshToken), trx);
       if (!token) return { kind: 'refused', detail: 'The refresh token is not valid; sign in again' };
+      // Every rotation of the session waits here, so its chain of tokens cannot move under us.
       const session = await this.sessions.findSessionForUpdate(token.sessionId, trx);
       if (!session || session.revokedAt) return { kind: 'refused', detail: 'This session has ended; sign in again' };
-      if (token.usedAt) {
+      const repeated = token.usedAt ? await this.successorWithinReuseInterval(token, refreshToken, now, trx) : undefined;
+      if (token.usedAt && !repeated) {
         const revoked = await this.sessions.revoke(session.id, 'refresh_token_reuse', trx);
         return { kind: 'refused', detail: 'This refresh token was already used, so the session was ended to protect the account; sign in again', revoked };
       }
-      if (token.expiresAt <= now) return { kind: 'refused', detail: 'The refresh token has expired; sign in again' };
+      if (!repeated && token.expiresAt <= now) return { kind: 'refused', detail: 'The refresh token has expired; sign in again' };
       const user = await this.users.findById(session.userId, trx);
       if (!user || user.disabledAt) {
         const revoked = await this.sessions.revoke(session.id, 'account_disabled', trx);
         return { kind: 'refused', detail: 'This account no longer exists', revoked, ...(user ? { disabled: user } : {}) };
       }
+      if (repeated) {
+        this.options.logger.info({ sessionId: session.id }, 'refresh token presented again within the reuse interval; answered with its successor');
+        return { kind: 'rotated', user, sessionId: session.id, ...repeated };
+      }
       const next = newOpaqueToken();
       const expiresAt = new Date(now.getTime() + this.options.refreshTokenTtlMs);
-      await this.sessions.markRefreshTokenUsed(token.id, now, trx);
-      await this.sessions.insertRefreshToken({ sessionId: session.id, tokenHash: hashToken(next), expiresAt }, trx);
+      const successor = await this.sessions.insertRefreshToken({ sessionId: session.id, tokenHash: hashToken(next), expiresAt }, trx);
+      await this.sessions.markRefreshTokenRotated(token.id, now, { id: successor.id, sealed: sealWithToken(refreshToken, next) }, trx);
       await this.sessions.extendSession(session.id, now, expiresAt, trx);
       return { kind: 'rotated', user, sessionId: session.id, refreshToken: next, expiresAt };
     });
@@ -131,6 +144,27 @@ export class SessionStore {
       refreshToken: outcome.refreshToken,
       refreshTokenExpiresAt: outcome.expiresAt,
     };
+  }
+
+  /**
+   * The successor a spent token was traded for, when the token was spent within the reuse interval
+   * and its successor is still the session's newest, unused token; otherwise undefined (reuse).
+   * Call with the session row locked.
+   */
+  private async successorWithinReuseInterval(
+    token: RefreshToken,
+    presented: string,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<{ refreshToken: string; expiresAt: Date } | undefined> {
+    // A concurrent refresh that spent the token may have stamped it a little after our `now`.
+    const spentAgo = now.getTime() - token.usedAt!.getTime();
+    if (this.options.refreshTokenReuseIntervalMs === 0 || spentAgo > this.options.refreshTokenReuseIntervalMs || !token.successorId || !token.successorSealed) return undefined;
+    const successor = await this.sessions.findRefreshTokenById(token.successorId, trx);
+    if (!successor || successor.usedAt || successor.expiresAt <= now) return undefined;
+    const refreshToken = openWithToken(presented, token.successorSealed);
+    if (!refreshToken || hashToken(refreshToken) !== successor.tokenHash) return undefined;
+    return { refreshToken, expiresAt: successor.expiresAt };
   }
 
   /** The user's sessions that can still be used, newest first, marking the caller's own. */
@@ -234,5 +268,6 @@ export function createSessionStore(deps: { config: Pick<Config, 'auth'>; db: Kne
     logger: deps.logger.child({ component: 'sessions' }),
     accessTokenTtlMs: deps.config.auth.accessTokenTtlMs,
     refreshTokenTtlMs: deps.config.auth.refreshTokenTtlMs,
+    refreshTokenReuseIntervalMs: deps.config.auth.refreshTokenReuseIntervalMs,
   });
 }
