@@ -125,7 +125,8 @@ describe('refresh tokens in a cookie, for browsers', () => {
     expect(next.value).not.toBe(cookie.value);
     expect((await call('GET', '/api/me', { token: refreshed.body.accessToken })).status).toBe(200);
 
-    // The spent one still counts as reuse: the session ends, and the refused cookie is cleared.
+    // The spent one, after the reuse interval, still counts as reuse: the session ends, and the refused cookie is cleared.
+    await api.container.resources.db('refresh_tokens').where({ session_id: signedUp.body.tokens.sessionId }).whereNotNull('used_at').update({ used_at: new Date(Date.now() - 60_000) });
     const reused = await call('POST', '/api/auth/refresh', { body: {}, cookie: cookie.pair });
     expect(reused.status).toBe(401);
     expect(cookieOf(reused, 'tf_refresh')?.line).toMatch(/Max-Age=0/);
