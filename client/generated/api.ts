@@ -565,7 +565,7 @@ export interface paths {
         put?: never;
         /**
          * Trade a refresh token for a new access and refresh token
-         * @description Each refresh token works once. Presenting one that was already used ends its whole session (theft detection). Apps send it in the body and get the next one in the body. Browsers that signed in with the cookie transport send {} with the tf_refresh cookie (HttpOnly; Secure; SameSite=Strict; Path=/api/auth/refresh) and get the next one as that cookie (Set-Cookie), never in the JSON; a refused cookie is cleared.
+         * @description Each refresh token works once. Presenting one that was already used ends its whole session (theft detection), except that the last one used, presented again within REFRESH_TOKEN_REUSE_INTERVAL of its use (a page reloaded while its own refresh was in flight, two tabs), gets the same next refresh token and a new access token. Apps send it in the body and get the next one in the body. Browsers that signed in with the cookie transport send {} with the tf_refresh cookie (HttpOnly; Secure; SameSite=Strict; Path=/api/auth/refresh) and get the next one as that cookie (Set-Cookie), never in the JSON; a refused cookie is cleared.
          */
         post: operations["refreshTokens"];
         delete?: never;
