@@ -27,6 +27,8 @@ it('has a recorded history for each booking path the brief names', () => {
   for (const scenario of ['full-lesson-payout', 'expiry', 'decline', 'student-late-cancel', 'reschedule', '3ds-webhook', 'no-show-admin-refund']) {
     expect(names).toContain(`booking-${scenario}`);
   }
+  // A lesson paid with a credit and the package's own workflow (scripts/record-package-histories.ts).
+  expect(names).toEqual(expect.arrayContaining(['booking-credit-lesson', 'package-credit-lesson-expiry']));
 });
 
 describe('each recorded history replays against the current code', () => {
