@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import { GoogleCalendarLinkRepository } from '../../db/repositories/google-calendar-link-repository.js';
+import { BookingPaymentRepository } from '../../db/repositories/booking-payment-repository.js';
 import { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
 import { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../../db/repositories/user-repository.js';
@@ -35,6 +36,7 @@ export function createBookingActivities({ config, db, redis, emails }: BookingAc
       users: new UserRepository(db),
       studentProfiles: new StudentProfileRepository(db),
       tutorProfiles: new TutorProfileRepository(db),
+      bookingPayments: new BookingPaymentRepository(db),
     }),
     ...createMeetingActivities({ zoom: createZoomClient(config.zoom) }),
     ...createCalendarActivities({

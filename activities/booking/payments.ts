@@ -16,6 +16,7 @@
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import Stripe from 'stripe';
+import type { BookingPaymentRepository } from '../../db/repositories/booking-payment-repository.js';
 import type { StudentProfileRepository } from '../../db/repositories/student-profile-repository.js';
 import type { TutorProfileRepository } from '../../db/repositories/tutor-profile-repository.js';
 import type { UserRepository } from '../../db/repositories/user-repository.js';
@@ -41,6 +42,8 @@ export interface PaymentActivityDependencies {
   users: UserRepository;
   studentProfiles: StudentProfileRepository;
   tutorProfiles: TutorProfileRepository;
+  /** Where every payment of a booking is recorded as Stripe answered (the bookings row names only the first). */
+  bookingPayments: BookingPaymentRepository;
 }
 
 export type PaymentActivities = Pick<
@@ -55,7 +58,7 @@ export const PAYMENT_STEPS = { authorize: 'authorize', capture: 'capture', relea
 const METADATA_VALUE_MAX = 500;
 
 export function createPaymentActivities(deps: PaymentActivityDependencies): PaymentActivities {
-  const { stripe, tutorProfiles } = deps;
+  const { stripe, tutorProfiles, bookingPayments } = deps;
   const heartbeat = () => Context.current().heartbeat();
 
   /** The student's Stripe customer, created once (the same helper as the card setup's). */
@@ -99,6 +102,7 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
         return { paymentIntentId: decline.payment_intent?.id ?? '', status: 'failed', failureMessage: decline.message };
       }
       const result = authorizationOf(intent);
+      await bookingPayments.authorized({ paymentIntentId: intent.id, bookingId: input.bookingId, stepPrefix: prefixOf(step, PAYMENT_STEPS.authorize), amountMinor: input.amountMinor, status: result.status });
       log.info('payment authorization', { bookingId: input.bookingId, paymentIntentId: intent.id, stripeStatus: intent.status, status: result.status });
       return result;
     },
@@ -117,6 +121,13 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
       }
       const chargeId = idOf(intent.latest_charge);
       if (!chargeId) throw new Error(`Stripe returned the captured PaymentIntent ${intent.id} without a charge`);
+      await bookingPayments.captured({
+        paymentIntentId: intent.id,
+        bookingId: input.bookingId,
+        stepPrefix: prefixOf(input.step ?? PAYMENT_STEPS.capture, PAYMENT_STEPS.capture),
+        chargeId,
+        amountMinor: intent.amount_received,
+      });
       log.info('payment captured', { bookingId: input.bookingId, paymentIntentId: intent.id, chargeId, amount: intent.amount_received });
       return { chargeId, amountCapturedMinor: intent.amount_received };
     },
@@ -131,6 +142,7 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
         if (!(await settledAs(error, input.paymentIntentId, 'canceled'))) throw error;
         log.info('payment hold was already released', { bookingId: input.bookingId, paymentIntentId: input.paymentIntentId });
       }
+      await bookingPayments.released(input.paymentIntentId);
     },
 
     async refundPayment(input: RefundInput): Promise<RefundResult> {
@@ -139,6 +151,7 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
       heartbeat();
       if (existing) {
         log.info('refund was already issued', { bookingId: input.bookingId, step: input.step, refundId: existing.id });
+        await bookingPayments.refunded({ paymentIntentId: input.paymentIntentId, refundId: existing.id, amountMinor: existing.amount });
         return { refundId: existing.id, amountMinor: existing.amount };
       }
       const refund = await stripeCall(() =>
@@ -152,6 +165,7 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
           { idempotencyKey: key(input.bookingId, input.step) },
         ),
       );
+      await bookingPayments.refunded({ paymentIntentId: input.paymentIntentId, refundId: refund.id, amountMinor: refund.amount });
       log.info('refund issued', { bookingId: input.bookingId, step: input.step, refundId: refund.id, amount: refund.amount });
       return { refundId: refund.id, amountMinor: refund.amount };
     },
@@ -169,6 +183,7 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
       heartbeat();
       if (existing) {
         log.info('tutor was already paid out', { bookingId: input.bookingId, transferId: existing.id });
+        await bookingPayments.transferred({ chargeId: input.chargeId, transferId: existing.id, amountMinor: existing.amount });
         return { transferId: existing.id, amountMinor: existing.amount };
       }
       const transfer = await stripeCall(() =>
@@ -185,6 +200,7 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
           { idempotencyKey: key(input.bookingId, step) },
         ),
       );
+      await bookingPayments.transferred({ chargeId: input.chargeId, transferId: transfer.id, amountMinor: transfer.amount });
       log.info('tutor paid out', { bookingId: input.bookingId, transferId: transfer.id, amount: transfer.amount, destination: input.tutorAccountId });
       return { transferId: transfer.id, amountMinor: transfer.amount };
     },
@@ -195,6 +211,7 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
       heartbeat();
       if (existing) {
         log.info('transfer was already reversed', { bookingId: input.bookingId, step: input.step, reversalId: existing.id });
+        await bookingPayments.reversed({ transferId: input.transferId, reversalId: existing.id, amountMinor: existing.amount });
         return;
       }
       const reversal = await stripeCall(() =>
@@ -204,6 +221,7 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
           { idempotencyKey: key(input.bookingId, input.step) },
         ),
       );
+      await bookingPayments.reversed({ transferId: input.transferId, reversalId: reversal.id, amountMinor: reversal.amount });
       log.info('transfer reversed', { bookingId: input.bookingId, step: input.step, reversalId: reversal.id, amount: reversal.amount });
     },
   };
@@ -223,6 +241,11 @@ export function createPaymentActivities(deps: PaymentActivityDependencies): Paym
 
 function key(bookingId: string, step: string): string {
   return `${bookingId}:${step}`;
+}
+
+/** The payment's step prefix ('' or `reprice-<n>:`) from one of its steps' names. */
+function prefixOf(step: string, name: string): string {
+  return step.endsWith(name) ? step.slice(0, step.length - name.length) : '';
 }
 
 function idOf(value: string | { id: string } | null): string | null {

@@ -2293,6 +2293,34 @@ export interface components {
             items: components["schemas"]["Booking"][];
             nextCursor: string | null;
         };
+        BookingPayment: {
+            /**
+             * Format: date-time
+             * @description When it was authorized
+             */
+            at: string;
+            /** @description Integer minor units (cents) of `currency` */
+            authorizedMinor: number;
+            /** @description Integer minor units (cents) of `currency` */
+            capturedMinor: number;
+            chargeId: string | null;
+            /**
+             * @description The lesson’s own payment, or a longer reschedule’s difference
+             * @enum {string}
+             */
+            kind: "lesson" | "reprice";
+            paymentIntentId: string;
+            /** @description Integer minor units (cents) of `currency` */
+            refundedMinor: number;
+            /** @description Integer minor units (cents) of `currency` */
+            reversedMinor: number;
+            /** @enum {string} */
+            status: "requires_action" | "authorized" | "failed" | "captured" | "released";
+            /** @description The tutor’s transfer from this payment’s charge (one per charge) */
+            transferId: string | null;
+            /** @description Integer minor units (cents) of `currency` */
+            transferredMinor: number;
+        };
         BookingReceipt: {
             /** Format: uuid */
             bookingId: string;
@@ -2302,6 +2330,8 @@ export interface components {
             currency: string;
             /** @description What the lesson cost in the end: captured − refunded */
             paidMinor: number;
+            /** @description Every payment of the booking, oldest first: the lesson’s own, then one per reschedule to a longer lesson (the difference, its own PaymentIntent) */
+            payments: components["schemas"]["BookingPayment"][];
             paymentStatus: string;
             /** @description Integer minor units (cents) of `currency` */
             priceMinor: number;

@@ -8,6 +8,7 @@ import { UserRepository } from '../../db/repositories/user-repository.js';
 import type { StripeClient } from '../../integrations/stripe.js';
 import type { PaymentServices } from '../payments/payment-services.js';
 import { EarningsService } from './earnings-service.js';
+import { BookingPaymentRepository } from '../../db/repositories/booking-payment-repository.js';
 import { ReceiptService } from './receipt-service.js';
 import { SavedCardRemoval } from './saved-card-removal.js';
 
@@ -22,7 +23,7 @@ export function createMoneyServices(db: Knex, stripe: StripeClient, payments: Pa
   const earnings = new EarningsRepository(db);
   return {
     earnings: new EarningsService(earnings),
-    receipts: new ReceiptService(new BookingRepository(db), earnings, new UserRepository(db), new PackageRepository(db)),
+    receipts: new ReceiptService(new BookingRepository(db), earnings, new UserRepository(db), new PackageRepository(db), new BookingPaymentRepository(db)),
     cardRemoval: new SavedCardRemoval({ stripe, earnings, series: new SeriesRepository(db), paymentMethods: payments.paymentMethods }),
     payouts: payments.payouts,
   };

@@ -6,6 +6,7 @@
  * student and admins only: the tutor has earnings, not receipts.
  */
 import type { Booking } from '../../db/models/booking.js';
+import type { BookingPayment, BookingPaymentRepository } from '../../db/repositories/booking-payment-repository.js';
 import type { BookingRepository } from '../../db/repositories/booking-repository.js';
 import type { EarningsRepository } from '../../db/repositories/earnings-repository.js';
 import type { CreditEntry, LessonPackage, PackageRepository } from '../../db/repositories/package-repository.js';
@@ -20,6 +21,8 @@ export interface Receipt {
   capturedAt: Date | null;
   releasedAt: Date | null;
   refunds: { amountMinor: number; at: Date; reason: string | null }[];
+  /** Every payment of the booking, oldest first: the lesson's own, then each longer reschedule's difference. */
+  payments: BookingPayment[];
 }
 
 /** Why unused credits of a package were refunded: an admin's pro rata refund, the expiry, a lesson's credit back after the expiry. */
@@ -58,6 +61,7 @@ export class ReceiptService {
     private readonly earnings: EarningsRepository,
     private readonly users: UserRepository,
     private readonly packages: Pick<PackageRepository, 'findPackage' | 'entries'>,
+    private readonly payments: Pick<BookingPaymentRepository, 'forBooking'>,
   ) {}
 
   async packageReceipt(principal: Principal, packageId: string): Promise<PackageReceipt> {
@@ -78,10 +82,11 @@ export class ReceiptService {
     const booking = await this.bookings.findById(bookingId);
     // The tutor has earnings, not receipts: the student's payment document is the student's.
     if (!booking || (principal.role !== 'admin' && booking.studentId !== principal.userId)) throw AppError.notFound('Booking');
-    const [events, tutor] = await Promise.all([this.earnings.paymentEvents(bookingId), this.users.findById(booking.tutorId)]);
+    const [events, tutor, payments] = await Promise.all([this.earnings.paymentEvents(bookingId), this.users.findById(booking.tutorId), this.payments.forBooking(bookingId)]);
     return {
       booking,
       tutorName: tutor?.displayName ?? '',
+      payments,
       capturedAt: events.find((event) => event.type === 'payment.captured')?.at ?? null,
       releasedAt: events.find((event) => event.type === 'payment.released')?.at ?? null,
       refunds: events

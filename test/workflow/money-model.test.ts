@@ -27,6 +27,7 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createBookingActivities } from '../../activities/booking/activities.js';
+import { BookingPaymentRepository } from '../../db/repositories/booking-payment-repository.js';
 import { paymentsViolations } from '../../domain/booking-money.js';
 import { isFinal } from '../../domain/booking-status.js';
 import { createEmailSender } from '../../platform/email/create-email-sender.js';
@@ -392,9 +393,52 @@ async function expectAgreement(bookingId: string, final: BookingSnapshot): Promi
       reversed: payment.reversedMinor,
     });
   }
+  await expectPaymentsRecorded(bookingId, final, context);
   expect(money.held, `an authorization is still held on a ${final.status} booking: ${context}`).toBe(0);
   const succeeded = money.mutations.filter((mutation) => !mutation.replayed && !mutation.injected && mutation.status !== null && mutation.status < 300).map((mutation) => mutation.idempotencyKey);
   expect(new Set(succeeded).size, `a Stripe step ran twice under one key: ${succeeded.join(', ')}`).toBe(succeeded.length);
+}
+
+/**
+ * Postgres's record of every payment (booking_payments) = Stripe's, payment by payment: each captured
+ * PaymentIntent has its row with the same charge, amounts, transfer and reversals, and a released
+ * hold is released there too; the workflow's own payments are the same list, oldest first.
+ */
+async function expectPaymentsRecorded(bookingId: string, final: BookingSnapshot, context: string): Promise<void> {
+  const recorded = await new BookingPaymentRepository(api.container.resources.db).forBooking(bookingId);
+  const intents = stripe.state().paymentIntents.filter((intent) => intent.metadata.bookingId === bookingId);
+  const captured = intents.filter((intent) => intent.amountReceived > 0);
+  const stripeView = captured.map((intent) => {
+    const transfers = stripe.state().transfers.filter((transfer) => transfer.sourceTransaction === intent.chargeId);
+    return {
+      paymentIntentId: intent.id,
+      chargeId: intent.chargeId,
+      captured: intent.amountReceived,
+      refunded: intent.amountRefunded,
+      transferId: transfers[0]?.id ?? null,
+      transferred: transfers.reduce((sum, one) => sum + one.amount, 0),
+      reversed: transfers.reduce((sum, one) => sum + one.amountReversed, 0),
+    };
+  });
+  const rows = recorded
+    .filter((payment) => payment.status === 'captured')
+    .map((payment) => ({
+      paymentIntentId: payment.paymentIntentId,
+      chargeId: payment.chargeId,
+      captured: payment.amountCapturedMinor,
+      refunded: payment.amountRefundedMinor,
+      transferId: payment.transferId,
+      transferred: payment.transferAmountMinor,
+      reversed: payment.amountReversedMinor,
+    }));
+  const byIntent = (a: { paymentIntentId: string }, b: { paymentIntentId: string }) => a.paymentIntentId.localeCompare(b.paymentIntentId);
+  expect([...rows].sort(byIntent), `booking_payments against Stripe: ${context}`).toEqual([...stripeView].sort(byIntent));
+  // The workflow's payments (listed when there is more than one) are Postgres's, in the same order.
+  if (final.payments) expect(rows.map((row) => row.paymentIntentId), context).toEqual(final.payments.map((payment) => payment.paymentIntentId));
+  for (const intent of intents.filter((one) => one.status === 'canceled')) {
+    const row = recorded.find((payment) => payment.paymentIntentId === intent.id);
+    if (row) expect(row.status, `the released hold ${intent.id}: ${context}`).toBe('released');
+  }
 }
 
 it(`keeps Stripe, Postgres and the workflow in agreement over ${RUNS} random booking lives`, async () => {

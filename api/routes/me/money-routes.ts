@@ -76,7 +76,7 @@ export function moneyRoutes(money: MoneyServices): RouteSpec[] {
       responses: { 200: { description: 'The receipt', schema: ReceiptSchema } },
       errors: [404],
       handler: async (ctx, { params }) => {
-        const { booking, tutorName, capturedAt, releasedAt, refunds } = await money.receipts.receipt(ctx.state.principal!, params.id);
+        const { booking, tutorName, capturedAt, releasedAt, refunds, payments } = await money.receipts.receipt(ctx.state.principal!, params.id);
         ctx.body = {
           bookingId: booking.id,
           tutorName,
@@ -92,6 +92,19 @@ export function moneyRoutes(money: MoneyServices): RouteSpec[] {
           refundedMinor: booking.refundedMinor,
           refunds: refunds.map((refund) => ({ ...refund, at: refund.at.toISOString() })),
           paidMinor: booking.capturedMinor - booking.refundedMinor,
+          payments: payments.map((payment) => ({
+            paymentIntentId: payment.paymentIntentId,
+            kind: payment.stepPrefix === '' ? ('lesson' as const) : ('reprice' as const),
+            status: payment.status,
+            authorizedMinor: payment.amountAuthorizedMinor,
+            chargeId: payment.chargeId,
+            capturedMinor: payment.amountCapturedMinor,
+            refundedMinor: payment.amountRefundedMinor,
+            transferId: payment.transferId,
+            transferredMinor: payment.transferAmountMinor,
+            reversedMinor: payment.amountReversedMinor,
+            at: payment.createdAt.toISOString(),
+          })),
         };
       },
     }),

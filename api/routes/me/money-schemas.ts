@@ -27,6 +27,22 @@ export const DashboardLinkSchema = z
 
 export const OnboardingStateQuery = z.object({ state: z.string().min(1).max(2_000).describe('Signed by the API when it made the onboarding link') });
 
+export const BookingPaymentSchema = z
+  .object({
+    paymentIntentId: z.string(),
+    kind: z.enum(['lesson', 'reprice']).describe('The lesson’s own payment, or a longer reschedule’s difference'),
+    status: z.enum(['requires_action', 'authorized', 'failed', 'captured', 'released']),
+    authorizedMinor: minor,
+    chargeId: z.string().nullable(),
+    capturedMinor: minor,
+    refundedMinor: minor,
+    transferId: z.string().nullable().describe('The tutor’s transfer from this payment’s charge (one per charge)'),
+    transferredMinor: minor,
+    reversedMinor: minor,
+    at: instant.describe('When it was authorized'),
+  })
+  .meta({ id: 'BookingPayment' });
+
 export const ReceiptSchema = z
   .object({
     bookingId: z.uuid(),
@@ -43,6 +59,9 @@ export const ReceiptSchema = z
     refundedMinor: minor,
     refunds: z.array(z.object({ amountMinor: minor, at: instant, reason: z.string().nullable() })),
     paidMinor: minor.describe('What the lesson cost in the end: captured − refunded'),
+    payments: z
+      .array(BookingPaymentSchema)
+      .describe('Every payment of the booking, oldest first: the lesson’s own, then one per reschedule to a longer lesson (the difference, its own PaymentIntent)'),
   })
   .meta({ id: 'BookingReceipt' });
 

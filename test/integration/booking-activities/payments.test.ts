@@ -14,6 +14,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPaymentActivities, type PaymentActivities } from '../../../activities/booking/payments.js';
 import { FAILURE_TYPES, type AuthorizeInput } from '../../../activities/booking/types.js';
+import { BookingPaymentRepository } from '../../../db/repositories/booking-payment-repository.js';
 import { StudentProfileRepository } from '../../../db/repositories/student-profile-repository.js';
 import { TutorProfileRepository } from '../../../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../../../db/repositories/user-repository.js';
@@ -43,6 +44,7 @@ beforeAll(async () => {
     users: new UserRepository(database.db),
     studentProfiles,
     tutorProfiles: new TutorProfileRepository(database.db),
+    bookingPayments: new BookingPaymentRepository(database.db),
   });
   student = await createTestUser(database.db, config, 'student', { timeZone: 'Europe/Berlin' });
   tutor = await createTestUser(database.db, config, 'tutor');
@@ -158,6 +160,7 @@ describe('authorizePayment', () => {
         users: new UserRepository(database.db),
         studentProfiles,
         tutorProfiles: new TutorProfileRepository(database.db),
+        bookingPayments: new BookingPaymentRepository(database.db),
       });
       const result = await runActivity(direct.authorizePayment, authorizeInput(randomUUID(), { paymentMethodId: 'pm_card_chargeDeclined' }));
       expect(result.status).toBe('failed');

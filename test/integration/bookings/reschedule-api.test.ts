@@ -3,7 +3,8 @@
  * tutor's schedule, notice, horizon, offered lengths: 422 naming the rule; a busy tutor: 409), a
  * move onto the student's other lesson is refused by the database, a shorter lesson refunds the
  * difference with its own Stripe key, a longer one charges it as a payment of its own (a refused
- * card leaves the booking as it was), and the number of reschedules is bounded.
+ * card leaves the booking as it was; the receipt lists both payments from Postgres), and the number
+ * of reschedules is bounded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from '../../support/fixtures.js';
@@ -118,6 +119,17 @@ describe('a longer lesson', () => {
     const difference = stack.stripe.state().paymentIntents.find((intent) => intent.idempotencyKey === `${id}:reprice-2:authorize`)!;
     expect(difference).toMatchObject({ amount: 3_000, amountReceived: 3_000, status: 'succeeded' });
     expect(await row()).toMatchObject({ price_minor: 9_000, captured_minor: 9_000, session_start: new Date(at(nine, 60)), session_end: new Date(at(nine, 150)) });
+    // Postgres holds both payments, as Stripe does: the receipt lists them, oldest first.
+    const lesson = stack.stripe.state().paymentIntents.find((intent) => intent.id !== difference.id && intent.metadata.bookingId === id)!;
+    const paymentsOf = async () => {
+      const receipt = await call(stack.api, 'GET', `/api/bookings/${id}/receipt`, dan);
+      expect(receipt.status, JSON.stringify(receipt.body)).toBe(200);
+      return receipt.body.payments.map((payment: Record<string, unknown>) => [payment.kind, payment.paymentIntentId, payment.status, payment.chargeId, payment.capturedMinor, payment.refundedMinor]);
+    };
+    expect(await paymentsOf()).toEqual([
+      ['lesson', lesson.id, 'captured', lesson.chargeId, 6_000, 0],
+      ['reprice', difference.id, 'captured', difference.chargeId, 3_000, 0],
+    ]);
 
     // A tutor's cancellation refunds all of it, the difference's payment first, none beyond its charge.
     const cancelled = await call(stack.api, 'POST', `/api/bookings/${id}/cancel`, ben, { reason: 'ill' });
@@ -129,5 +141,9 @@ describe('a longer lesson', () => {
     ]);
     expect(stack.stripe.money(id)).toMatchObject({ captured: 9_000, refunded: 9_000 });
     expect(await row()).toMatchObject({ status: 'CANCELLED', refunded_minor: 9_000 });
+    expect(await paymentsOf()).toEqual([
+      ['lesson', lesson.id, 'captured', lesson.chargeId, 6_000, 6_000],
+      ['reprice', difference.id, 'captured', difference.chargeId, 3_000, 3_000],
+    ]);
   });
 });

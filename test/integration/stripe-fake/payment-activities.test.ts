@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaymentActivities, type PaymentActivities } from '../../../activities/booking/payments.js';
 import { FAILURE_TYPES, type AuthorizeInput } from '../../../activities/booking/types.js';
+import { BookingPaymentRepository } from '../../../db/repositories/booking-payment-repository.js';
 import { StudentProfileRepository } from '../../../db/repositories/student-profile-repository.js';
 import { TutorProfileRepository } from '../../../db/repositories/tutor-profile-repository.js';
 import { UserRepository } from '../../../db/repositories/user-repository.js';
@@ -34,6 +35,7 @@ beforeAll(async () => {
     users: new UserRepository(database.db),
     studentProfiles,
     tutorProfiles: new TutorProfileRepository(database.db),
+    bookingPayments: new BookingPaymentRepository(database.db),
   });
   student = await createTestUser(database.db, config, 'student');
   await studentProfiles.ensure(student.id, 'UTC');

@@ -113,9 +113,58 @@ export function AdminBooking({ bookingId }: { bookingId: string }) {
               </a>
             </p>
           </div>
+          <AdminPayments bookingId={booking.id} currency={booking.currency} version={events.length} />
           <AdminActions booking={booking} onChanged={timeline.reload} />
           <Timeline events={events} />
         </Page>
+      )}
+    </Show>
+  );
+}
+
+/** Every payment of the booking (the lesson's, then each longer reschedule's difference), from its receipt. */
+function AdminPayments({ bookingId, currency, version }: { bookingId: string; currency: string; version: number }) {
+  const receipt = useLoad(async () => unwrap(await api.GET('/api/bookings/{id}/receipt', { params: { path: { id: bookingId } } })), [bookingId, version]);
+  const money = (minor: number) => formatMoney(minor, currency);
+  return (
+    <Show loaded={receipt}>
+      {({ payments }) => (
+        <section className="card" aria-labelledby="admin-payments">
+          <h2 id="admin-payments">Payments</h2>
+          {payments.length === 0 ? (
+            <p>No card payment.</p>
+          ) : (
+            <table data-testid="admin-payments">
+              <thead>
+                <tr>
+                  <th scope="col">Payment</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Authorized</th>
+                  <th scope="col">Captured</th>
+                  <th scope="col">Refunded</th>
+                  <th scope="col">Transfer</th>
+                  <th scope="col">Reversed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {payments.map((payment) => (
+                  <tr key={payment.paymentIntentId}>
+                    <td>
+                      {payment.kind === 'lesson' ? 'Lesson' : 'Longer lesson'} <code>{payment.paymentIntentId}</code>
+                      {payment.chargeId ? <> · <code>{payment.chargeId}</code></> : null}
+                    </td>
+                    <td>{payment.status}</td>
+                    <td>{money(payment.authorizedMinor)}</td>
+                    <td>{money(payment.capturedMinor)}</td>
+                    <td>{money(payment.refundedMinor)}</td>
+                    <td>{payment.transferId ? <>{money(payment.transferredMinor)} <code>{payment.transferId}</code></> : '—'}</td>
+                    <td>{money(payment.reversedMinor)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
       )}
     </Show>
   );
