@@ -2,10 +2,12 @@
  * Lesson packages and trial lessons in the browser, on the real stack: Lena (on a phone) offers a
  * package and sets, then removes, a trial lesson; the demo student buys the package on her page with
  * the saved demo card (the package's workflow charges it), sees its credits, ledger and receipt under
- * "My packages", books a lesson with a credit, and sees one credit fewer. Axe on each new page.
+ * "My packages", books a lesson with a credit, and sees one credit fewer; a card that Stripe declines
+ * is refused with the API's 402 detail and grants nothing. Axe on each new page.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { createStripeClient } from '../../integrations/stripe.js';
 import { DEMO_STUDENT, DEMO_TUTORS } from '../../scripts/demo-data/demo-people.js';
 import { signIn } from './support/browser.js';
 import { browserSuite, docShot, expectAccessible, restAs } from './support/journey.js';
@@ -93,5 +95,24 @@ describe('lesson packages in the browser', () => {
     expect(await creditsLeft(student)).toBe('2');
     await student.getByTestId('package').getByRole('link').click();
     await student.getByRole('list', { name: 'Credit ledger' }).getByText(/1 credit used for a lesson/).waitFor();
+  });
+
+  it('shows the 402 detail when the card is declined, and the failed package grants nothing', async () => {
+    // A card saved on the student's Stripe customer that Stripe declines when charged (saved as
+    // Stripe Elements would; the fake's card form refuses to save it, as Stripe's does).
+    const db = suite.stack.booking.api.container.resources.db;
+    const { stripe_customer_id: customer } = await db('student_profiles').where({ user_id: idOf(DEMO_STUDENT.email) }).first('stripe_customer_id');
+    await createStripeClient(suite.stack.booking.api.config.stripe).paymentMethods.attach('pm_card_chargeDeclined', { customer });
+
+    const student = await suite.person(STUDENT_ZONE);
+    await signIn(student, DEMO_STUDENT.email, DEMO_STUDENT.password);
+    await student.goto(`/tutors/${idOf(LENA.email)}`);
+    const cards = student.getByLabel('Pay for a package with');
+    await cards.selectOption((await cards.locator('option', { hasText: /0002/ }).getAttribute('value'))!);
+    await student.getByRole('button', { name: /^Buy 3 lessons/ }).click();
+    await student.getByRole('alert').getByText(/declined/i).waitFor({ timeout: 30_000 });
+    await student.goto('/packages');
+    await student.getByTestId('package').getByText('payment failed').waitFor();
+    expect(await student.getByTestId('package').getByTestId('credits-left').allTextContents()).toEqual(['0', '2']);
   });
 });

@@ -56,9 +56,12 @@ function OfferList({ offers, action }: { offers: Offer[]; action?: (offer: Offer
   return (
     <ul className="cards" aria-label="Package offers">
       {offers.map((offer) => (
-        <li key={offer.id} className="card">
-          <strong>{offerTitle(offer)}</strong> — {formatMoney(offer.priceMinor, offer.currency)}
-          {offer.discountPercent > 0 ? ` (${offer.discountPercent} % off)` : ''} · {formatMoney(Math.round(offer.priceMinor / offer.lessons), offer.currency)} a lesson {action?.(offer)}
+        <li key={offer.id} className="card offer">
+          <span>
+            <strong>{offerTitle(offer)}</strong> — {formatMoney(offer.priceMinor, offer.currency)}
+            {offer.discountPercent > 0 ? ` (${offer.discountPercent}\u00a0% off)` : ''} · {formatMoney(Math.round(offer.priceMinor / offer.lessons), offer.currency)} a lesson
+          </span>
+          {action?.(offer)}
         </li>
       ))}
     </ul>
