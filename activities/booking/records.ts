@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import { BookingDisputeRepository } from '../../db/repositories/booking-dispute-repository.js';
 import { BookingRepository } from '../../db/repositories/booking-repository.js';
+import { PackageRepository } from '../../db/repositories/package-repository.js';
 import { CHANNELS, type AvailabilityChanged } from '../../domain/events.js';
 import type { EmailSender } from '../../platform/email/email-sender.js';
 import { bookingEmailLinks } from '../../platform/email/templates/booking.js';
@@ -47,6 +48,7 @@ async function write<T>(what: string, run: () => Promise<T>): Promise<T> {
 }
 
 const FINAL = new Set(['ENDED', 'DECLINED', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED']);
+const TRIAL_GIVEN_BACK = new Set(['DECLINED', 'EXPIRED']);
 
 export function createRecordActivities({ db, redis, emails, frontendBaseUrl }: RecordActivityDependencies): RecordActivities {
   const bookings = new BookingRepository(db);
@@ -95,6 +97,9 @@ export function createRecordActivities({ db, redis, emails, frontendBaseUrl }: R
           },
           trx,
         );
+        // A trial request the tutor declined or let expire was never a lesson: the trial is free again
+        // (deleting this booking's claim, so a retried activity or a newer claim is untouched).
+        if (TRIAL_GIVEN_BACK.has(record.to)) await new PackageRepository(trx).releaseTrial(record.bookingId);
       }));
     },
 

@@ -157,4 +157,23 @@ describe('trial lessons', () => {
     expect(booked.status, JSON.stringify(booked.body)).toBe(201);
     expect(stack.stripe.money(booked.body.bookingId)).toMatchObject({ held: 1_000 });
   });
+
+  it('gives the trial back when the tutor declines the request', async () => {
+    const { db } = stack.api.container.resources;
+    const trialTutor = await bookableTutor(db, stack.api.config);
+    await call(stack.api, 'PUT', '/api/me/trial-offer', trialTutor, { lengthMinutes: 30, priceMinor: 0 });
+    const pupil = await student(db, stack.api.config);
+    const trial = (start: string) => ({ tutorId: trialTutor.id, start, lengthMinutes: 30, payWith: 'trial' });
+    const first = await requestBooking(stack.api, pupil, trial(slotInDays(5)));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect((await call(stack.api, 'GET', `/api/tutors/${trialTutor.id}/trial-offer`, pupil)).body.available).toBe(false);
+
+    const declined = await call(stack.api, 'POST', `/api/bookings/${first.body.bookingId}/decline`, trialTutor, { reason: 'away' });
+    expect(declined.body).toMatchObject({ status: 'DECLINED' });
+    const offer = await eventually(() => call(stack.api, 'GET', `/api/tutors/${trialTutor.id}/trial-offer`, pupil), (answer) => answer.body.available === true);
+    expect(offer.body.available).toBe(true);
+    const again = await requestBooking(stack.api, pupil, trial(slotInDays(6)));
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect((await requestBooking(stack.api, pupil, trial(slotInDays(7)))).body).toMatchObject({ conflict: 'trial_used' });
+  });
 });
