@@ -87,7 +87,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decide a frozen payout (admins): pay the tutor or refund the student */
+        /**
+         * Decide a frozen payout (admins): pay the tutor or refund the student
+         * @description For no-show reports and chargebacks. A student’s open dispute of the lesson is decided at POST /api/admin/bookings/{id}/dispute/decision: while one is open this answers 409.
+         */
         post: operations["adminResolvePayout"];
         delete?: never;
         options?: never;

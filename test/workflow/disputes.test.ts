@@ -6,7 +6,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptUpdate, decideDisputeUpdate, getBookingQuery, reportProblemUpdate, submitUpdate } from '../../workflows/booking/definitions.js';
+import { acceptUpdate, adminResolvePayoutUpdate, decideDisputeUpdate, getBookingQuery, reportProblemUpdate, submitUpdate } from '../../workflows/booking/definitions.js';
 import { HOUR, MINUTE, type RecordingActivities } from '../support/booking-workflow.js';
 import { type BookingHandle, bookingRunner, refusalOf } from '../support/booking-runner.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
@@ -54,6 +54,23 @@ describe('a student’s dispute', () => {
     expect(emailsOf(activities, 'dispute-decided')[0]!.recipientUserIds).toHaveLength(2);
     const audit = activities.callsOf('recordEvent').find((call) => call.type === 'dispute.decided')!;
     expect(audit).toMatchObject({ actor: 'admin', actorId: 'admin-1' });
+  });
+
+  it('is decided only by its own route: the older payout resolution refuses while it is open (409 naming the route)', async () => {
+    await withBooking({}, async (handle, input) => {
+      await lessonEnded(handle, input);
+      await report(handle, input.studentId);
+      const refused = await refusalOf(handle.executeUpdate(adminResolvePayoutUpdate, { args: [{ adminId: 'admin-1', decision: 'pay_tutor', reason: 'looks fine' }] }));
+      expect(refused.type).toBe('InvalidState');
+      expect(refused.message).toMatch(/dispute of this lesson is open: decide it with POST \/api\/admin\/bookings\/\{id\}\/dispute\/decision/);
+      // Nothing changed: the dispute is open, the payout frozen.
+      expect(await handle.query(getBookingQuery)).toMatchObject({ payoutFrozen: true, problem: { reason: 'poor_quality' } });
+      expect((await handle.query(getBookingQuery)).problem?.decision).toBeUndefined();
+      await handle.executeUpdate(decideDisputeUpdate, { args: [{ adminId: 'admin-1', refundMinor: 1_000, reason: 'A bit' }] });
+      // Decided, the payout is no longer waiting for the older resolution either.
+      expect((await refusalOf(handle.executeUpdate(adminResolvePayoutUpdate, { args: [{ adminId: 'admin-1', decision: 'refund_student', reason: 'x' }] }))).message).toMatch(/not waiting for a decision/);
+      expect(await handle.result()).toMatchObject({ refundedMinor: 1_000, paidOutMinor: 3_400, payoutFrozen: false });
+    });
   });
 
   it('refunds in full when the admin gives everything back: nothing is paid out', async () => {

@@ -257,6 +257,11 @@ export const COMMANDS: { [K in Kind]: CommandRow<K> } = {
     // A late cancellation that kept money has a payout too, and a dispute can freeze it.
     allowedIn: ['ACTIVE', 'ENDED', 'CANCELLED'],
     validate: (state) => {
+      // An open dispute is decided with its own route (its refund and its record); a resolution here
+      // would leave it open and the payout frozen by it.
+      if (state.disputeOwnsPayout && state.problem && !state.problem.decision) {
+        refuse('The student’s dispute of this lesson is open: decide it with POST /api/admin/bookings/{id}/dispute/decision, which settles the payout', REFUSALS.invalidState);
+      }
       if (!state.isPayoutFrozen()) refuse('The payout is not waiting for a decision', REFUSALS.invalidState);
     },
     apply: async (steps, command) => {

@@ -97,6 +97,11 @@ export const PATCHES = {
   localSubmitRecords: 'local-submit-records',
   /** A lesson paid with a package's credit, or a free trial: no card hold (workflows/booking/credit.ts). */
   payWithCredit: 'pay-with-credit',
+  /**
+   * A student's open dispute is decided only by the dispute decision: the older payout resolution
+   * refuses while it is open (it set a resolution that never unfroze the payout, and left the dispute open).
+   */
+  disputeOwnsPayout: 'dispute-owns-payout',
 } as const;
 
 /** Defaults for timings a booking started before they existed does not carry (domain/config.ts has the same). */

@@ -5,7 +5,8 @@
  * tutor is paid on the rest after the hold.
  */
 import { refundable } from '../../domain/booking-money.js';
-import { type DecideDispute, type ProblemReport, decideDisputeUpdate, REFUSALS, reportProblemUpdate } from './definitions.js';
+import { patched } from '@temporalio/workflow';
+import { type DecideDispute, PATCHES, type ProblemReport, decideDisputeUpdate, REFUSALS, reportProblemUpdate } from './definitions.js';
 import { refundOwed } from './money.js';
 import { type BookingSteps, nowIso } from './steps.js';
 import type { CommandRow, RefuseFn } from './commands.js';
@@ -24,6 +25,7 @@ export function disputeCommands(refuse: RefuseFn): { reportProblem: CommandRow<'
       },
       apply: async (steps, command) => {
         const { state } = steps;
+        state.disputeOwnsPayout = patched(PATCHES.disputeOwnsPayout);
         state.problem = { reason: command.reason, text: command.text, ...(command.attachmentFileId ? { attachmentFileId: command.attachmentFileId } : {}), at: nowIso() };
         steps.show();
         await steps.event('dispute.opened', 'dispute.opened', 'student', { reason: command.reason, ...(command.attachmentFileId ? { attachmentFileId: command.attachmentFileId } : {}) }, command.actorId);

@@ -70,6 +70,8 @@ export class BookingState {
   /** The student's report of a problem with the lesson: open (no decision yet), it freezes the payout. */
   problem: ProblemReport | undefined;
   payoutResolution: 'pay_tutor' | 'refund_student' | undefined;
+  /** Fixed when the dispute opens (patched): only its decision, not the payout resolution, settles it. */
+  disputeOwnsPayout = false;
   /** Failed steps that wait for an admin (failure policy), oldest first. */
   readonly attention: AttentionItem[] = [];
   /** How each retryable attention item runs its step again; true when it went through. */

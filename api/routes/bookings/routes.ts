@@ -286,6 +286,7 @@ export function bookingRoutes(bookings: BookingService): RouteSpec[] {
       path: '/api/admin/bookings/:id/payout-resolution',
       operationId: 'adminResolvePayout',
       summary: 'Decide a frozen payout (admins): pay the tutor or refund the student',
+      description: 'For no-show reports and chargebacks. A student’s open dispute of the lesson is decided at POST /api/admin/bookings/{id}/dispute/decision: while one is open this answers 409.',
       tags: ['admin'],
       access: 'admin',
       params: BookingIdParams,
