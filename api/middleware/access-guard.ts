@@ -14,10 +14,12 @@ export function accessGuard(tokens: AccessTokens, sessions?: SessionCheck): Acce
     const bearer = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header)?.[1];
     if (bearer) {
       const claims = await tokens.verify(bearer);
+      // The account first: a suspended or banned person is told so (with accountStatus), not merely
+      // that their session ended, although suspending ended it too.
+      const role = sessions?.currentRole ? await sessions.currentRole(claims.userId) : claims.role;
       if (sessions && (await sessions.isRevoked(claims.sessionId))) {
         throw AppError.unauthenticated('This session has ended; sign in again');
       }
-      const role = sessions?.currentRole ? await sessions.currentRole(claims.userId) : claims.role;
       if (!role) throw AppError.unauthenticated('This account no longer exists');
       ctx.state.principal = { userId: claims.userId, role, sessionId: claims.sessionId };
     } else if (header) {

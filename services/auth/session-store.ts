@@ -108,7 +108,11 @@ export class SessionStore {
       if (!token) return { kind: 'refused', detail: 'The refresh token is not valid; sign in again' };
       // Every rotation of the session waits here, so its chain of tokens cannot move under us.
       const session = await this.sessions.findSessionForUpdate(token.sessionId, trx);
-      if (!session || session.revokedAt) return { kind: 'refused', detail: 'This session has ended; sign in again' };
+      if (!session || session.revokedAt) {
+        // A session ended by a suspension or ban says so, like every other sign-in path.
+        const owner = session ? await this.users.findById(session.userId, trx) : undefined;
+        return { kind: 'refused', detail: 'This session has ended; sign in again', ...(owner?.disabledAt ? { disabled: owner } : {}) };
+      }
       const repeated = token.usedAt ? await this.successorWithinReuseInterval(token, refreshToken, now, trx) : undefined;
       if (token.usedAt && !repeated) {
         const revoked = await this.sessions.revoke(session.id, 'refresh_token_reuse', trx);
