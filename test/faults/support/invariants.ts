@@ -1,8 +1,8 @@
 /**
  * The invariants every fault scenario ends with, for every booking it touched: Stripe's view (the
  * strict fake's state), the Postgres read model (the bookings row) and the workflow (its query)
- * tell one story; one idempotency key per Stripe step; nothing held, charged, refunded or paid out
- * twice; every workflow finished, or waiting on a timer or a person (no activity left running).
+ * tell one story; one idempotency key per Stripe step; at most one authorization per payment (the
+ * lesson's, and each longer reschedule's difference); nothing held, charged, refunded or paid out twice; every workflow finished, or waiting on a timer or a person (no activity left running).
  */
 import { expect } from 'vitest';
 import { bookingWorkflowId } from '../../../workflows/booking/definitions.js';
@@ -26,12 +26,24 @@ export interface Figures {
 
 interface Agreement {
   id: string;
-  stripe: { captured: number; refunded: number; transferred: number; held: number; intents: number };
+  stripe: { captured: number; refunded: number; transferred: number; held: number; intents: number; families: (string | null)[] };
   row: { captured: number; refunded: number; paidOut: number; status: string } | undefined;
   workflow: { captured: number; refunded: number; paidOut: number; status: string } | undefined;
   workflowState: string;
   pendingActivities: number;
   attention: number;
+}
+
+/**
+ * The payment each of the booking's PaymentIntents was created for, from its creation key
+ * `<bookingId>:<prefix>authorize`: '' for the lesson's own payment, `reprice-<n>:` for a longer
+ * lesson's difference (each attempt its own n); null for a key of any other shape.
+ */
+function paymentFamilies(stack: BookingStack, id: string): (string | null)[] {
+  return stack.stripe
+    .state()
+    .paymentIntents.filter((intent) => intent.metadata.bookingId === id)
+    .map((intent) => /^[^:]+:((?:reprice-\d+:)?)authorize$/.exec(intent.idempotencyKey ?? '')?.[1] ?? null);
 }
 
 async function read(stack: BookingStack, id: string): Promise<Agreement> {
@@ -43,7 +55,7 @@ async function read(stack: BookingStack, id: string): Promise<Agreement> {
   const live = (await handle.query<BookingSnapshot>('getBooking').catch(() => undefined)) as BookingSnapshot | undefined;
   return {
     id,
-    stripe: { captured: money.captured, refunded: money.refunded, transferred: money.transferred - money.reversed, held: money.held, intents: money.paymentIntentIds.length },
+    stripe: { captured: money.captured, refunded: money.refunded, transferred: money.transferred - money.reversed, held: money.held, intents: money.paymentIntentIds.length, families: paymentFamilies(stack, id) },
     row: row && { captured: row.captured_minor, refunded: row.refunded_minor, paidOut: row.paid_out_minor, status: row.status },
     workflow: live && { captured: live.capturedMinor, refunded: live.refundedMinor, paidOut: live.paidOutMinor - (live.reversedMinor ?? 0), status: live.status },
     workflowState: description.status.name,
@@ -81,7 +93,10 @@ export async function expectInvariants(stack: BookingStack, ids: string[], timeo
     expect(entry.workflow, `${entry.id}: the workflow answers no query`).toBeDefined();
     expect(entry.workflow, `${entry.id}: Postgres vs workflow`).toEqual(entry.row);
     expect(entry.stripe.transferred, `${entry.id}: Stripe payouts vs workflow`).toBe(entry.workflow!.paidOut);
-    expect(entry.stripe.intents, `${entry.id}: one authorization per booking`).toBeLessThanOrEqual(1);
+    // At most one authorization per payment (the lesson's, and each reprice attempt's): a retry never became a second one.
+    const { families } = entry.stripe;
+    expect(families.filter((family) => family === null), `${entry.id}: a PaymentIntent not made by an authorize step`).toEqual([]);
+    expect(new Set(families).size, `${entry.id}: one authorization per payment, got ${families.join(', ')}`).toBe(families.length);
     expect(entry.stripe.refunded).toBeLessThanOrEqual(entry.stripe.captured);
     expect(['COMPLETED', 'RUNNING'], `${entry.id}: workflow ${entry.workflowState}`).toContain(entry.workflowState);
   }
