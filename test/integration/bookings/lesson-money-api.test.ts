@@ -164,6 +164,11 @@ describe('a student’s dispute through the API, with its money', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(stack.stripe.money(id).transferred).toBe(0);
 
+    // The older payout resolution does not decide an open dispute: 409 naming the dispute's route.
+    const resolution = await call(stack.api, 'POST', `/api/admin/bookings/${id}/payout-resolution`, admin, { decision: 'pay_tutor', reason: 'Looks fine' });
+    expect(resolution.status, JSON.stringify(resolution.body)).toBe(409);
+    expect(resolution.headers.get('content-type')).toContain('application/problem+json');
+    expect(resolution.body.detail).toMatch(/dispute\/decision/);
     const tooMuch = await call(stack.api, 'POST', `/api/admin/bookings/${id}/dispute/decision`, admin, { refundMinor: 6_001, reason: 'All and more' });
     expect(tooMuch.status).toBe(422);
     // Two admins decide at once: one decision, one refund.
