@@ -3,7 +3,8 @@
  * package and sets, then removes, a trial lesson; the demo student buys the package on her page with
  * the saved demo card (the package's workflow charges it), sees its credits, ledger and receipt under
  * "My packages", books a lesson with a credit, and sees one credit fewer; a card that Stripe declines
- * is refused with the API's 402 detail and grants nothing. Axe on each new page.
+ * is refused with the API's 402 detail and grants nothing; Lena stops selling it and the credits
+ * bought stay. Axe on each new page.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -114,5 +115,24 @@ describe('lesson packages in the browser', () => {
     await student.goto('/packages');
     await student.getByTestId('package').getByText('payment failed').waitFor();
     expect(await student.getByTestId('package').getByTestId('credits-left').allTextContents()).toEqual(['0', '2']);
+  });
+
+  it('Lena stops selling the package: it leaves her page, and the package bought keeps its credits', async () => {
+    const lena = await suite.person('Europe/Berlin', PHONE);
+    await signIn(lena, LENA.email, LENA.password);
+    await lena.goto('/offers');
+    await lena.getByRole('button', { name: /^Stop selling 3 lessons/ }).click();
+    await lena.getByText(/No longer sold: 3 lessons/).waitFor();
+    await lena.getByText('You offer no packages.').waitFor();
+
+    const student = await suite.person(STUDENT_ZONE);
+    await signIn(student, DEMO_STUDENT.email, DEMO_STUDENT.password);
+    const offers = student.waitForResponse((response) => response.url().endsWith('/package-offers'));
+    await student.goto(`/tutors/${idOf(LENA.email)}`);
+    expect(await (await offers).json()).toEqual({ items: [] });
+    await student.locator('button.slot').first().waitFor();
+    expect(await student.getByRole('heading', { name: 'Lesson packages' }).count()).toBe(0);
+    await student.locator('button.slot').last().click();
+    await student.getByLabel('Pay with').locator('option', { hasText: 'A package credit (2 left)' }).waitFor({ state: 'attached' });
   });
 });

@@ -41,7 +41,8 @@ function credits(count: number): string {
 export function PackageOffers({ tutorId }: { tutorId: string }) {
   const session = useSession();
   const offers = useLoad(async () => unwrap(await api.GET('/api/tutors/{id}/package-offers', { params: { path: { id: tutorId } } })), [tutorId]);
-  if (offers.data?.items.length === 0) return null;
+  // Most tutors offer none: the section shows once there is something to show (or an error).
+  if (!offers.data?.items.length && !offers.error) return null;
   return (
     <section aria-labelledby="packages-title">
       <h2 id="packages-title">Lesson packages</h2>
