@@ -281,6 +281,10 @@ describe('refundPayment', () => {
     expect(second).toEqual(first);
     expect(recorder.requests({ method: 'POST', path: '/v1/refunds' })).toHaveLength(1);
     expect(recorder.requests({ method: 'GET', path: '/v1/refunds' })).toHaveLength(2);
+    // Postgres's record of the payment counts the refund once, however often the step ran.
+    expect(await new BookingPaymentRepository(database.db).forBooking(bookingId)).toEqual([
+      expect.objectContaining({ paymentIntentId, stepPrefix: '', status: 'captured', amountCapturedMinor: 4_500, amountRefundedMinor: 4_500 }),
+    ]);
   });
 
   it('treats another step of the same booking as another refund', async () => {
@@ -341,6 +345,9 @@ describe('payoutTutor', () => {
 
     expect(second).toEqual(first);
     expect(recorder.requests({ method: 'POST', path: '/v1/transfers' })).toHaveLength(1);
+    expect(await new BookingPaymentRepository(database.db).forBooking(bookingId)).toEqual([
+      expect.objectContaining({ chargeId, transferId: first.transferId, transferAmountMinor: 3_825, amountRefundedMinor: 0 }),
+    ]);
   });
 });
 
