@@ -26,10 +26,21 @@ export interface BookingTerms {
   idempotencyKey: string;
   /** Hash of the request body, so a reused Idempotency-Key with another body is refused. */
   requestHash: string;
+  /** How the lesson is paid (absent: by card); a credit names its package. */
+  paidWith?: PaidWith;
+  packageId?: string;
 }
+
+export const PAID_WITH = ['card', 'credit', 'trial'] as const;
+export type PaidWith = (typeof PAID_WITH)[number];
 
 /** The terms alone, from anything that carries them (e.g. the workflow's input). */
 export function termsOf(source: BookingTerms): BookingTerms {
   const { bookingId, tutorId, studentId, sessionStart, sessionEnd, timeZone, bufferMinutes, priceMinor, currency, commissionBps, cancellationPolicy, instant, requestExpiresAt, idempotencyKey, requestHash } = source;
-  return { bookingId, tutorId, studentId, sessionStart, sessionEnd, timeZone, bufferMinutes, priceMinor, currency, commissionBps, cancellationPolicy, instant, requestExpiresAt, idempotencyKey, requestHash };
+  const { paidWith, packageId } = source;
+  return {
+    ...{ bookingId, tutorId, studentId, sessionStart, sessionEnd, timeZone, bufferMinutes, priceMinor, currency, commissionBps, cancellationPolicy, instant, requestExpiresAt, idempotencyKey, requestHash },
+    ...(paidWith ? { paidWith } : {}),
+    ...(packageId ? { packageId } : {}),
+  };
 }

@@ -74,6 +74,9 @@ export function createRecordActivities({ db, redis, emails, frontendBaseUrl }: R
         requestExpiresAt: new Date(input.requestExpiresAt),
         idempotencyKey: input.idempotencyKey,
         requestHash: input.requestHash,
+        // Bookings started before paidWith was passed: a package names a credit.
+        paidWith: input.paidWith ?? (input.packageId ? 'credit' : 'card'),
+        packageId: input.packageId ?? null,
       });
     },
 

@@ -2252,7 +2252,14 @@ export interface components {
             /** Format: uuid */
             id: string;
             meetingJoinUrl: string | null;
+            /** @description The package whose credit pays (paidWith credit) */
+            packageId: string | null;
             paidOutMinor: number;
+            /**
+             * @description How the lesson is paid: a card hold, a package’s credit, or the student’s trial lesson
+             * @enum {string}
+             */
+            paidWith: "card" | "credit" | "trial";
             paymentStatus: string;
             priceMinor: number;
             refundedMinor: number;

@@ -36,6 +36,7 @@ import * as m0840reports from './0840_review_reports.js';
 import * as m0840exports from './0840_data_exports.js';
 import * as m0860retention from './0860_notification_retention.js';
 import * as m0860devices from './0860_session_devices.js';
+import * as m0870paidWith from './0870_booking_paid_with.js';
 import * as m0880payments from './0880_booking_payments.js';
 import * as m0890 from './0890_refresh_token_reuse_interval.js';
 
@@ -77,6 +78,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0840_data_exports': m0840exports,
   '0860_notification_retention': m0860retention,
   '0860_session_devices': m0860devices,
+  '0870_booking_paid_with': m0870paidWith,
   '0880_booking_payments': m0880payments,
   '0890_refresh_token_reuse_interval': m0890,
 };

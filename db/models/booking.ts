@@ -1,5 +1,6 @@
 import { BaseModel } from './base-model.js';
 import type { BookingStatus } from '../../domain/booking-status.js';
+import type { PaidWith } from '../../domain/booking-terms.js';
 import type { PaymentStatus } from '../../domain/payment-status.js';
 
 export class Booking extends BaseModel {
@@ -21,6 +22,9 @@ export class Booking extends BaseModel {
   requestExpiresAt!: Date;
   idempotencyKey!: string;
   requestHash!: string;
+  paidWith!: PaidWith;
+  /** The package whose credit pays (paidWith credit). */
+  packageId!: string | null;
   paymentStatus!: PaymentStatus;
   paymentIntentId!: string | null;
   chargeId!: string | null;

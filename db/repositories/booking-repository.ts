@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { Booking, BookingEvent } from '../models/booking.js';
 import type { BookingStatus } from '../../domain/booking-status.js';
+import type { PaidWith } from '../../domain/booking-terms.js';
 
 export interface NewBooking {
   id: string;
@@ -22,6 +23,8 @@ export interface NewBooking {
   requestExpiresAt: Date;
   idempotencyKey: string;
   requestHash: string;
+  paidWith: PaidWith;
+  packageId: string | null;
 }
 
 export type NewBookingEvent = Pick<BookingEvent, 'bookingId' | 'type' | 'at' | 'actor' | 'actorId' | 'dedupeKey' | 'data'>;

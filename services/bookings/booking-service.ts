@@ -174,6 +174,7 @@ export class BookingService {
       paymentMethodId: funding?.packageId || funding?.free ? '' : request.paymentMethodId!,
       ...(request.offSession ? { offSession: true } : {}),
       ...(funding?.packageId ? { packageId: funding.packageId } : {}),
+      paidWith: payWith,
       requestExpiresAt: requestExpiresAt(now, sessionStart, config.booking.requestTtlMs, schedule.settings.minimumNoticeMinutes * 60_000).toISOString(),
       idempotencyKey,
       requestHash,

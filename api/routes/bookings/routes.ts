@@ -42,6 +42,8 @@ const toView = (booking: Booking) => ({
   capturedMinor: booking.capturedMinor,
   refundedMinor: booking.refundedMinor,
   paidOutMinor: booking.paidOutMinor,
+  paidWith: booking.paidWith,
+  packageId: booking.packageId,
   meetingJoinUrl: booking.meetingJoinUrl,
   requestExpiresAt: booking.requestExpiresAt.toISOString(),
   closeReason: booking.closeReason,

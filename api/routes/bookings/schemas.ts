@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BOOKING_STATUSES } from '../../../domain/booking-status.js';
+import { PAID_WITH } from '../../../domain/booking-terms.js';
 import { DISPUTE_REASONS, DISPUTE_TEXT_MAX } from '../../../domain/booking-disputes.js';
 import { CALENDAR_MESSAGE, isWithinCalendar } from '../../../domain/safe-input.js';
 import { cursorQuery } from '../../cursor.js';
@@ -145,6 +146,8 @@ export const BookingSchema = z
     capturedMinor: z.number().int(),
     refundedMinor: z.number().int(),
     paidOutMinor: z.number().int(),
+    paidWith: z.enum(PAID_WITH).describe('How the lesson is paid: a card hold, a package’s credit, or the student’s trial lesson'),
+    packageId: uuid.nullable().describe('The package whose credit pays (paidWith credit)'),
     meetingJoinUrl: z.string().nullable(),
     requestExpiresAt: instant,
     closeReason: z.string().nullable(),

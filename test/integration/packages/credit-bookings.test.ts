@@ -121,6 +121,31 @@ describe('booking with a credit', () => {
   });
 });
 
+describe('how a lesson was paid', () => {
+  it('shows paidWith (card, credit with its package, trial) on the booking and in the booking list', async () => {
+    const { user, packageId } = await studentWithPackage();
+    await call(stack.api, 'PUT', '/api/me/trial-offer', tutor, { lengthMinutes: 60, priceMinor: 0 });
+    const card = await requestBooking(stack.api, user, { tutorId: tutor.id, start: slotInDays(20), lengthMinutes: 60, paymentMethodId: 'pm_card_visa' });
+    const credit = await requestBooking(stack.api, user, withCredit(slotInDays(21)));
+    const trial = await requestBooking(stack.api, user, { tutorId: tutor.id, start: slotInDays(22), lengthMinutes: 60, payWith: 'trial' });
+    for (const answer of [card, credit, trial]) expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    await call(stack.api, 'DELETE', '/api/me/trial-offer', tutor);
+
+    const expected = {
+      [card.body.bookingId]: { paidWith: 'card', packageId: null },
+      [credit.body.bookingId]: { paidWith: 'credit', packageId },
+      [trial.body.bookingId]: { paidWith: 'trial', packageId: null },
+    };
+    for (const [bookingId, paid] of Object.entries(expected)) {
+      expect((await call(stack.api, 'GET', `/api/bookings/${bookingId}`, user)).body).toMatchObject({ id: bookingId, ...paid });
+    }
+    const list = await call(stack.api, 'GET', '/api/bookings', user);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    const listed = Object.fromEntries((list.body.items as { id: string; paidWith: string; packageId: string | null }[]).map((item) => [item.id, { paidWith: item.paidWith, packageId: item.packageId }]));
+    expect(listed).toEqual(expected);
+  });
+});
+
 describe('trial lessons', () => {
   it('books one free trial per student and tutor, without a card; two trial requests at once make one', async () => {
     const { db } = stack.api.container.resources;
