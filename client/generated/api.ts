@@ -2322,14 +2322,14 @@ export interface components {
             paymentIntentId: string;
             /** @description Integer minor units (cents) of `currency` */
             refundedMinor: number;
-            /** @description Integer minor units (cents) of `currency` */
-            reversedMinor: number;
+            /** @description Admins only */
+            reversedMinor?: number;
             /** @enum {string} */
             status: "requires_action" | "authorized" | "failed" | "captured" | "released";
-            /** @description The tutor’s transfer from this payment’s charge (one per charge) */
-            transferId: string | null;
-            /** @description Integer minor units (cents) of `currency` */
-            transferredMinor: number;
+            /** @description Admins only: the tutor’s transfer from this payment’s charge (one per charge) */
+            transferId?: string | null;
+            /** @description Admins only */
+            transferredMinor?: number;
         };
         BookingReceipt: {
             /** Format: uuid */

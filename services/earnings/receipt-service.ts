@@ -15,14 +15,20 @@ import { creditValue } from '../../domain/credits.js';
 import { AppError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 
+export type ReceiptPayment = Omit<BookingPayment, 'transferId' | 'transferAmountMinor' | 'amountReversedMinor'> &
+  Partial<Pick<BookingPayment, 'transferId' | 'transferAmountMinor' | 'amountReversedMinor'>>;
+
 export interface Receipt {
   booking: Booking;
   tutorName: string;
   capturedAt: Date | null;
   releasedAt: Date | null;
   refunds: { amountMinor: number; at: Date; reason: string | null }[];
-  /** Every payment of the booking, oldest first: the lesson's own, then each longer reschedule's difference. */
-  payments: BookingPayment[];
+  /**
+   * Every payment of the booking, oldest first: the lesson's own, then each longer reschedule's
+   * difference. The tutor's transfers (what the tutor was paid from each charge) only for admins.
+   */
+  payments: ReceiptPayment[];
 }
 
 /** Why unused credits of a package were refunded: an admin's pro rata refund, the expiry, a lesson's credit back after the expiry. */
@@ -86,7 +92,8 @@ export class ReceiptService {
     return {
       booking,
       tutorName: tutor?.displayName ?? '',
-      payments,
+      // What the tutor was paid is the tutor's and the platform's business, not the student's.
+      payments: principal.role === 'admin' ? payments : payments.map(({ transferId: _t, transferAmountMinor: _a, amountReversedMinor: _r, ...paid }) => paid),
       capturedAt: events.find((event) => event.type === 'payment.captured')?.at ?? null,
       releasedAt: events.find((event) => event.type === 'payment.released')?.at ?? null,
       refunds: events

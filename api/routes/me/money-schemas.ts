@@ -36,9 +36,9 @@ export const BookingPaymentSchema = z
     chargeId: z.string().nullable(),
     capturedMinor: minor,
     refundedMinor: minor,
-    transferId: z.string().nullable().describe('The tutor’s transfer from this payment’s charge (one per charge)'),
-    transferredMinor: minor,
-    reversedMinor: minor,
+    transferId: z.string().nullable().optional().describe('Admins only: the tutor’s transfer from this payment’s charge (one per charge)'),
+    transferredMinor: minor.optional().describe('Admins only'),
+    reversedMinor: minor.optional().describe('Admins only'),
     at: instant.describe('When it was authorized'),
   })
   .meta({ id: 'BookingPayment' });

@@ -146,7 +146,14 @@ describe('student receipts', () => {
     expect((await call(stack.api, 'GET', `/api/bookings/${bookingId}/receipt`, tutor)).status).toBe(404);
     expect((await call(stack.api, 'GET', `/api/bookings/${bookingId}/receipt`, await student(db(), config()))).status).toBe(404);
     const admin = await createTestUser(db(), config(), 'admin');
-    expect((await call(stack.api, 'GET', `/api/bookings/${bookingId}/receipt`, admin)).status).toBe(200);
+    const adminReceipt = await call(stack.api, 'GET', `/api/bookings/${bookingId}/receipt`, admin);
+    expect(adminReceipt.status).toBe(200);
+    // What the tutor was paid from each charge is for admins; the student's receipt leaves it out.
+    expect(adminReceipt.body.payments[0]).toMatchObject({ transferId: null, transferredMinor: 0, reversedMinor: 0 });
+    const studentPayment = receipt.body.payments[0] as Record<string, unknown>;
+    expect(studentPayment).toMatchObject({ capturedMinor: 3_000, refundedMinor: 3_000 });
+    expect(Object.keys(studentPayment)).not.toEqual(expect.arrayContaining(['transferId']));
+    expect(studentPayment).not.toHaveProperty('transferredMinor');
   });
 });
 

@@ -157,8 +157,8 @@ function AdminPayments({ bookingId, currency, version }: { bookingId: string; cu
                     <td>{money(payment.authorizedMinor)}</td>
                     <td>{money(payment.capturedMinor)}</td>
                     <td>{money(payment.refundedMinor)}</td>
-                    <td>{payment.transferId ? <>{money(payment.transferredMinor)} <code>{payment.transferId}</code></> : '—'}</td>
-                    <td>{money(payment.reversedMinor)}</td>
+                    <td>{payment.transferId ? <>{money(payment.transferredMinor ?? 0)} <code>{payment.transferId}</code></> : '—'}</td>
+                    <td>{money(payment.reversedMinor ?? 0)}</td>
                   </tr>
                 ))}
               </tbody>
