@@ -202,3 +202,27 @@ describe('trial lessons', () => {
     expect((await requestBooking(stack.api, pupil, trial(slotInDays(7)))).body).toMatchObject({ conflict: 'trial_used' });
   });
 });
+
+describe('a trial request nobody answers', () => {
+  let quick: BookingStack;
+  beforeAll(async () => {
+    // The request TTL compressed to seconds, so the request expires through the real timers.
+    quick = await startBookingStack({ BOOKING_REQUEST_TTL: '3s' });
+    await quick.startWorker();
+  }, 120_000);
+  afterAll(() => quick?.close());
+
+  it('gives the trial back when the request expires', async () => {
+    const { db } = quick.api.container.resources;
+    const trialTutor = await bookableTutor(db, quick.api.config);
+    await call(quick.api, 'PUT', '/api/me/trial-offer', trialTutor, { lengthMinutes: 30, priceMinor: 0 });
+    const pupil = await student(db, quick.api.config);
+    const trial = (start: string) => ({ tutorId: trialTutor.id, start, lengthMinutes: 30, payWith: 'trial' });
+    const requested = await requestBooking(quick.api, pupil, trial(slotInDays(2)));
+    expect(requested.status, JSON.stringify(requested.body)).toBe(201);
+    const expired = await eventually(() => call(quick.api, 'GET', `/api/bookings/${requested.body.bookingId}`, pupil), (answer) => answer.body.status === 'EXPIRED', 30_000);
+    expect(expired.body).toMatchObject({ status: 'EXPIRED', paidWith: 'trial' });
+    expect((await call(quick.api, 'GET', `/api/tutors/${trialTutor.id}/trial-offer`, pupil)).body.available).toBe(true);
+    expect((await requestBooking(quick.api, pupil, trial(slotInDays(3)))).status).toBe(201);
+  });
+});
