@@ -17,6 +17,19 @@ export interface People {
 }
 
 /** Seeded tutors (bench/search/seed.ts) made bookable: a payout account each, so lessons run to the end. */
+/**
+ * Students enough for every booking to have its own: a student holds one lesson at a time (the
+ * student-overlap constraint), so lessons crowded into a short window need as many students.
+ */
+export async function seedStudentsUpTo(db: Knex, count: number): Promise<void> {
+  await db.raw(
+    `insert into users (email, role, display_name, time_zone)
+     select 'bench-extra-student-' || g || '@example.test', 'student', 'Student ' || g, 'UTC'
+     from generate_series(1, greatest(0, ? - (select count(*) from users where role = 'student'))) g`,
+    [count],
+  );
+}
+
 export async function bookablePeople(db: Knex): Promise<People> {
   await db.raw(`update tutor_profiles set stripe_account_id = 'acct_' || substr(replace(user_id::text, '-', ''), 1, 16), payouts_enabled = true`);
   const tutors = (await db.raw(`select user_id from tutor_profiles order by user_id`)).rows.map((row: { user_id: string }) => row.user_id);

@@ -12,7 +12,7 @@ import { loadConfig } from '../../domain/config.js';
 import { bookingWorkflowId } from '../../workflows/booking/definitions.js';
 import { seedTutors } from '../search/seed.js';
 import { benchStack } from '../lib/bench-stack.js';
-import { bookablePeople, pool, startBooking, temporalClient, workflowInput, type PlannedBooking } from '../lib/bookings.js';
+import { bookablePeople, pool, seedStudentsUpTo, startBooking, temporalClient, workflowInput, type PlannedBooking } from '../lib/bookings.js';
 import { seconds, type PartContext } from '../lib/context.js';
 import { sleep } from '../lib/processes.js';
 import { pollingLags, summarize, type Summary } from '../lib/stats.js';
@@ -67,6 +67,8 @@ export async function measureTransitions(ctx: PartContext, bookings: number, lab
   const stack = await benchStack(label, { BOOKING_GRACE: GRACE, LOG_LEVEL: 'warn' });
   const config = loadConfig(stack.env);
   await seedTutors(stack.db, bookings + PILOT);
+  // One student per booking: the window holds every lesson at nearly the same time.
+  await seedStudentsUpTo(stack.db, bookings + PILOT);
   const people = await bookablePeople(stack.db);
   const worker = await startWorker(ctx.root, `${ctx.logDir}/${label}`, { ...stack.env, LOG_LEVEL: 'info' });
   say(`[${label}] worker polling after ${seconds(worker.startMs)} (bundling the workflows included)`);
