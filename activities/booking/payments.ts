@@ -253,7 +253,7 @@ function idOf(value: string | { id: string } | null): string | null {
   return typeof value === 'string' ? value : value.id;
 }
 
-function requirePositiveAmount(amountMinor: number): void {
+export function requirePositiveAmount(amountMinor: number): void {
   if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
     throw ApplicationFailure.nonRetryable(`An amount must be a positive integer of minor units, got ${amountMinor}`, FAILURE_TYPES.invalidRequest);
   }

@@ -19,7 +19,7 @@ import type { EmailSender } from '../../platform/email/email-sender.js';
 import { isTemplateName } from '../../platform/email/templates/index.js';
 import { ensureStripeCustomer } from '../../platform/payments/stripe-customer.js';
 import { Notifier } from '../../platform/notifications/notifier.js';
-import { declineOf, findByStep, stripeCall } from '../booking/payments.js';
+import { declineOf, findByStep, requirePositiveAmount, stripeCall } from '../booking/payments.js';
 import { FAILURE_TYPES } from '../booking/types.js';
 import type { PackageActivities, PackageNotice } from './types.js';
 
@@ -31,12 +31,6 @@ export interface PackageActivityDependencies {
 }
 
 const key = (packageId: string, step: string) => `${packageId}:${step}`;
-
-function requirePositive(amountMinor: number): void {
-  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
-    throw ApplicationFailure.nonRetryable(`An amount must be a positive integer of minor units, got ${amountMinor}`, FAILURE_TYPES.invalidRequest);
-  }
-}
 
 export function createPackageActivities({ config, db, redis, emails }: PackageActivityDependencies): PackageActivities {
   const stripe = createStripeClient(config.stripe);
@@ -65,7 +59,7 @@ export function createPackageActivities({ config, db, redis, emails }: PackageAc
 
   return {
     async chargePackage(input) {
-      requirePositive(input.amountMinor);
+      requirePositiveAmount(input.amountMinor);
       const customer = await ensureStripeCustomer(customers, input.studentId, stripeCall);
       if (!customer) throw ApplicationFailure.nonRetryable(`Student ${input.studentId} does not exist`, FAILURE_TYPES.invalidRequest);
       let intent: Stripe.PaymentIntent;
@@ -127,7 +121,7 @@ export function createPackageActivities({ config, db, redis, emails }: PackageAc
     },
 
     async refundPackage(input) {
-      requirePositive(input.amountMinor);
+      requirePositiveAmount(input.amountMinor);
       const existing = await findByStep(stripe.refunds.list({ payment_intent: input.paymentIntentId, limit: 100 }), input.step);
       Context.current().heartbeat();
       if (existing) return { refundId: existing.id, amountMinor: existing.amount };
@@ -148,7 +142,7 @@ export function createPackageActivities({ config, db, redis, emails }: PackageAc
     },
 
     async payLesson(input) {
-      requirePositive(input.amountMinor);
+      requirePositiveAmount(input.amountMinor);
       const step = `payout-${input.bookingId}`;
       const existing = await findByStep(stripe.transfers.list({ transfer_group: input.packageId, limit: 100 }), step);
       Context.current().heartbeat();
