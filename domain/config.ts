@@ -63,6 +63,20 @@ const duration = z.string().transform((text, ctx) => {
   }
 });
 
+/** A comma-separated list of durations ("24h,1h"), zero entries dropped; one bad entry names itself. */
+const durationList = (fallback: string) =>
+  z
+    .string()
+    .prefault(fallback)
+    .transform((text, ctx) => {
+      try {
+        return text.split(',').map((part) => parseDuration(part.trim())).filter((ms) => ms > 0);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
 const url = z.url();
 const port = z.coerce.number().int().min(1).max(65_535);
 const csv = z
@@ -215,17 +229,7 @@ const schema = z
     BOOKING_REQUEST_TTL: duration.prefault('24h'),
     BOOKING_PAYMENT_ACTION_TIMEOUT: duration.prefault('30m'),
     BOOKING_GRACE: duration.prefault('15m'),
-    BOOKING_REMINDERS: z
-      .string()
-      .prefault('24h,1h')
-      .transform((text, ctx) => {
-        try {
-          return text.split(',').map((part) => parseDuration(part.trim())).filter((ms) => ms > 0);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
+    BOOKING_REMINDERS: durationList('24h,1h'),
     BOOKING_PAYOUT_HOLD: duration.prefault('72h'),
     BOOKING_PAYOUT_RECHECK: duration.prefault('1h'),
     BOOKING_REFUND_WINDOW: duration.prefault('30d'),
@@ -251,17 +255,7 @@ const schema = z
     SERIES_HISTORY_LIMIT: z.coerce.number().int().min(200).max(40_000).default(5_000),
     // Lesson packages: a bought package's credits expire this long after purchase, with reminders this long before.
     PACKAGE_EXPIRY: duration.prefault('180d'),
-    PACKAGE_EXPIRY_REMINDERS: z
-      .string()
-      .prefault('30d,7d')
-      .transform((text, ctx) => {
-        try {
-          return text.split(',').map((part) => parseDuration(part.trim())).filter((ms) => ms > 0);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
+    PACKAGE_EXPIRY_REMINDERS: durationList('30d,7d'),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT === 'development') return;
