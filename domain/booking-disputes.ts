@@ -8,3 +8,16 @@ export const DISPUTE_REASONS = ['lesson_did_not_happen_as_booked', 'poor_quality
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];
 
 export const DISPUTE_TEXT_MAX = 4_000;
+
+/** A dispute as the booking's workflow records it in the read model (the activity's input, the repository's write). */
+export interface DisputeRecord {
+  bookingId: string;
+  studentId: string;
+  tutorId: string;
+  reason: string;
+  text: string;
+  attachmentFileId?: string;
+  /** When the student reported it (workflow time). */
+  at: string;
+  decision?: { refundMinor: number; adminId: string; reason: string; at: string };
+}

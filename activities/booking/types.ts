@@ -7,6 +7,7 @@
  * may come after Stripe forgot the key), emails go through an outbox row per message, Zoom and
  * Google calls are keyed by what the booking already stored.
  */
+import type { DisputeRecord } from '../../domain/booking-disputes.js';
 import type { BookingStatus } from '../../domain/booking-status.js';
 import type { BookingTerms } from '../../domain/booking-terms.js';
 import type { PaymentStatus } from '../../domain/payment-status.js';
@@ -130,17 +131,7 @@ export interface PayoutAccount {
   payoutsEnabled: boolean;
 }
 
-export interface DisputeRecord {
-  bookingId: string;
-  studentId: string;
-  tutorId: string;
-  reason: string;
-  text: string;
-  attachmentFileId?: string;
-  /** When the student reported it (workflow time). */
-  at: string;
-  decision?: { refundMinor: number; adminId: string; reason: string; at: string };
-}
+export type { DisputeRecord };
 
 // ---- meetings and calendars -------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
  * the booking workflow records them; admins list the open ones.
  */
 import type { Knex } from 'knex';
+import type { DisputeRecord } from '../../domain/booking-disputes.js';
 
 export interface BookingDispute {
   bookingId: string;
@@ -29,22 +30,11 @@ interface DisputeRow {
   decided_at: Date | null;
 }
 
-export interface DisputeWrite {
-  bookingId: string;
-  studentId: string;
-  tutorId: string;
-  reason: string;
-  text: string;
-  attachmentFileId?: string;
-  at: string;
-  decision?: { refundMinor: number; adminId: string; reason: string; at: string };
-}
-
 export class BookingDisputeRepository {
   constructor(private readonly db: Knex) {}
 
   /** Idempotent by booking: a retried write, or the decision, lands on the one row. */
-  async upsert(dispute: DisputeWrite, trx?: Knex.Transaction): Promise<void> {
+  async upsert(dispute: DisputeRecord, trx?: Knex.Transaction): Promise<void> {
     const { decision } = dispute;
     await (trx ?? this.db)('booking_disputes')
       .insert({
