@@ -15,13 +15,12 @@
 import { ActivityFailure, ApplicationFailure, CancelledFailure, proxyActivities, proxyLocalActivities, TemporalFailure } from '@temporalio/workflow';
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
 import type { BookingActivities } from '../../activities/booking/types.js';
-
-const BACKOFF = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+import { RETRY_BACKOFF } from '../retry-backoff.js';
 
 export const ACTIVITY_CLASSES = {
-  record: { startToCloseTimeout: '30 seconds', retry: BACKOFF },
-  money: { startToCloseTimeout: '60 seconds', heartbeatTimeout: '15 seconds', retry: BACKOFF },
-  side: { startToCloseTimeout: '60 seconds', heartbeatTimeout: '15 seconds', retry: { ...BACKOFF, maximumAttempts: 8 } },
+  record: { startToCloseTimeout: '30 seconds', retry: RETRY_BACKOFF },
+  money: { startToCloseTimeout: '60 seconds', heartbeatTimeout: '15 seconds', retry: RETRY_BACKOFF },
+  side: { startToCloseTimeout: '60 seconds', heartbeatTimeout: '15 seconds', retry: { ...RETRY_BACKOFF, maximumAttempts: 8 } },
 } as const satisfies Record<string, ActivityOptions>;
 
 export type ActivityClass = keyof typeof ACTIVITY_CLASSES;

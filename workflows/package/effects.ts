@@ -8,13 +8,12 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/common';
 import type { PackageActivities } from '../../activities/package/types.js';
-
-const BACKOFF = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+import { RETRY_BACKOFF } from '../retry-backoff.js';
 
 const CLASSES = {
-  record: { startToCloseTimeout: '30 seconds', retry: BACKOFF },
-  money: { startToCloseTimeout: '60 seconds', heartbeatTimeout: '15 seconds', retry: BACKOFF },
-  side: { startToCloseTimeout: '60 seconds', retry: { ...BACKOFF, maximumAttempts: 8 } },
+  record: { startToCloseTimeout: '30 seconds', retry: RETRY_BACKOFF },
+  money: { startToCloseTimeout: '60 seconds', heartbeatTimeout: '15 seconds', retry: RETRY_BACKOFF },
+  side: { startToCloseTimeout: '60 seconds', retry: { ...RETRY_BACKOFF, maximumAttempts: 8 } },
 } as const satisfies Record<string, ActivityOptions>;
 
 /** The class of every activity: a new activity without a row here does not compile. */

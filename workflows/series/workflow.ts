@@ -12,6 +12,7 @@
  */
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SeriesActivities } from '../../activities/series/types.js';
+import { RETRY_BACKOFF } from '../retry-backoff.js';
 import type { SeriesStatus } from '../../domain/series.js';
 import {
   type CancelSeries,
@@ -25,13 +26,12 @@ import {
   skipWeekUpdate,
 } from './definitions.js';
 
-const BACKOFF = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 /** Our own stores: retried until they answer (an outage passes). */
-const records = proxyActivities<SeriesActivities>({ startToCloseTimeout: '30 seconds', retry: BACKOFF });
+const records = proxyActivities<SeriesActivities>({ startToCloseTimeout: '30 seconds', retry: RETRY_BACKOFF });
 /** Booking or cancelling a week talks to the booking's workflow, which may take a while to answer. */
-const weeks = proxyActivities<SeriesActivities>({ startToCloseTimeout: SERIES_ACTIVITY_TIMEOUTS.bookWeekMs, retry: BACKOFF });
+const weeks = proxyActivities<SeriesActivities>({ startToCloseTimeout: SERIES_ACTIVITY_TIMEOUTS.bookWeekMs, retry: RETRY_BACKOFF });
 /** Email is best effort: the week's outcome is on the series whatever Brevo does. */
-const emails = proxyActivities<SeriesActivities>({ startToCloseTimeout: '60 seconds', retry: { ...BACKOFF, maximumAttempts: 8 } });
+const emails = proxyActivities<SeriesActivities>({ startToCloseTimeout: '60 seconds', retry: { ...RETRY_BACKOFF, maximumAttempts: 8 } });
 
 type Request = { kind: 'skip'; week: number; actorId: string } | ({ kind: 'cancel' } & CancelSeries);
 interface Queued {
