@@ -1,18 +1,19 @@
 /**
  * 3. API reads under fixed-rate HTTP load, 10,000 tutors seeded (bench/search/seed.ts): tutor
  * search with filters, one tutor's slots, a student's booking list, GET /api/bookings/{id};
- * autocannon at fixed overall rates against the real API (its own process) and, in the same run,
- * against a bare Koa hello-world (its own process too).
+ * open-loop requests at fixed rates (bench/lib/fixed-rate-load.ts, a process of its own) against the
+ * real API (its own process) and, in the same run, against a bare Koa hello-world (its own process
+ * too); one scenario at a time.
  */
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { loadConfig } from '../../domain/config.js';
 import { freePort } from '../../scripts/stack/util/free-port.js';
 import { seedTutors } from '../search/seed.js';
 import { bearer, startApi } from '../lib/api.js';
 import { benchStack } from '../lib/bench-stack.js';
 import type { PartContext } from '../lib/context.js';
-import { spawnEntry } from '../lib/processes.js';
+import { onStop, spawnEntry } from '../lib/processes.js';
+import { FixedRateLoad } from '../lib/fixed-rate-load.js';
 
 interface Scenario {
   name: string;
@@ -22,25 +23,18 @@ interface Scenario {
 
 interface Measured {
   p50: number;
+  p90: number;
   p99: number;
   max: number;
   requests: number;
   errors: number;
   achievedRps: number;
+  sendLagP99: number;
 }
 
-async function load(scenario: Scenario, rate: number, seconds: number): Promise<Measured> {
-  const result = await autocannon({
-    url: scenario.url,
-    headers: scenario.headers ?? {},
-    // Enough connections that a slow answer does not lower the offered rate.
-    connections: Math.max(50, Math.ceil(rate / 2)),
-    overallRate: rate,
-    duration: seconds,
-    timeout: 10,
-  });
-  const errors = result.errors + result.timeouts + result.non2xx;
-  return { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, requests: result.requests.total, errors, achievedRps: result.requests.average };
+function load(generator: FixedRateLoad, scenario: Scenario, rate: number, seconds: number): Promise<Measured> {
+  // Enough sockets that a slow answer does not hold back the next due request.
+  return generator.run({ url: scenario.url, headers: scenario.headers ?? {}, rate, seconds, connections: Math.max(50, Math.ceil(rate / 2)), timeoutMs: 10_000 });
 }
 
 export async function runReads(ctx: PartContext): Promise<void> {
@@ -68,24 +62,26 @@ export async function runReads(ctx: PartContext): Promise<void> {
     { name: "a student's booking list", url: `${api.baseUrl}/api/bookings`, headers: { Authorization: auth } },
     { name: 'GET /api/bookings/{id}', url: `${api.baseUrl}/api/bookings/${bookingId}`, headers: { Authorization: auth } },
   ];
+  const generator = FixedRateLoad.start();
+  onStop('load generator', async () => generator.stop());
   const bareScenario: Scenario = { name: 'bare Koa hello-world', url: `http://127.0.0.1:${barePort}/` };
 
   // One short warm-up each (JIT, pools, plans), checked for 2xx so a broken route is not measured.
   for (const scenario of [bareScenario, ...scenarios]) {
     const response = await fetch(scenario.url, { headers: scenario.headers ?? {} });
     if (!response.ok) throw new Error(`${scenario.name}: ${response.status} ${await response.text()}`);
-    await load(scenario, 50, 2);
+    await load(generator, scenario, 50, 2);
   }
 
   const measured: Record<string, Record<number, Measured>> = {};
   for (const rate of options.rates) {
-    const bareResult = await load(bareScenario, rate, options.readSeconds);
+    const bareResult = await load(generator, bareScenario, rate, options.readSeconds);
     (measured[bareScenario.name] ??= {})[rate] = bareResult;
-    say(`[reads] ${rate} rps  bare Koa: p50 ${bareResult.p50} ms, p99 ${bareResult.p99} ms, ${bareResult.errors} errors`);
+    say(`[reads] ${rate} rps  bare Koa: p50 ${bareResult.p50} ms, p90 ${bareResult.p90} ms, p99 ${bareResult.p99} ms, ${bareResult.errors} errors, generator lag p99 ${bareResult.sendLagP99} ms`);
     for (const scenario of scenarios) {
-      const result = await load(scenario, rate, options.readSeconds);
+      const result = await load(generator, scenario, rate, options.readSeconds);
       (measured[scenario.name] ??= {})[rate] = result;
-      say(`[reads] ${rate} rps  ${scenario.name}: p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors of ${result.requests}, ${result.achievedRps.toFixed(0)} rps achieved`);
+      say(`[reads] ${rate} rps  ${scenario.name}: p50 ${result.p50} ms, p90 ${result.p90} ms, p99 ${result.p99} ms, ${result.errors} errors of ${result.requests}, ${result.achievedRps.toFixed(0)} rps achieved, generator lag p99 ${result.sendLagP99} ms`);
       ctx.rows.push(
         { part: 'reads', measure: `${rate} rps ${scenario.name}: p50`, value: result.p50, unit: 'ms', baseline: { name: 'bare p50', value: bareResult.p50 } },
         {
