@@ -52,11 +52,8 @@ export function canonicalTimeZone(zone: string): string | undefined {
   }
 }
 
-/**
- * The wall clock at an instant, as a "wall epoch": the instant at which a UTC clock would show the
- * same date and time. Its difference from the instant is the zone's offset.
- */
-export function wallEpochAt(zone: string, instantMs: number): number {
+/** The wall clock at an instant as Intl reports it (see wallEpochAt); a formatToParts call, the costly part of slot lists. */
+function intlWallEpochAt(zone: string, instantMs: number): number {
   const whole = Math.floor(instantMs / 1_000) * 1_000;
   const fields: Record<string, number> = {};
   for (const part of formatterFor(zone).formatToParts(whole)) {
@@ -69,9 +66,39 @@ export function wallEpochAt(zone: string, instantMs: number): number {
   return fixed + (instantMs - whole);
 }
 
+const HOUR_MS = 3_600_000;
+/** Hours remembered per zone before the memo starts over (a few months of one zone's hours). */
+const STEADY_HOURS_MAX = 10_000;
+/**
+ * Each zone's offset during UTC hours in which it does not change, by hour number. An hour is
+ * remembered only when Intl gives the same offset at its first and its last millisecond, so an
+ * hour holding a transition is always asked again (a zone would need two transitions within one
+ * hour, back to the same offset, to fool this; the IANA database has none). A slot list asks about
+ * the same few hundred hours on every request.
+ */
+const steadyHours = new Map<string, Map<number, number>>();
+
 /** The zone's offset from UTC at the instant, in milliseconds (Paris in summer: +7,200,000). */
 export function offsetAt(zone: string, instantMs: number): number {
-  return wallEpochAt(zone, instantMs) - instantMs;
+  const hour = Math.floor(instantMs / HOUR_MS);
+  let hours = steadyHours.get(zone);
+  const known = hours?.get(hour);
+  if (known !== undefined) return known;
+  const offset = intlWallEpochAt(zone, instantMs) - instantMs;
+  const hourStart = hour * HOUR_MS;
+  if (intlWallEpochAt(zone, hourStart) - hourStart === offset && intlWallEpochAt(zone, hourStart + HOUR_MS - 1) - (hourStart + HOUR_MS - 1) === offset) {
+    if (!hours || hours.size >= STEADY_HOURS_MAX) steadyHours.set(zone, (hours = new Map()));
+    hours.set(hour, offset);
+  }
+  return offset;
+}
+
+/**
+ * The wall clock at an instant, as a "wall epoch": the instant at which a UTC clock would show the
+ * same date and time. Its difference from the instant is the zone's offset.
+ */
+export function wallEpochAt(zone: string, instantMs: number): number {
+  return instantMs + offsetAt(zone, instantMs);
 }
 
 /** The calendar date the zone's clocks show at the instant. */
