@@ -1,7 +1,8 @@
 /**
  * The tutor search's queries: one page of published tutors matching the filters, walked by keyset
- * (sort key, then user id) so every page costs the same however deep it is, plus the batch reads
- * that fill in each tutor's subjects and languages.
+ * (sort key, then user id) so every page costs the same however deep it is. Each row carries the
+ * tutor's subjects and languages (two index probes per row, in the same round trip: a page is one
+ * query, not three).
  *
  * Each sort's key expression is written exactly as its index in migration 0210 is, which is how
  * Postgres matches the two; change one only together with the other.
@@ -78,6 +79,8 @@ export interface TutorSearchRow {
   avatarFileId: string | null;
   createdAt: Date;
   sortKey: string;
+  subjects: string[];
+  languages: string[];
 }
 
 export class TutorSearchRepository {
@@ -104,6 +107,8 @@ export class TutorSearchRepository {
         'tp.avatar_file_id',
         'tp.created_at',
         db.raw(`${spec.text} as sort_key`),
+        db.raw('array(select ts.subject_id from tutor_subjects ts where ts.tutor_id = tp.user_id order by ts.subject_id) as subjects'),
+        db.raw('array(select tl.language from tutor_languages tl where tl.tutor_id = tp.user_id order by tl.language) as languages'),
       )
       // Literal, not a bound parameter, so the planner can prove the partial indexes' predicate.
       .whereRaw('tp.published')
@@ -162,6 +167,8 @@ export class TutorSearchRepository {
       avatarFileId: row.avatar_file_id as string | null,
       createdAt: row.created_at as Date,
       sortKey: row.sort_key as string,
+      subjects: row.subjects as string[],
+      languages: row.languages as string[],
     }));
   }
 
@@ -177,17 +184,5 @@ export class TutorSearchRepository {
       [subjectId],
     );
     return (result.rows as { id: string }[]).map((row) => row.id);
-  }
-
-  async subjectsOf(tutorIds: readonly string[]): Promise<{ tutorId: string; subjectId: string }[]> {
-    if (tutorIds.length === 0) return [];
-    const rows = await this.db('tutor_subjects').select('tutor_id', 'subject_id').whereIn('tutor_id', tutorIds).orderBy(['tutor_id', 'subject_id']);
-    return rows.map((row) => ({ tutorId: row.tutor_id, subjectId: row.subject_id }));
-  }
-
-  async languagesOf(tutorIds: readonly string[]): Promise<{ tutorId: string; language: string }[]> {
-    if (tutorIds.length === 0) return [];
-    const rows = await this.db('tutor_languages').select('tutor_id', 'language').whereIn('tutor_id', tutorIds).orderBy(['tutor_id', 'language']);
-    return rows.map((row) => ({ tutorId: row.tutor_id, language: row.language }));
   }
 }

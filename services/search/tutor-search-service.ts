@@ -94,7 +94,7 @@ export class TutorSearchService {
       query.freeFrom && query.freeTo
         ? await this.freePage(filters, query, after, { from: query.freeFrom.getTime(), to: query.freeTo.getTime() })
         : await this.plainPage(filters, query, after);
-    return { items: await this.cards(rows), nextCursor: last ? encodeCursor(query.sort, last) : null };
+    return { items: rows.map(cardOf), nextCursor: last ? encodeCursor(query.sort, last) : null };
   }
 
   private async plainPage(filters: SearchFilters, query: TutorSearchQuery, after: SearchPosition | null) {
@@ -128,31 +128,27 @@ export class TutorSearchService {
       if (examined >= FREE_MAX_EXAMINED) return { rows: found, last: position };
     }
   }
-
-  private async cards(rows: TutorSearchRow[]): Promise<TutorCard[]> {
-    const ids = rows.map((row) => row.userId);
-    const [subjects, languages] = await Promise.all([this.search.subjectsOf(ids), this.search.languagesOf(ids)]);
-    return rows.map((row) => ({
-      tutorId: row.userId,
-      displayName: row.displayName,
-      headline: row.headline,
-      hourlyRateMinor: row.hourlyRateMinor,
-      currency: row.currency,
-      lessonLengths: [...row.lessonLengths].sort((a, b) => a - b),
-      timeZone: row.timeZone,
-      instantBooking: row.instantBooking,
-      verified: row.verificationStatus === 'verified',
-      ratingAverage: row.ratingAverage,
-      ratingCount: row.ratingCount,
-      avatarFileId: row.avatarFileId,
-      subjects: subjects.filter((entry) => entry.tutorId === row.userId).map((entry) => entry.subjectId),
-      languages: languages.filter((entry) => entry.tutorId === row.userId).map((entry) => entry.language),
-      createdAt: row.createdAt,
-    }));
-  }
 }
 
 const positionOf = (row: TutorSearchRow): SearchPosition => ({ sortKey: row.sortKey, userId: row.userId });
+
+const cardOf = (row: TutorSearchRow): TutorCard => ({
+  tutorId: row.userId,
+  displayName: row.displayName,
+  headline: row.headline,
+  hourlyRateMinor: row.hourlyRateMinor,
+  currency: row.currency,
+  lessonLengths: [...row.lessonLengths].sort((a, b) => a - b),
+  timeZone: row.timeZone,
+  instantBooking: row.instantBooking,
+  verified: row.verificationStatus === 'verified',
+  ratingAverage: row.ratingAverage,
+  ratingCount: row.ratingCount,
+  avatarFileId: row.avatarFileId,
+  subjects: row.subjects,
+  languages: row.languages,
+  createdAt: row.createdAt,
+});
 
 /**
  * Weekdays and dates any tutor's local calendar can show during the window: zones are within 14
