@@ -14,6 +14,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CHANNELS } from '../domain/events.js';
+import { wsFanOutLag } from '../integrations/telemetry/metrics.js';
 import type { Hub } from './hub.js';
 import { AVAILABILITY_CHANGE_REASONS, type PresenceView, type ServerEvent } from './protocol/server-events.js';
 import { NotificationSchema } from '../services/notifications/views.js';
@@ -24,12 +25,15 @@ const userChannel = (userId: string) => `${PREFIX}user:${userId}`;
 
 interface UserEnvelope {
   origin: string;
+  /** Date.now() at publish, for the fan-out lag metric (older instances leave it out). */
+  sentAt?: number;
   except?: string;
   event: ServerEvent;
 }
 
 interface PresenceEnvelope {
   origin: string;
+  sentAt?: number;
   presence: PresenceView;
 }
 
@@ -40,6 +44,10 @@ const AvailabilityChangedSchema = z.object({
 });
 const SessionRevokedSchema = z.object({ userId: z.string(), sessionId: z.string() });
 const NotificationCreatedSchema = z.object({ userId: z.uuid(), notification: NotificationSchema });
+
+function observeLag(sentAt: number | undefined): void {
+  if (typeof sentAt === 'number') wsFanOutLag.observe(Math.max(0, Date.now() - sentAt) / 1000);
+}
 
 export interface FanOutHandlers {
   sessionRevoked(sessionId: string): void;
@@ -89,13 +97,13 @@ export class FanOut {
   /** To every connection of the user, on every instance, except one (the sender's own). */
   toUser(userId: string, event: ServerEvent, exceptConnectionId?: string): void {
     this.hub.deliverToUser(userId, event, exceptConnectionId);
-    const envelope: UserEnvelope = { origin: this.instanceId, event, ...(exceptConnectionId ? { except: exceptConnectionId } : {}) };
+    const envelope: UserEnvelope = { origin: this.instanceId, sentAt: Date.now(), event, ...(exceptConnectionId ? { except: exceptConnectionId } : {}) };
     this.publish(userChannel(userId), envelope);
   }
 
   presence(presence: PresenceView): void {
     this.hub.deliverPresence(presence);
-    this.publish(PRESENCE_CHANNEL, { origin: this.instanceId, presence } satisfies PresenceEnvelope);
+    this.publish(PRESENCE_CHANNEL, { origin: this.instanceId, sentAt: Date.now(), presence } satisfies PresenceEnvelope);
   }
 
   private publish(channel: string, message: unknown): void {
@@ -129,10 +137,14 @@ export class FanOut {
         this.handlers.sessionRevoked(SessionRevokedSchema.parse(JSON.parse(payload)).sessionId);
       } else if (channel === PRESENCE_CHANNEL) {
         const envelope = JSON.parse(payload) as PresenceEnvelope;
-        if (envelope.origin !== this.instanceId) this.hub.deliverPresence(envelope.presence);
+        if (envelope.origin === this.instanceId) return;
+        observeLag(envelope.sentAt);
+        this.hub.deliverPresence(envelope.presence);
       } else if (channel.startsWith(`${PREFIX}user:`)) {
         const envelope = JSON.parse(payload) as UserEnvelope;
-        if (envelope.origin !== this.instanceId) this.hub.deliverToUser(channel.slice(`${PREFIX}user:`.length), envelope.event, envelope.except);
+        if (envelope.origin === this.instanceId) return;
+        observeLag(envelope.sentAt);
+        this.hub.deliverToUser(channel.slice(`${PREFIX}user:`.length), envelope.event, envelope.except);
       }
     } catch (error) {
       this.log.warn({ err: error, channel }, 'dropped a malformed pub/sub message');

@@ -12,6 +12,7 @@ import type { PresenceTracker } from './presence.js';
 import type { ClientFrame, ClientFrameOf } from './protocol/client-events.js';
 import type { TypingThrottle } from './typing-throttle.js';
 import { AppError } from '../domain/errors.js';
+import { wsMessageSendDuration } from '../integrations/telemetry/metrics.js';
 
 /** Limits per connection, so one client cannot make the server track unbounded sets. */
 export const MAX_WATCHED_TUTORS = 100;
@@ -36,8 +37,13 @@ function ok(connection: Connection, frame: ClientFrame): void {
   if (frame.ref !== undefined) connection.send({ type: 'ok', ref: frame.ref, for: frame.type });
 }
 
-async function sendMessage(context: FrameContext, connection: Connection, frame: ClientFrameOf<'message.send'>): Promise<void> {
+const seconds = (from: number) => (performance.now() - from) / 1000;
+
+async function sendMessage(context: FrameContext, connection: Connection, frame: ClientFrameOf<'message.send'>, receivedAt: number): Promise<void> {
+  const began = performance.now();
+  wsMessageSendDuration.observe({ stage: 'queued' }, seconds(receivedAt));
   const sent = await context.messaging.send(actorOf(connection), frame);
+  wsMessageSendDuration.observe({ stage: 'stored' }, seconds(began));
   // Only now, with the row committed, does the sender learn the message is safe.
   connection.send({
     type: 'message.ack',
@@ -50,6 +56,7 @@ async function sendMessage(context: FrameContext, connection: Connection, frame:
   context.typing.reset(connection.userId, sent.message.conversationId);
   context.fanOut.toUser(sent.recipientId, { type: 'message.new', message: sent.message });
   context.fanOut.toUser(connection.userId, { type: 'message.new', message: sent.message }, connection.id);
+  wsMessageSendDuration.observe({ stage: 'delivered' }, seconds(receivedAt));
   // After the ack and the deliveries, inside this connection's frame queue, so a sender's messages are told in order.
   if (context.notifications) await tellIfOffline(context, context.notifications, sent.recipientId, connection.userId, sent.message);
 }
@@ -125,10 +132,11 @@ async function watchAvailability(context: FrameContext, connection: Connection, 
   ok(connection, frame);
 }
 
-export async function handleFrame(context: FrameContext, connection: Connection, frame: ClientFrame): Promise<void> {
+/** `receivedAt`: performance.now() when the frame arrived (before it waited in the connection's queue). */
+export async function handleFrame(context: FrameContext, connection: Connection, frame: ClientFrame, receivedAt = performance.now()): Promise<void> {
   switch (frame.type) {
     case 'message.send':
-      return sendMessage(context, connection, frame);
+      return sendMessage(context, connection, frame, receivedAt);
     case 'message.read':
       return markRead(context, connection, frame);
     case 'typing':

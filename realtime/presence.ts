@@ -12,6 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { wsHeartbeatDuration } from '../integrations/telemetry/metrics.js';
 import type { LastSeenService } from '../services/messaging/last-seen.js';
 import type { Connection, ConnectionStatus } from './connection.js';
 import type { FanOut } from './fan-out.js';
@@ -142,6 +143,7 @@ export class PresenceTracker {
    * users, then clean up after instances that stopped refreshing.
    */
   async heartbeat(): Promise<void> {
+    const began = performance.now();
     const now = Date.now();
     const expiresAt = now + this.ttlMs;
     const connections = this.hub.all();
@@ -160,7 +162,10 @@ export class PresenceTracker {
     } catch (error) {
       this.log.warn({ err: error }, 'presence heartbeat failed');
     }
+    const touching = performance.now();
+    wsHeartbeatDuration.observe({ step: 'presence' }, (touching - began) / 1000);
     await this.lastSeen.touch(users, new Date(now)).catch((error: unknown) => this.log.warn({ err: error }, 'could not record last seen'));
+    wsHeartbeatDuration.observe({ step: 'last_seen' }, (performance.now() - touching) / 1000);
     await this.sweep(now).catch((error: unknown) => this.log.warn({ err: error }, 'presence sweep failed'));
   }
 

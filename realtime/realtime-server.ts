@@ -13,7 +13,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { SessionCheck } from '../services/auth/session-store.js';
 import type { Config } from '../domain/config.js';
 import { isAppError } from '../domain/errors.js';
-import { rateLimitRefusals, wsConnections, wsConnectionsOpened, wsFramesReceived } from '../integrations/telemetry/metrics.js';
+import { rateLimitRefusals, wsConnections, wsConnectionsOpened, wsFramesReceived, wsHeartbeatDuration } from '../integrations/telemetry/metrics.js';
 import type { AccessClaims, AccessTokens } from '../services/auth/access-tokens.js';
 import type { LastSeenService } from '../services/messaging/last-seen.js';
 import type { MessagingService } from '../services/messaging/messaging-service.js';
@@ -107,6 +107,7 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
   }
 
   function onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
+    const receivedAt = performance.now();
     if (!connection.bucket.take()) {
       // Once per connection: frames already in flight after the close are not more refusals.
       if (connection.open) rateLimitRefusals.inc({ limit: 'realtime' });
@@ -130,7 +131,7 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
     }
     void connection.enqueue(async () => {
       try {
-        await handleFrame(frameContext, connection, parsed.data);
+        await handleFrame(frameContext, connection, parsed.data, receivedAt);
       } catch (error) {
         if (isAppError(error)) return errorEvent(connection, ref, error.kind, error.detail, error.issues);
         log.error({ err: error, type: parsed.data.type }, 'frame failed');
@@ -205,6 +206,7 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
   }
 
   const heartbeat = setInterval(() => {
+    const began = performance.now();
     for (const connection of hub.all()) {
       if (!connection.alive) {
         connection.socket.terminate();
@@ -213,6 +215,7 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
       connection.alive = false;
       connection.socket.ping();
     }
+    wsHeartbeatDuration.observe({ step: 'ping' }, (performance.now() - began) / 1000);
     typing.prune();
     void presence.heartbeat();
     void closeRevokedSessions();
@@ -224,10 +227,12 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
    */
   async function closeRevokedSessions(): Promise<void> {
     if (!sessions) return;
+    const began = performance.now();
     for (const sessionId of new Set(hub.all().map((connection) => connection.identity.sessionId))) {
       const revoked = await sessions.isRevoked(sessionId).catch(() => false);
       if (revoked) for (const connection of hub.connectionsOfSession(sessionId)) connection.close('sessionRevoked');
     }
+    wsHeartbeatDuration.observe({ step: 'sessions' }, (performance.now() - began) / 1000);
   }
   void presence.heartbeat();
 

@@ -21,12 +21,13 @@ import { createEmailSender } from '../platform/email/create-email-sender.js';
 import { createNotificationService } from '../services/notifications/create-notification-service.js';
 import { exitAfterShutdownOnSignal } from '../platform/shutdown-signals.js';
 import { startMetricsServer } from '../integrations/telemetry/endpoint.js';
-import { apiRegistry, collectProcessMetrics } from '../integrations/telemetry/metrics.js';
+import { apiRegistry, collectProcessMetrics, observePoolAcquires } from '../integrations/telemetry/metrics.js';
 
 const config = configFromEnvironmentOrExit();
 
 const logger = createLogger(config, 'realtime');
 const db = createKnex(config.database);
+observePoolAcquires(db.client.pool);
 const redis = createRedis(config.redis.url, 'realtime-sessions');
 redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
 const tokens = new AccessTokens(config.secretKey, config.auth.accessTokenTtlMs);

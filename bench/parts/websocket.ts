@@ -62,6 +62,49 @@ async function openAll(targets: { url: string; protocols?: string[]; onEvent?: H
   return sockets;
 }
 
+const STAGE_METRICS = ['tutorflow_ws_message_send_seconds', 'tutorflow_ws_fanout_lag_seconds', 'tutorflow_db_pool_acquire_seconds', 'tutorflow_ws_heartbeat_seconds'];
+
+type Buckets = Map<string, Map<number, number>>;
+
+/** The cumulative bucket counts of the stage histograms, summed over the instances. */
+async function scrapeStages(metricsPorts: readonly number[]): Promise<Buckets> {
+  const buckets: Buckets = new Map();
+  for (const port of metricsPorts) {
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text()).catch(() => '');
+    for (const [, name, labels, count] of text.matchAll(/^(\w+)_bucket\{([^}]*)\} (\S+)$/gm)) {
+      if (!STAGE_METRICS.includes(name!)) continue;
+      const le = /le="([^"]+)"/.exec(labels!)![1]!;
+      const other = labels!.replace(/,?le="[^"]+",?/, '').replace(/^\w+="([^"]*)"$/, '$1');
+      const key = other ? `${name} ${other}` : name!;
+      const series = buckets.get(key) ?? new Map<number, number>();
+      buckets.set(key, series);
+      const bound = le === '+Inf' ? Infinity : Number(le);
+      series.set(bound, (series.get(bound) ?? 0) + Number(count));
+    }
+  }
+  return buckets;
+}
+
+/**
+ * p50 / p99 / count of what the stage histograms took in between two scrapes: the upper bound of
+ * the bucket holding the quantile ("≤ 5 ms"), enough to say which stage holds the tail.
+ */
+function stageQuantiles(before: Buckets, after: Buckets): { lines: string[]; quantiles: Record<string, { count: number; p50: string; p99: string; max: string }> } {
+  const quantiles: Record<string, { count: number; p50: string; p99: string; max: string }> = {};
+  const lines: string[] = [];
+  const show = (bound: number | undefined) => (bound === undefined ? '-' : bound === Infinity ? '> top bucket' : `≤ ${bound * 1000} ms`);
+  for (const [key, series] of after) {
+    const sorted = [...series.entries()].map(([bound, count]) => [bound, count - (before.get(key)?.get(bound) ?? 0)] as const).sort((a, b) => a[0] - b[0]);
+    const total = sorted.at(-1)?.[1] ?? 0;
+    if (total === 0) continue;
+    const quantile = (q: number) => sorted.find(([, cumulative]) => cumulative >= q * total)?.[0];
+    const entry = { count: total, p50: show(quantile(0.5)), p99: show(quantile(0.99)), max: show(quantile(1)) };
+    quantiles[key] = entry;
+    lines.push(`${key.replace('tutorflow_', '')}: n ${total}, p50 ${entry.p50}, p99 ${entry.p99}, max ${entry.max}`);
+  }
+  return { lines, quantiles };
+}
+
 function closeAll(sockets: readonly (WebSocket | undefined)[]): void {
   for (const socket of sockets) socket?.terminate();
 }
@@ -99,9 +142,12 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
 
   // Two realtime instances sharing Redis and Postgres.
   const ports = [await freePort(), await freePort()];
+  // Each instance's Prometheus endpoint: after messaging, its stage histograms say where a message waited.
+  const metricsPorts = [await freePort(), await freePort()];
   const instances: Child[] = [];
   for (const [index, port] of ports.entries()) {
-    instances.push(await spawnEntry(`realtime-${index + 1}`, realtimeEntry(ctx.root), { root: ctx.root, logDir, memoryProbe: true, env: { ...stack.env, LOG_LEVEL: 'info', REALTIME_PORT: String(port) } }));
+    const env = { ...stack.env, LOG_LEVEL: 'info', REALTIME_PORT: String(port), METRICS_PORT: String(metricsPorts[index]) };
+    instances.push(await spawnEntry(`realtime-${index + 1}`, realtimeEntry(ctx.root), { root: ctx.root, logDir, memoryProbe: true, env }));
   }
   await Promise.all(instances.map((instance) => instance.waitForLine('"realtime listening"', 120_000)));
   await sleep(2_000);
@@ -110,15 +156,25 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
   // Who waits for what: message latency by clientMessageId, presence latency by tutor id.
   const messageSent = new Map<string, number>();
   const presenceSent = new Map<string, number>();
-  const messageLatencies: number[] = [];
+  const messageLatencies: { sentAt: number; ms: number }[] = [];
   const presenceLatencies: number[] = [];
+  // The sender's ack comes after the commit on the sender's instance: delivery minus ack is the fan-out.
+  const ackPending = new Map<string, number>();
+  const ackLatencies: number[] = [];
   const onEvent: Handler = (event) => {
     if (event.type === 'message.new') {
       const id = (event.message as { clientMessageId: string }).clientMessageId;
       const sent = messageSent.get(id);
       if (sent !== undefined) {
-        messageLatencies.push(performance.now() - sent);
+        messageLatencies.push({ sentAt: sent, ms: performance.now() - sent });
         messageSent.delete(id);
+      }
+    } else if (event.type === 'message.ack') {
+      const id = event.clientMessageId as string;
+      const sent = ackPending.get(id);
+      if (sent !== undefined) {
+        ackLatencies.push(performance.now() - sent);
+        ackPending.delete(id);
       }
     } else if (event.type === 'presence') {
       const sent = presenceSent.get(event.userId as string);
@@ -146,8 +202,17 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
   const livePairs = rows.map((row, i) => ({ row, student: sockets[i * 2], tutor: sockets[i * 2 + 1] })).filter((p) => p.student && p.tutor);
   // Where a late delivery waits: each realtime process's event loop, and this process's (the clients).
   for (const instance of instances) instance.markLoop();
+  const stagesBefore = await scrapeStages(metricsPorts);
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
+  // When the heartbeat rounds hit: the first ping of each round, as the clients see it.
+  const messagingBegan = performance.now();
+  const pingRounds: number[] = [];
+  const onPing = () => {
+    const at = performance.now();
+    if (pingRounds.length === 0 || at - pingRounds.at(-1)! > 5_000) pingRounds.push(at);
+  };
+  for (const socket of sockets) socket?.on('ping', onPing);
   let presenceState = 0;
   const presenceTicker = setInterval(() => {
     for (let k = 0; k < PRESENCE_RATE / 10; k++) {
@@ -161,7 +226,9 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
     const pair = livePairs[i % livePairs.length]!;
     const from = Math.floor(i / livePairs.length) % 2 === 0 ? pair.student! : pair.tutor!;
     const clientMessageId = randomUUID();
-    messageSent.set(clientMessageId, performance.now());
+    const now = performance.now();
+    messageSent.set(clientMessageId, now);
+    ackPending.set(clientMessageId, now);
     from.send(JSON.stringify({ type: 'message.send', conversationId: pair.row.id, clientMessageId, text: `bench message ${i}` }));
   });
   clearInterval(presenceTicker);
@@ -174,8 +241,17 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
   for (const loop of loops) say(`[websocket] event-loop delay while messaging, ${loop.name}: p50 ${loop.p50Ms?.toFixed(1)} ms, p99 ${loop.p99Ms?.toFixed(1)} ms, max ${loop.maxMs?.toFixed(1)} ms`);
   await sleep(3_900);
   const undelivered = messageSent.size;
-  const messages = summarize(messageLatencies);
+  const messages = summarize(messageLatencies.map((m) => m.ms));
+  const acks = summarize(ackLatencies);
   const presence = summarize(presenceLatencies);
+  const stages = stageQuantiles(stagesBefore, await scrapeStages(metricsPorts));
+  for (const line of stages.lines) say(`[websocket] server side while messaging (both instances, bucket bounds): ${line}`);
+  // Do the slow ones bunch up in time (a heartbeat round, a GC, a burst) or spread out?
+  const at = (t: number) => ((t - messagingBegan) / 1000).toFixed(1);
+  const slowest = [...messageLatencies].sort((a, b) => b.ms - a.ms).slice(0, Math.max(1, Math.ceil(messageLatencies.length / 100)));
+  const slowSeconds = [...new Set(slowest.map((m) => at(m.sentAt)))].sort((a, b) => Number(a) - Number(b));
+  say(`[websocket] ack (sender's instance: checks + insert committed) p50 ${acks.p50.toFixed(1)} ms, p99 ${acks.p99.toFixed(1)} ms; slowest 1% of deliveries (≥ ${slowest.at(-1)?.ms.toFixed(0)} ms) sent at s ${slowSeconds.join(', ')}; heartbeat pings at s ${pingRounds.map(at).join(', ') || 'none'}`);
+  sockets.forEach((socket) => socket?.off('ping', onPing));
   say(`[websocket] app: ${messages.count}/${sent} messages delivered, p50 ${messages.p50.toFixed(1)} ms, p99 ${messages.p99.toFixed(1)} ms; presence p50 ${presence.p50.toFixed(1)} ms, p99 ${presence.p99.toFixed(1)} ms; ${perConnectionKiB.toFixed(1)} KiB per connection`);
   closeAll(sockets);
   for (const instance of instances) await instance.stop();
@@ -228,5 +304,5 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
     // A loop running late delays every delivery it carries: these say which process the tail waits in.
     ...loops.map((loop) => ({ part: 'websocket' as const, measure: `${label}: event-loop delay p99 of ${loop.name} (max ${loop.maxMs?.toFixed(0)} ms)`, value: loop.p99Ms ?? 0, unit: 'ms' })),
   );
-  ctx.details.websocket = { target: options.sockets, open, connectS, messages, presence, echo, sent, undelivered, perConnectionKiB, barePerConnectionKiB, rssBefore, rssAfter, loops };
+  ctx.details.websocket = { target: options.sockets, open, connectS, messages, acks, stages: stages.quantiles, pingRounds: pingRounds.map(at), presence, echo, sent, undelivered, perConnectionKiB, barePerConnectionKiB, rssBefore, rssAfter, loops };
 }

@@ -61,6 +61,39 @@ export const wsDeliveries = new Counter({
   ...api,
 });
 
+/** Fine buckets: the realtime target is a delivery p99 under 50 ms. */
+const REALTIME_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export const wsMessageSendDuration = new Histogram({
+  name: 'tutorflow_ws_message_send_seconds',
+  help: 'Where a message.send frame spends its time on the sender\'s instance, by stage: queued (frame received to handled, behind the connection\'s earlier frames), stored (checks and the insert transaction, pool wait included), delivered (frame received to message.new handed to local sockets and published)',
+  labelNames: ['stage'] as const,
+  buckets: REALTIME_BUCKETS,
+  ...api,
+});
+
+export const wsFanOutLag = new Histogram({
+  name: 'tutorflow_ws_fanout_lag_seconds',
+  help: 'Time from an event\'s publish on one realtime instance to its receipt on another (Redis pub/sub; hosts\' clocks assumed in sync)',
+  buckets: REALTIME_BUCKETS,
+  ...api,
+});
+
+export const dbPoolAcquireDuration = new Histogram({
+  name: 'tutorflow_db_pool_acquire_seconds',
+  help: 'Time a query or transaction waited for a connection from this process\'s Postgres pool',
+  buckets: REALTIME_BUCKETS,
+  ...api,
+});
+
+export const wsHeartbeatDuration = new Histogram({
+  name: 'tutorflow_ws_heartbeat_seconds',
+  help: 'One heartbeat round of a realtime instance, by step: ping (every socket), presence (Redis refresh), last_seen (Postgres), sessions (revocation checks)',
+  labelNames: ['step'] as const,
+  buckets: [...REALTIME_BUCKETS, 10, 30],
+  ...api,
+});
+
 export const stripeWebhookLag = new Histogram({
   name: 'tutorflow_stripe_webhook_lag_seconds',
   help: 'Time from a Stripe event’s creation to its intake by the webhook',
@@ -124,4 +157,24 @@ export function collectProcessMetrics(registry: Registry): void {
   if (withProcessMetrics.has(registry)) return;
   withProcessMetrics.add(registry);
   collectDefaultMetrics({ register: registry, prefix: 'tutorflow_' });
+}
+
+/** The events of knex's connection pool (tarn) that say how long an acquire waited. */
+interface PoolEvents {
+  on(event: 'acquireRequest', listener: (eventId: number) => void): unknown;
+  on(event: 'acquireSuccess' | 'acquireFail', listener: (eventId: number) => void): unknown;
+}
+
+/** Records each acquire's wait in tutorflow_db_pool_acquire_seconds (a pool running dry shows here first). */
+export function observePoolAcquires(pool: PoolEvents): void {
+  const waiting = new Map<number, number>();
+  pool.on('acquireRequest', (eventId) => waiting.set(eventId, performance.now()));
+  const done = (eventId: number) => {
+    const began = waiting.get(eventId);
+    if (began === undefined) return;
+    waiting.delete(eventId);
+    dbPoolAcquireDuration.observe((performance.now() - began) / 1000);
+  };
+  pool.on('acquireSuccess', done);
+  pool.on('acquireFail', done);
 }
