@@ -35,6 +35,8 @@ export class Connection {
     readonly socket: WebSocket,
     readonly identity: ConnectionIdentity,
     readonly bucket: TokenBucket,
+    /** Which tick of the heartbeat interval pings this connection and refreshes its presence (realtime-server.ts). */
+    readonly heartbeatSlot = 0,
   ) {}
 
   get userId(): string {

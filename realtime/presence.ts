@@ -139,15 +139,15 @@ export class PresenceTracker {
   }
 
   /**
-   * Every heartbeat: refresh this instance's members and registry entry, record last seen for its
-   * users, then clean up after instances that stopped refreshing.
+   * Every heartbeat tick: refresh the members of `connections` (the tick's slice; each connection
+   * comes once per heartbeat interval) and this instance's registry entry, record last seen for
+   * their users, then clean up after instances that stopped refreshing.
    */
-  async heartbeat(): Promise<void> {
+  async heartbeat(connections: readonly Connection[]): Promise<void> {
     const began = performance.now();
     const now = Date.now();
     const expiresAt = now + this.ttlMs;
-    const connections = this.hub.all();
-    const users = this.hub.users();
+    const users = [...new Set(connections.map((connection) => connection.userId))];
     try {
       const pipeline = this.redis.pipeline();
       for (const connection of connections) {

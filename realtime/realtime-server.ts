@@ -57,6 +57,14 @@ export interface RealtimeServer {
 const REDIS_START_WAIT_MS = 2_000;
 /** How long a closing connection may take to finish its close handshake at shutdown. */
 const CLOSE_HANDSHAKE_MS = 2_000;
+/** The heartbeat runs in up to this many ticks per interval, none shorter than HEARTBEAT_MIN_TICK_MS. */
+const HEARTBEAT_SLICES = 25;
+const HEARTBEAT_MIN_TICK_MS = 100;
+
+/** Into how many slices the heartbeat interval is cut (1 s ticks at the default 25 s). */
+export function heartbeatSlices(intervalMs: number): number {
+  return Math.max(1, Math.min(HEARTBEAT_SLICES, Math.floor(intervalMs / HEARTBEAT_MIN_TICK_MS)));
+}
 
 async function redisReady(redis: Redis): Promise<void> {
   if (redis.status === 'ready') return;
@@ -99,6 +107,8 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
     handleProtocols: (protocols) => selectProtocol(protocols),
   });
   const attached = new Set<Server>();
+  /** Connections take the heartbeat's slices in turn. */
+  let nextHeartbeatSlot = 0;
   const closing = new Set<Promise<void>>();
   let stopping = false;
 
@@ -143,7 +153,7 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
   async function onConnection(socket: WebSocket, claims: AccessClaims): Promise<void> {
     const bucket = new TokenBucket(settings.rateBurst, settings.rateLimit.limit / settings.rateLimit.windowMs);
     const identity = { userId: claims.userId, role: claims.role, sessionId: claims.sessionId, tokenExpiresAt: claims.expiresAt };
-    const connection = new Connection(randomUUID(), socket, identity, bucket);
+    const connection = new Connection(randomUUID(), socket, identity, bucket, nextHeartbeatSlot++);
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data, isBinary) => onFrame(connection, data, isBinary));
     socket.on('error', (error) => log.debug({ err: error, connectionId: connection.id }, 'socket error'));
@@ -205,9 +215,16 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
     wss.handleUpgrade(request, socket, head, (ws) => void onConnection(ws, claims));
   }
 
+  // The heartbeat's work is spread over its interval: each tick handles one slice of the
+  // connections (ping, presence refresh, last seen, session check), so every connection still gets
+  // all of it once per interval, but 5,000 sockets never cost one burst that stalls deliveries.
+  const slices = heartbeatSlices(settings.heartbeatIntervalMs);
+  let tick = 0;
   const heartbeat = setInterval(() => {
+    const slice = tick++ % slices;
+    const due = hub.all().filter((connection) => connection.heartbeatSlot % slices === slice);
     const began = performance.now();
-    for (const connection of hub.all()) {
+    for (const connection of due) {
       if (!connection.alive) {
         connection.socket.terminate();
         continue;
@@ -216,25 +233,25 @@ export async function createRealtimeServer(deps: RealtimeDependencies): Promise<
       connection.socket.ping();
     }
     wsHeartbeatDuration.observe({ step: 'ping' }, (performance.now() - began) / 1000);
-    typing.prune();
-    void presence.heartbeat();
-    void closeRevokedSessions();
-  }, settings.heartbeatIntervalMs);
+    if (slice === 0) typing.prune();
+    void presence.heartbeat(due);
+    void closeRevokedSessions(due);
+  }, settings.heartbeatIntervalMs / slices);
 
   /**
    * A revocation is announced over pub/sub; one announced while this instance was cut off from Redis
    * would otherwise go unseen until the token expires, so each heartbeat also asks.
    */
-  async function closeRevokedSessions(): Promise<void> {
+  async function closeRevokedSessions(connections: readonly Connection[]): Promise<void> {
     if (!sessions) return;
     const began = performance.now();
-    for (const sessionId of new Set(hub.all().map((connection) => connection.identity.sessionId))) {
+    for (const sessionId of new Set(connections.map((connection) => connection.identity.sessionId))) {
       const revoked = await sessions.isRevoked(sessionId).catch(() => false);
       if (revoked) for (const connection of hub.connectionsOfSession(sessionId)) connection.close('sessionRevoked');
     }
     wsHeartbeatDuration.observe({ step: 'sessions' }, (performance.now() - began) / 1000);
   }
-  void presence.heartbeat();
+  void presence.heartbeat([]);
 
   const upgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void onUpgrade(request, socket, head);
 
