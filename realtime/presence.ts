@@ -130,7 +130,10 @@ export class PresenceTracker {
       this.log.warn({ err: error }, 'presence snapshot from Redis failed; answering with what this instance sees');
       statuses = userIds.map((userId) => this.localStatus(userId));
     }
-    const lastSeen = await this.lastSeen.of(userIds);
+    // Only the offline show a last-seen time: no Postgres read when everyone asked about is here
+    // (the common case after each message.send, which asks whether the recipient is offline).
+    const offline = userIds.filter((_, index) => statuses[index] === 'offline');
+    const lastSeen = offline.length > 0 ? await this.lastSeen.of(offline) : new Map<string, Date>();
     return userIds.map((userId, index) => ({
       userId,
       status: statuses[index]!,
