@@ -35,13 +35,6 @@ export class ConversationRepository {
     return { conversation, created: inserted.rows.length > 0 };
   }
 
-  async touch(id: string, at: Date, trx?: Knex.Transaction): Promise<void> {
-    await Conversation.query(trx ?? this.db)
-      .findById(id)
-      .patch({ lastActivityAt: at })
-      .where('last_activity_at', '<', at);
-  }
-
   /** Of `userIds`, those who share a conversation with `userId`. */
   async counterpartsAmong(userId: string, userIds: readonly string[], trx?: Knex.Transaction): Promise<string[]> {
     if (userIds.length === 0) return [];

@@ -24,20 +24,31 @@ export class MessageRepository {
   }
 
   /**
-   * Inserts the message unless the sender already sent one with this client message id; either way
-   * returns the stored message, and whether this call wrote it.
+   * Stores the message unless the sender already sent one with this client message id, and with it
+   * (only when it was inserted) the record of masked contact `kinds` and the conversation's last
+   * activity. One statement, so one round trip and atomic without a transaction: a message send
+   * holds a pooled connection for one query, not for BEGIN … COMMIT. Either way returns the stored
+   * message, and whether this call wrote it.
    */
-  async insertOnce(message: NewMessage, trx?: Knex.Transaction): Promise<{ message: Message; inserted: boolean }> {
-    const db = trx ?? this.db;
-    const result = (await db.raw(
-      `insert into messages (conversation_id, sender_id, client_message_id, body, masked, attachment_file_id)
-       values (?, ?, ?, ?, ?, ?)
-       on conflict (sender_id, client_message_id) do nothing
-       returning *`,
-      [message.conversationId, message.senderId, message.clientMessageId, message.body, message.masked, message.attachmentFileId],
+  async insertOnce(message: NewMessage, maskedKinds: readonly ContactKind[] = []): Promise<{ message: Message; inserted: boolean }> {
+    const result = (await this.db.raw(
+      `with inserted as (
+         insert into messages (conversation_id, sender_id, client_message_id, body, masked, attachment_file_id)
+         values (?, ?, ?, ?, ?, ?)
+         on conflict (sender_id, client_message_id) do nothing
+         returning *
+       ), masked as (
+         insert into masked_contact_attempts (message_id, conversation_id, sender_id, kinds)
+         select id, conversation_id, sender_id, ?::text[] from inserted where cardinality(?::text[]) > 0
+       ), touched as (
+         update conversations set last_activity_at = inserted.created_at
+         from inserted where conversations.id = inserted.conversation_id and conversations.last_activity_at < inserted.created_at
+       )
+       select * from inserted`,
+      [message.conversationId, message.senderId, message.clientMessageId, message.body, message.masked, message.attachmentFileId, [...maskedKinds], [...maskedKinds]],
     )) as { rows: Record<string, unknown>[] };
     if (result.rows[0]) return { message: Message.fromDatabaseJson(result.rows[0]), inserted: true };
-    const existing = await this.findBySenderAndClientId(message.senderId, message.clientMessageId, trx);
+    const existing = await this.findBySenderAndClientId(message.senderId, message.clientMessageId);
     if (!existing) throw new Error('message vanished right after its insert conflicted');
     return { message: existing, inserted: false };
   }
@@ -61,10 +72,6 @@ export class MessageRepository {
       .where((builder) => builder.where('c.student_id', userId).orWhere('c.tutor_id', userId))
       .first('m.id');
     return row !== undefined;
-  }
-
-  async recordMaskedAttempt(attempt: { messageId: string; conversationId: string; senderId: string; kinds: ContactKind[] }, trx?: Knex.Transaction): Promise<void> {
-    await MaskedContactAttempt.query(trx ?? this.db).insert(attempt);
   }
 
   async maskedAttemptsOf(messageIds: readonly string[], trx?: Knex.Transaction): Promise<MaskedContactAttempt[]> {

@@ -50,7 +50,7 @@ export class MessagingService {
   private readonly paidLessons: PaidLessonRepository;
   private readonly attachments: MessageAttachmentRepository;
 
-  constructor(private readonly db: Knex) {
+  constructor(db: Knex) {
     this.conversations = new ConversationRepository(db);
     this.messages = new MessageRepository(db);
     this.reads = new ConversationReadRepository(db);
@@ -119,26 +119,17 @@ export class MessagingService {
       kinds = [];
     }
 
-    const stored = await this.db.transaction(async (trx) => {
-      const result = await this.messages.insertOnce(
-        {
-          conversationId: conversation.id,
-          senderId: actor.userId,
-          clientMessageId: input.clientMessageId,
-          body: text,
-          masked: kinds.length > 0,
-          attachmentFileId: input.attachmentFileId ?? null,
-        },
-        trx,
-      );
-      if (result.inserted) {
-        if (kinds.length > 0) {
-          await this.messages.recordMaskedAttempt({ messageId: result.message.id, conversationId: conversation.id, senderId: actor.userId, kinds }, trx);
-        }
-        await this.conversations.touch(conversation.id, result.message.createdAt, trx);
-      }
-      return result;
-    });
+    const stored = await this.messages.insertOnce(
+      {
+        conversationId: conversation.id,
+        senderId: actor.userId,
+        clientMessageId: input.clientMessageId,
+        body: text,
+        masked: kinds.length > 0,
+        attachmentFileId: input.attachmentFileId ?? null,
+      },
+      kinds,
+    );
     const [message] = await this.describeMessages([stored.message]);
     return { message: message!, duplicate: !stored.inserted, recipientId };
   }
