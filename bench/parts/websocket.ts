@@ -205,12 +205,12 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
   const stagesBefore = await scrapeStages(metricsPorts);
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
-  // When the heartbeat rounds hit: the first ping of each round, as the clients see it.
+  // When the heartbeat's pings hit, as the clients see them: how many in each second of messaging.
   const messagingBegan = performance.now();
-  const pingRounds: number[] = [];
+  const pingsPerSecond = new Map<number, number>();
   const onPing = () => {
-    const at = performance.now();
-    if (pingRounds.length === 0 || at - pingRounds.at(-1)! > 5_000) pingRounds.push(at);
+    const second = Math.floor((performance.now() - messagingBegan) / 1000);
+    pingsPerSecond.set(second, (pingsPerSecond.get(second) ?? 0) + 1);
   };
   for (const socket of sockets) socket?.on('ping', onPing);
   let presenceState = 0;
@@ -248,9 +248,11 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
   for (const line of stages.lines) say(`[websocket] server side while messaging (both instances, bucket bounds): ${line}`);
   // Do the slow ones bunch up in time (a heartbeat round, a GC, a burst) or spread out?
   const at = (t: number) => ((t - messagingBegan) / 1000).toFixed(1);
+  const pingsTotal = [...pingsPerSecond.values()].reduce((sum, count) => sum + count, 0);
+  const pingBurst = [...pingsPerSecond].reduce((top, [second, count]) => (count > top.count ? { second, count } : top), { second: -1, count: 0 });
   const slowest = [...messageLatencies].sort((a, b) => b.ms - a.ms).slice(0, Math.max(1, Math.ceil(messageLatencies.length / 100)));
   const slowSeconds = [...new Set(slowest.map((m) => at(m.sentAt)))].sort((a, b) => Number(a) - Number(b));
-  say(`[websocket] ack (sender's instance: checks + insert committed) p50 ${acks.p50.toFixed(1)} ms, p99 ${acks.p99.toFixed(1)} ms; slowest 1% of deliveries (≥ ${slowest.at(-1)?.ms.toFixed(0)} ms) sent at s ${slowSeconds.join(', ')}; heartbeat pings at s ${pingRounds.map(at).join(', ') || 'none'}`);
+  say(`[websocket] ack (sender's instance: checks + insert committed) p50 ${acks.p50.toFixed(1)} ms, p99 ${acks.p99.toFixed(1)} ms; slowest 1% of deliveries (≥ ${slowest.at(-1)?.ms.toFixed(0)} ms) sent at s ${slowSeconds.join(', ')}; pings received per second at most ${pingBurst.count} (s ${pingBurst.second}), ${pingsTotal} in all`);
   sockets.forEach((socket) => socket?.off('ping', onPing));
   say(`[websocket] app: ${messages.count}/${sent} messages delivered, p50 ${messages.p50.toFixed(1)} ms, p99 ${messages.p99.toFixed(1)} ms; presence p50 ${presence.p50.toFixed(1)} ms, p99 ${presence.p99.toFixed(1)} ms; ${perConnectionKiB.toFixed(1)} KiB per connection`);
   closeAll(sockets);
@@ -304,5 +306,5 @@ export async function runWebSocket(ctx: PartContext): Promise<void> {
     // A loop running late delays every delivery it carries: these say which process the tail waits in.
     ...loops.map((loop) => ({ part: 'websocket' as const, measure: `${label}: event-loop delay p99 of ${loop.name} (max ${loop.maxMs?.toFixed(0)} ms)`, value: loop.p99Ms ?? 0, unit: 'ms' })),
   );
-  ctx.details.websocket = { target: options.sockets, open, connectS, messages, acks, stages: stages.quantiles, pingRounds: pingRounds.map(at), presence, echo, sent, undelivered, perConnectionKiB, barePerConnectionKiB, rssBefore, rssAfter, loops };
+  ctx.details.websocket = { target: options.sockets, open, connectS, messages, acks, stages: stages.quantiles, pingsPerSecond: Object.fromEntries(pingsPerSecond), presence, echo, sent, undelivered, perConnectionKiB, barePerConnectionKiB, rssBefore, rssAfter, loops };
 }
