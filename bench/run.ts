@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, type BenchOptions, type PartName, USAGE } from './lib/args.js';
 import type { PartContext } from './lib/context.js';
 import { runOverrides, startBenchServers } from './lib/bench-stack.js';
+import { creationMeter } from './lib/bookings.js';
 import { stopAll } from './lib/processes.js';
-import { formatTable, machine, writeResults, type Row } from './lib/report.js';
+import { formatTable, machine, runCostRows, writeResults, type PartCost, type Row } from './lib/report.js';
 import { runCreation } from './parts/creation.js';
 import { runGrowth } from './parts/growth.js';
 import { runReads } from './parts/reads.js';
@@ -47,6 +48,8 @@ if (options.help) {
 }
 
 const rows: Row[] = [];
+/** What each part took: wall time, and what creating bookings cost the bench process itself. */
+const costs: PartCost[] = [];
 const details: Record<string, unknown> = {};
 const failures: string[] = [];
 let finishing: Promise<void> | undefined;
@@ -58,8 +61,9 @@ async function finish(code: number, reason?: string): Promise<void> {
     await stopAll(say);
     await servers?.stop().catch((error: unknown) => say(`stopping the bench stack: ${(error as Error).message}`));
     if (rows.length > 0) {
-      process.stdout.write(`\n${formatTable(rows)}\n\n`);
-      const file = await writeResults(RESULTS, { startedAt, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), options, rows, details: { ...details, failures } });
+      const all = [...rows, ...runCostRows(costs, Date.now() - startedAt.getTime())];
+      process.stdout.write(`\n${formatTable(all)}\n\n`);
+      const file = await writeResults(RESULTS, { startedAt, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), options, rows: all, details: { ...details, costs, failures } });
       say(`results: ${path.relative(ROOT, file)}`);
     }
     if (failures.length > 0) say(`failed parts: ${failures.join('; ')}`);
@@ -98,6 +102,9 @@ for (const part of options.parts) {
     failures.push(`${part}: ${(error as Error).message}`);
     say(`== ${part} FAILED: ${(error as Error).stack ?? error}`);
   }
+  const creating = creationMeter.take();
+  costs.push({ part, seconds: (Date.now() - began) / 1000, ...(creating ? { creating } : {}) });
+  if (creating) say(`   bench process: ${creating.bookings} bookings at ${creating.perSecond.toFixed(1)}/s, ${creating.cpuMsPerBooking.toFixed(1)} ms of its own CPU each (client, fakes, Stripe proxy)`);
   // Each part stops what it started before the next begins, so parts never load each other.
   await stopAll(say);
 }

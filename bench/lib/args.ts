@@ -31,6 +31,14 @@ export interface BenchOptions {
   wsSeconds: number;
   /** Open bookings at which the worker's memory is read (cumulative). */
   workerSizes: number[];
+  /**
+   * Minutes the worker part may spend creating its open bookings (all sizes together); the sizes not
+   * reached in that time are extrapolated and marked so. Each booking is the real workflow and
+   * activities, ~0.1–0.2 s of CPU on 2 cores: 10,000 take 10–17 minutes here, more than a default run.
+   */
+  workerMinutes: number;
+  /** Seconds the worker part spends replaying open bookings after its restart (the rate is the figure). */
+  replaySeconds: number;
   /** Sizes at which growth runs the transition lag (the creation part's concurrency levels give its other axis). */
   growthSizes: number[];
   /** DATABASE_POOL_MAX for every process the bench starts; undefined: the configuration's default. */
@@ -56,10 +64,12 @@ export const USAGE = `usage: npm run bench -- [${PARTS.join('|')} …] [options]
   --message-rate N     websocket: messages per second over all pairs (default 100)
   --ws-seconds S       websocket: seconds of messaging (default 20)
   --worker-sizes a,b,c worker: open bookings at which memory is read (default 1000,5000,10000)
+  --worker-minutes M   worker: minutes for creating the open bookings, all sizes (default 3; 10,000 real ones take 11–17 here)
+  --replay-seconds S   worker: seconds of replaying open bookings after the restart (default 45)
   --growth-sizes a,b,c growth: transition lag at these sizes (default 250,500,1000)
   --pool N             DATABASE_POOL_MAX of every process started (default: the configuration's)
   --env KEY=VALUE      a setting for every process started (repeatable), e.g. --env WORKER_MAX_CACHED_WORKFLOWS=500
-  --max-minutes M      stop everything after M minutes (default 40)`;
+  --max-minutes M      stop everything after M minutes (default 30; the default run takes ~20)`;
 
 const positive = (name: string, text: string): number => {
   const value = Number(text);
@@ -100,8 +110,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'message-rate': { type: 'string', default: '100' },
       'ws-seconds': { type: 'string', default: '20' },
       'worker-sizes': { type: 'string', default: '1000,5000,10000' },
+      'worker-minutes': { type: 'string', default: '3' },
+      'replay-seconds': { type: 'string', default: '45' },
       'growth-sizes': { type: 'string', default: '250,500,1000' },
-      'max-minutes': { type: 'string', default: '40' },
+      'max-minutes': { type: 'string', default: '30' },
       pool: { type: 'string' },
       env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
@@ -129,6 +141,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     messageRate: positive('message-rate', values['message-rate']),
     wsSeconds: positive('ws-seconds', values['ws-seconds']),
     workerSizes,
+    workerMinutes: positive('worker-minutes', values['worker-minutes']),
+    replaySeconds: positive('replay-seconds', values['replay-seconds']),
     growthSizes: list('growth-sizes', values['growth-sizes']),
     pool: values.pool === undefined ? undefined : positive('pool', values.pool),
     env: settings(values.env),

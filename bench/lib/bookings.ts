@@ -76,12 +76,63 @@ export function workflowInput(config: Config, plan: PlannedBooking): BookingWork
   };
 }
 
+/**
+ * What creating bookings costs the bench process itself (the Temporal client, the local fakes and
+ * the Stripe proxy the worker's activities call): its CPU while at least one booking is in flight.
+ * That CPU is Stripe's and the client's in production, not ours, and on a 2-core machine it slows
+ * every other process: run.ts prints it per part so a run shows what the bench took for itself.
+ */
+export class CreationMeter {
+  private inFlight = 0;
+  private since = { at: 0, cpu: 0 };
+  private totals = { bookings: 0, ms: 0, cpuMs: 0 };
+
+  started(): void {
+    if (this.inFlight++ === 0) this.since = { at: performance.now(), cpu: cpuMs() };
+  }
+
+  finished(ok: boolean): void {
+    if (ok) this.totals.bookings++;
+    if (--this.inFlight === 0) this.addSince();
+  }
+
+  /** Bookings created, their rate and the bench process's CPU per booking since the last take(); then starts over. */
+  take(): { bookings: number; perSecond: number; cpuMsPerBooking: number } | undefined {
+    if (this.inFlight > 0) {
+      this.addSince();
+      this.since = { at: performance.now(), cpu: cpuMs() };
+    }
+    const { bookings, ms, cpuMs: cpu } = this.totals;
+    this.totals = { bookings: 0, ms: 0, cpuMs: 0 };
+    return bookings === 0 ? undefined : { bookings, perSecond: bookings / (ms / 1000), cpuMsPerBooking: cpu / bookings };
+  }
+
+  private addSince(): void {
+    this.totals.ms += performance.now() - this.since.at;
+    this.totals.cpuMs += cpuMs() - this.since.cpu;
+  }
+}
+
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+export const creationMeter = new CreationMeter();
+
 /** Starts one booking and waits for the workflow's answer to `submit` (time held, card authorized). */
 export async function startBooking(client: Client, config: Config, input: BookingWorkflowInput): Promise<string> {
   const start = startBookingOperation(input, config.temporal.taskQueue, { student: 'Bench student', tutor: 'Bench tutor' });
-  const snapshot = await client.workflow.executeUpdateWithStart(submitUpdate, { args: [{ requestHash: input.requestHash }], startWorkflowOperation: start });
-  // A refused hold (slot_taken, student_busy) answers PENDING_PAYMENT with its outcome: the booking is over, not open.
-  return snapshot.outcome ?? snapshot.status;
+  creationMeter.started();
+  let answered = false;
+  try {
+    const snapshot = await client.workflow.executeUpdateWithStart(submitUpdate, { args: [{ requestHash: input.requestHash }], startWorkflowOperation: start });
+    answered = true;
+    // A refused hold (slot_taken, student_busy) answers PENDING_PAYMENT with its outcome: the booking is over, not open.
+    return snapshot.outcome ?? snapshot.status;
+  } finally {
+    creationMeter.finished(answered);
+  }
 }
 
 /**

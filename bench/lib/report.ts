@@ -49,6 +49,31 @@ export function formatTable(rows: readonly Row[]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
+/** One part's wall time and, where it created bookings, their rate and the bench process's own CPU each. */
+export interface PartCost {
+  part: string;
+  seconds: number;
+  creating?: { bookings: number; perSecond: number; cpuMsPerBooking: number };
+}
+
+/** The run's own cost, after the figures: each part's wall time, the bench's CPU per booking, the whole run. */
+export function runCostRows(costs: readonly PartCost[], totalMs: number): Row[] {
+  const rows: Row[] = [];
+  for (const { part, seconds, creating } of costs) {
+    rows.push({ part: 'run', measure: `${part}: wall time`, value: seconds / 60, unit: 'min' });
+    if (creating) {
+      rows.push({
+        part: 'run',
+        measure: `${part}: bench process CPU per booking created (client, fakes, Stripe proxy; ${creating.bookings} at ${creating.perSecond.toFixed(1)}/s)`,
+        value: creating.cpuMsPerBooking,
+        unit: 'CPU ms',
+      });
+    }
+  }
+  rows.push({ part: 'run', measure: `whole run: wall time (${costs.length} parts)`, value: totalMs / 60_000, unit: 'min' });
+  return rows;
+}
+
 export interface Machine {
   cpus: number;
   cpuModel: string;

@@ -87,7 +87,8 @@ export async function measureTransitions(ctx: PartContext, bookings: number, lab
   let began = Date.now();
   await pool(pilotPlans, CREATE_CONCURRENCY, async (plan) => void (await startBooking(client, config, workflowInput(config, plan))), { deadlineMs: Date.now() + 120_000 });
   const pilotRate = PILOT / ((Date.now() - began) / 1000);
-  const windowStart = Date.now() + Math.round((bookings / (pilotRate * 0.5)) * 1000) + 15_000;
+  // The pilot runs at the same concurrency, so 0.75 of its rate leaves a third more time than creation should take.
+  const windowStart = Date.now() + Math.round((bookings / (pilotRate * 0.75)) * 1000) + 15_000;
   say(`[${label}] pilot: ${pilotRate.toFixed(1)} bookings/s; window opens in ${seconds(windowStart - Date.now())}`);
 
   // Half are requests left to expire; half instant lessons that start and end (+ grace) in the window.

@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { parseBenchArgs, PARTS } from '../../bench/lib/args.js';
-import { formatTable, ratioOf } from '../../bench/lib/report.js';
+import { CreationMeter } from '../../bench/lib/bookings.js';
+import { formatTable, ratioOf, runCostRows } from '../../bench/lib/report.js';
 import { growthExponent, pollingLags, summarize } from '../../bench/lib/stats.js';
 import { STACK_PROFILES } from '../../scripts/stack/profiles.js';
 
@@ -23,6 +24,12 @@ describe('npm run bench arguments', () => {
     const options = parseBenchArgs([]);
     expect(options.parts).toEqual([...PARTS]);
     expect(options).toMatchObject({ bookings: 1000, sockets: 5000, rates: [200, 500], workerSizes: [1000, 5000, 10000] });
+  });
+
+  test('the default run is bounded: the worker part creates for 3 minutes and replays for 45 s, the whole run stops at 30', () => {
+    expect(parseBenchArgs([])).toMatchObject({ workerMinutes: 3, replaySeconds: 45, maxMinutes: 30 });
+    expect(parseBenchArgs(['worker', '--worker-minutes', '15', '--replay-seconds', '300'])).toMatchObject({ workerMinutes: 15, replaySeconds: 300 });
+    expect(() => parseBenchArgs(['--worker-minutes', '0'])).toThrow(/positive whole number/);
   });
 
   test('one part alone, at the size given', () => {
@@ -61,5 +68,38 @@ describe('the report', () => {
   test('the growth exponent tells linear from quadratic', () => {
     expect(growthExponent([1, 2, 4].map((x) => ({ x, y: 5 * x })))).toBeCloseTo(1);
     expect(growthExponent([1, 2, 4].map((x) => ({ x, y: x * x })))).toBeCloseTo(2);
+  });
+
+  test("the run's own cost follows the figures: each part's wall time, the bench's CPU per booking, the whole run", () => {
+    const rows = runCostRows(
+      [
+        { part: 'transitions', seconds: 240, creating: { bookings: 1040, perSecond: 20.8, cpuMsPerBooking: 31.25 } },
+        { part: 'reads', seconds: 90 },
+      ],
+      1_260_000,
+    );
+    expect(rows.map((row) => [row.measure, row.value, row.unit])).toEqual([
+      ['transitions: wall time', 4, 'min'],
+      ['transitions: bench process CPU per booking created (client, fakes, Stripe proxy; 1040 at 20.8/s)', 31.25, 'CPU ms'],
+      ['reads: wall time', 1.5, 'min'],
+      ['whole run: wall time (2 parts)', 21, 'min'],
+    ]);
+  });
+});
+
+describe("the bench process's own cost of creating bookings", () => {
+  test('counts the bookings answered while any is in flight, and starts over at each take', () => {
+    const meter = new CreationMeter();
+    expect(meter.take()).toBeUndefined();
+    meter.started();
+    meter.started();
+    meter.finished(true);
+    meter.finished(false);
+    meter.started();
+    meter.finished(true);
+    const taken = meter.take();
+    expect(taken).toMatchObject({ bookings: 2 });
+    expect(taken!.cpuMsPerBooking).toBeGreaterThanOrEqual(0);
+    expect(meter.take()).toBeUndefined();
   });
 });
