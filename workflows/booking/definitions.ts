@@ -95,6 +95,12 @@ export const PATCHES = {
    * (no server round trip each) and the availability broadcast runs beside the authorization.
    */
   localSubmitRecords: 'local-submit-records',
+  /**
+   * Every read-model write runs as a local activity for the booking's whole life (not only until the
+   * submit answers), and a close's availability broadcast and emails run side by side: a timer's
+   * transition is then one workflow task (the status in Postgres with it) instead of one per write.
+   */
+  localRecords: 'local-records',
   /** A lesson paid with a package's credit, or a free trial: no card hold (workflows/booking/credit.ts). */
   payWithCredit: 'pay-with-credit',
   /**

@@ -59,15 +59,16 @@ const proxies = {
 
 /**
  * The record class as local activities: run by the worker inside the workflow task that asks for
- * them, without a round trip through the server per call (same timeout and retries). Used only
- * until the submit update answers (PATCHES.localSubmitRecords), where the student waits for them.
+ * them, without a round trip through the server per call (same timeout and retries). Used until the
+ * submit update answers (PATCHES.localSubmitRecords), where the student waits for them, and for the
+ * booking's whole life since PATCHES.localRecords.
  */
 const localRecord = proxyLocalActivities<BookingActivities>(ACTIVITY_CLASSES.record);
 
 type Name = keyof BookingActivities;
 type Result<K extends Name> = Awaited<ReturnType<BookingActivities[K]>>;
-/** Which record-class activities may run locally: the ones the submit path writes the read model with. */
-export type RecordName = 'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordMeeting' | 'recordDispute';
+/** Which record-class activities may run locally: the read-model writes of the submit path and of every transition. */
+export type RecordName = 'reserveBooking' | 'recordTransition' | 'recordEvent' | 'recordPayment' | 'recordMeeting' | 'recordDispute' | 'recordAttention';
 
 /** Calls an activity with its class's options and a plain-words summary for the Temporal UI. */
 export function call<K extends Name>(name: K, summary: string, ...args: Parameters<BookingActivities[K]>): Promise<Result<K>> {

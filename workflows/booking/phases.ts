@@ -41,6 +41,8 @@ export async function drainUntil(steps: BookingSteps, deadlineMs: number | undef
 export async function holdTimeAndAuthorize(steps: BookingSteps): Promise<boolean> {
   const { state, input } = steps;
   state.localSubmitRecords = patched(PATCHES.localSubmitRecords);
+  // Asked once, here, for the booking's whole life: a booking started before the patch keeps its remote writes.
+  state.localRecords = patched(PATCHES.localRecords);
   steps.show();
   const reservation = await callMaybeLocal(state.localSubmitRecords, 'reserveBooking', 'Hold the tutor’s time', termsOf(input));
   if (state.funding !== 'card') return holdWithoutCard(steps, reservation);

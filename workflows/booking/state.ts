@@ -84,6 +84,8 @@ export class BookingState {
   submissionSettled = false;
   /** Whether this booking writes its read model locally until the submit answers (patched at its start). */
   localSubmitRecords = false;
+  /** Whether every read-model write of this booking is local (patched at its start, PATCHES.localRecords). */
+  localRecords = false;
   webhookPayment: WebhookPayment | undefined;
   /** How the lesson is paid (credit.ts): decided once at the start. */
   funding: Funding = 'card';
