@@ -204,6 +204,8 @@ const schema = z
     /** Long polls the worker keeps open for workflow tasks and for activity tasks (0 = the SDK's default, up to 10 each). */
     WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(0).max(1_000).default(0),
     WORKER_ACTIVITY_TASK_POLLERS: z.coerce.number().int().min(0).max(1_000).default(0),
+    /** Threads that run workflow code (0 = the SDK's default, 1); the main thread keeps the activities and the server's traffic. */
+    WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(0).max(16).default(0),
     /**
      * Where the worker gets its workflow code: `auto` runs the prebuilt bundle (npm run build) outside
      * development and bundles the sources in development; `prebuilt` runs the bundle in development
@@ -411,6 +413,7 @@ export interface WorkerTuning {
   activitySlots: number;
   workflowTaskPollers: number;
   activityTaskPollers: number;
+  workflowThreads: number;
   workflowBundle: 'auto' | 'prebuilt';
 }
 
@@ -533,6 +536,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       activitySlots: e.WORKER_ACTIVITY_SLOTS,
       workflowTaskPollers: e.WORKER_WORKFLOW_TASK_POLLERS,
       activityTaskPollers: e.WORKER_ACTIVITY_TASK_POLLERS,
+      workflowThreads: e.WORKER_WORKFLOW_THREADS,
       workflowBundle: e.WORKER_WORKFLOW_BUNDLE,
     },
     realtime: {

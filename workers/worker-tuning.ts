@@ -14,6 +14,7 @@ type TuningOptions = Pick<
   | 'maxConcurrentLocalActivityExecutions'
   | 'maxConcurrentWorkflowTaskPolls'
   | 'maxConcurrentActivityTaskPolls'
+  | 'workflowThreadPoolSize'
 >;
 
 const SDK_DEFAULT_WORKFLOW_TASK_SLOTS = 40;
@@ -30,6 +31,7 @@ export function workerTuning(tuning: WorkerTuning): TuningOptions {
     maxConcurrentLocalActivityExecutions: set(tuning.activitySlots),
     maxConcurrentWorkflowTaskPolls: set(tuning.workflowTaskPollers),
     maxConcurrentActivityTaskPolls: set(tuning.activityTaskPollers),
+    workflowThreadPoolSize: set(tuning.workflowThreads),
   };
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as TuningOptions;
 }
