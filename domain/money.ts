@@ -28,9 +28,17 @@ export function lessonPrice(hourlyRateMinor: number, lengthMinutes: number): num
   return Math.floor((hourlyRateMinor * lengthMinutes + 30) / 60);
 }
 
+const minorDigitsByCurrency = new Map<string, number>();
+
 /** How many minor units a currency has: 2 for EUR, 0 for JPY, 3 for KWD (ISO 4217, from Intl). */
 export function minorDigitsOf(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  // Building a NumberFormat is costly (the booking workflow's details call this on every change): once per currency.
+  let digits = minorDigitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    minorDigitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /** "50.00 EUR", "5000 JPY": the amount in major units with the code, for emails and ops. */

@@ -38,17 +38,26 @@ export function escapeHtml(text: string): string {
 
 const LOCALES: Record<Language, string> = { en: 'en-GB', de: 'de-DE' };
 
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** "Tue, 3 Jun 2025, 14:05 CEST" ("Di., 3. Juni 2025, 14:05 MESZ"), in the recipient's own time zone and language. */
 export function formatInstant(iso: string, timeZone: string, language: Language = 'en'): string {
-  return new Intl.DateTimeFormat(LOCALES[language], {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+  // Building a DateTimeFormat costs far more than formatting with one: one per language and time zone.
+  const key = `${language} ${timeZone}`;
+  let format = instantFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALES[language], {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+      timeZoneName: 'short',
+    });
+    instantFormats.set(key, format);
+  }
+  return format.format(new Date(iso));
 }
