@@ -44,6 +44,8 @@ export async function runReads(ctx: PartContext): Promise<void> {
   const config = loadConfig(stack.env);
   say(`[reads] seeding ${options.tutors} tutors`);
   await seedTutors(stack.db, options.tutors);
+  // Fresh statistics, and autovacuum of the new rows done before the first scenario rather than during it.
+  await stack.db.raw('vacuum analyze');
   const { student_id: studentId, id: bookingId } = (await stack.db.raw(`select student_id, id from bookings order by student_id, session_start limit 1`)).rows[0];
   const { user_id: tutorId } = (await stack.db.raw(`select user_id from tutor_profiles tp where published and exists (select 1 from availability_rules r where r.tutor_id = tp.user_id) order by user_id limit 1`)).rows[0];
   const auth = await bearer(config, studentId, 'student');
