@@ -37,6 +37,9 @@ export interface MemorySample {
   heapUsed: number;
   heapTotal: number;
   external: number;
+  /** Heaps of the process's worker threads (the Temporal worker's workflow thread), which heapUsed/heapTotal leave out. */
+  threadHeapUsed?: number;
+  threadHeapTotal?: number;
   heapLimit: number;
   /** How late the event loop ran since the start or the last markLoop() (10 ms resolution, so ~10 ms is idle). */
   loopDelay?: { p50Ms: number; p99Ms: number; maxMs: number };

@@ -20,6 +20,16 @@ const CREATE_CONCURRENCY = 20;
 /** The SDK's default sticky cache size for a heap limit (worker-options.js, reuseV8Context). */
 export const defaultMaxCachedWorkflows = (heapLimitBytes: number) => Math.max(Math.floor((Math.max(heapLimitBytes / MiB - 200, 0) * 600) / 1024), 10);
 
+/**
+ * RSS split into the main thread's V8 heap (committed, used), the workflow thread's (where the
+ * sticky cache lives), external buffers, and the rest: native (the Temporal core, malloc), code, stacks.
+ */
+const breakdown = (m: MemorySample) => {
+  const mib = (bytes: number) => (bytes / MiB).toFixed(0);
+  const thread = m.threadHeapTotal ?? 0;
+  return `RSS ${mib(m.rss)} MiB = main heap ${mib(m.heapTotal)} (${mib(m.heapUsed)} used) + workflow thread heap ${mib(thread)} (${mib(m.threadHeapUsed ?? 0)} used) + external ${mib(m.external)} + native/other ${mib(m.rss - m.heapTotal - thread - m.external)}`;
+};
+
 async function settledMemory(read: () => Promise<MemorySample | undefined>): Promise<MemorySample> {
   await sleep(8_000);
   const samples: MemorySample[] = [];
@@ -46,7 +56,7 @@ export async function runWorker(ctx: PartContext): Promise<void> {
   const idle = await settledMemory(worker.child.memory);
   // WORKER_MAX_CACHED_WORKFLOWS (e.g. --env WORKER_MAX_CACHED_WORKFLOWS=250), or the SDK's default for the heap.
   const cacheMax = config.worker.maxCachedWorkflows || defaultMaxCachedWorkflows(idle.heapLimit);
-  say(`[worker] idle: RSS ${(idle.rss / MiB).toFixed(0)} MiB, heap ${(idle.heapUsed / MiB).toFixed(0)} MiB; sticky cache holds up to ${cacheMax} workflows (heap limit ${(idle.heapLimit / MiB).toFixed(0)} MiB)`);
+  say(`[worker] idle: ${breakdown(idle)}; sticky cache holds up to ${cacheMax} workflows (heap limit ${(idle.heapLimit / MiB).toFixed(0)} MiB)`);
 
   const far = Date.now() + 86_400_000;
   const ids: string[] = [];
@@ -83,7 +93,7 @@ export async function runWorker(ctx: PartContext): Promise<void> {
     const memory = await settledMemory(worker.child.memory);
     const point = { open: ids.length, rssMiB: memory.rss / MiB, heapMiB: memory.heapUsed / MiB, cacheUsed: Math.min(ids.length, cacheMax) };
     points.push(point);
-    say(`[worker] ${ids.length} open: RSS ${point.rssMiB.toFixed(0)} MiB, heap ${point.heapMiB.toFixed(0)} MiB, sticky cache ${point.cacheUsed}/${cacheMax}`);
+    say(`[worker] ${ids.length} open: ${breakdown(memory)}, sticky cache ${point.cacheUsed}/${cacheMax}`);
     ctx.rows.push(
       {
         part: 'worker',
@@ -103,7 +113,9 @@ export async function runWorker(ctx: PartContext): Promise<void> {
   if (points.length >= 2) {
     const first = points[0]!;
     const last = points.at(-1)!;
-    const perWorkflowMiB = (last.rssMiB - first.rssMiB) / Math.max(1, last.cacheUsed - first.cacheUsed);
+    // Per cached workflow between the sizes, or from idle when the cache was already full at the first.
+    const perWorkflowMiB =
+      last.cacheUsed > first.cacheUsed ? (last.rssMiB - first.rssMiB) / (last.cacheUsed - first.cacheUsed) : (first.rssMiB - idle.rss / MiB) / Math.max(1, first.cacheUsed);
     // Every size asked for and not reached within --worker-minutes, and the target's 10,000.
     const beyond = [...new Set([...options.workerSizes, 10_000])].filter((size) => size > last.open).sort((a, b) => a - b);
     for (const size of beyond) {
@@ -131,7 +143,7 @@ export async function runWorker(ctx: PartContext): Promise<void> {
   });
   const rebuildS = (Date.now() - began) / 1000;
   const after = await settledMemory(worker.child.memory);
-  say(`[worker] restart: polling after ${seconds(worker.startMs)}; ${queried.done}/${ids.length} bookings replayed in ${rebuildS.toFixed(1)} s (${(queried.done / rebuildS).toFixed(0)}/s); RSS then ${(after.rss / MiB).toFixed(0)} MiB`);
+  say(`[worker] restart: polling after ${seconds(worker.startMs)}; ${queried.done}/${ids.length} bookings replayed in ${rebuildS.toFixed(1)} s (${(queried.done / rebuildS).toFixed(0)}/s); then ${breakdown(after)}`);
   ctx.rows.push(
     { part: 'worker', measure: `restart: worker start to polling (bundling included)`, value: worker.startMs / 1000, unit: 's' },
     { part: 'worker', measure: `restart: replay of ${queried.done} open bookings (one query each)`, value: rebuildS, unit: 's', note: `${(queried.done / rebuildS).toFixed(0)}/s` },
