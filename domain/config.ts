@@ -192,11 +192,11 @@ const schema = z
     /**
      * The booking worker's sticky cache: workflows kept in memory between their tasks, ~0.6 MiB of
      * RSS per open booking (docs/benchmarks.md); one evicted is replayed from its history at its next
-     * task. 500 keeps a worker's live set the same on any machine (run it with a heap limit: eviction
-     * churn otherwise grows the heap); 0 = the SDK's default, which follows the heap limit (~2,400
-     * workflows at a 4 GiB heap).
+     * task. 250 keeps a worker's live set the same on any machine, with WORKER_HEAP_LIMIT_MB
+     * bounding the eviction churn's garbage; 0 = the SDK's default, which follows the heap limit
+     * (~2,400 workflows at a 4 GiB heap).
      */
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).refine((n) => n !== 1, 'must be 0 (the SDK default) or at least 2').default(500),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).refine((n) => n !== 1, 'must be 0 (the SDK default) or at least 2').default(250),
     /** Workflow tasks the worker runs at once (0 = the SDK's default, 40, or the cache size if smaller); at most the cache size. */
     WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(0).max(10_000).default(0),
     /** Activities (and, separately, local activities) the worker runs at once (0 = the SDK's default, 100 each). */
@@ -212,6 +212,13 @@ const schema = z
      * too (start-up without bundling, and the memory a production worker has: docs/benchmarks.md).
      */
     WORKER_WORKFLOW_BUNDLE: z.enum(['auto', 'prebuilt']).default('auto'),
+    /**
+     * The worker's V8 old-space limit in MB (`--max-old-space-size`; the entry point restarts itself
+     * with it, workers/heap-limit.ts): evicted workflows' garbage is collected instead of growing the
+     * heap. 0 = Node's default (sized from the memory limit), or a flag given on the command line or
+     * in NODE_OPTIONS, which always wins.
+     */
+    WORKER_HEAP_LIMIT_MB: z.coerce.number().int().min(0).max(65_536).default(192),
     /** OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); empty = tracing off. */
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.union([z.literal(''), url]).default(''),
 
@@ -415,6 +422,8 @@ export interface WorkerTuning {
   activityTaskPollers: number;
   workflowThreads: number;
   workflowBundle: 'auto' | 'prebuilt';
+  /** --max-old-space-size of the worker process; 0 = Node's default. */
+  heapLimitMb: number;
 }
 
 /** Every duration of a booking's life, from configuration, so a demo or a test runs it in seconds. */
@@ -538,6 +547,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       activityTaskPollers: e.WORKER_ACTIVITY_TASK_POLLERS,
       workflowThreads: e.WORKER_WORKFLOW_THREADS,
       workflowBundle: e.WORKER_WORKFLOW_BUNDLE,
+      heapLimitMb: e.WORKER_HEAP_LIMIT_MB,
     },
     realtime: {
       port: e.REALTIME_PORT,

@@ -5,8 +5,8 @@ import { workerTuning } from './worker-tuning.js';
 const tuningOf = (env: Record<string, string>) => workerTuning(loadConfig(env).worker);
 
 describe('the worker options from WORKER_* settings', () => {
-  it('caps the sticky cache at 500 by default and leaves the rest to the SDK; 0 leaves the cache to it too', () => {
-    expect(tuningOf({})).toEqual({ maxCachedWorkflows: 500 });
+  it('caps the sticky cache at 250 by default and leaves the rest to the SDK; 0 leaves the cache to it too', () => {
+    expect(tuningOf({})).toEqual({ maxCachedWorkflows: 250 });
     expect(tuningOf({ WORKER_MAX_CACHED_WORKFLOWS: '0' })).toEqual({});
   });
 
