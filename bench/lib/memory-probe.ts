@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import type { Worker as ThreadWorker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 
 const file = process.env.BENCH_MEMORY_FILE;
 if (file) {
@@ -21,8 +21,8 @@ if (file) {
   process.on('SIGUSR2', () => loop.reset());
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   // The SDK reads `require('node:worker_threads').Worker` when it starts its workflow thread.
-  const threads = new Set<ThreadWorker>();
-  const workerThreads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  const threads = new Set<WorkerThreads.Worker>();
+  const workerThreads = createRequire(import.meta.url)('node:worker_threads') as typeof WorkerThreads;
   const OriginalWorker = workerThreads.Worker;
   workerThreads.Worker = class extends OriginalWorker {
     constructor(...args: ConstructorParameters<typeof OriginalWorker>) {
