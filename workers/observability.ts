@@ -7,7 +7,7 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import { activityMetricsInterceptors } from '../integrations/telemetry/activity-interceptors.js';
 import { workerTracing, type Tracing } from '../integrations/telemetry/tracing.js';
-import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-source.js';
+import { workflowInterceptorModules } from './workflow-source.js';
 
 export function workerObservability(tracing: Tracing | undefined, source: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   const traced = workerTracing(tracing);
@@ -15,7 +15,7 @@ export function workerObservability(tracing: Tracing | undefined, source: Pick<W
     interceptors: {
       activity: [...traced.activity, activityMetricsInterceptors],
       // When the worker bundles the sources itself; a prebuilt bundle already holds them (build-bundle.ts).
-      ...(source.workflowsPath ? { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } : {}),
+      ...(source.workflowsPath ? { workflowModules: workflowInterceptorModules(tracing !== undefined) } : {}),
     },
     sinks: traced.sinks,
   };

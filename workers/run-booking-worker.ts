@@ -63,7 +63,7 @@ export async function runBookingWorker(config: Config): Promise<void> {
   try {
     const storage = createStorageClient(config.storage);
     const cleanUpActivities = await startCleanUp({ client: temporal.client, config, db, storage });
-    const source = workflowSource(config.environment !== 'development' || config.worker.workflowBundle === 'prebuilt');
+    const source = workflowSource(config.environment !== 'development' || config.worker.workflowBundle === 'prebuilt', tracing !== undefined);
     worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,

@@ -12,17 +12,30 @@ import { WORKFLOW_TRACING_INTERCEPTORS } from '../integrations/telemetry/tracing
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WORKFLOWS_ENTRY = path.join(ROOT, 'workflows', 'index.ts');
 export const PREBUILT_BUNDLE = path.join(ROOT, 'dist', 'workflow-bundle.js');
+/** The same workflow code without the tracing interceptor, for a worker with tracing off. */
+export const PREBUILT_UNTRACED_BUNDLE = path.join(ROOT, 'dist', 'workflow-bundle-untraced.js');
 /**
- * Workflow interceptors bundled with the workflow code: tracing spans (a no-op sink while tracing is
- * off) and the booking id on workflow log lines. Neither issues commands, so replay is unaffected.
+ * Workflow interceptors bundled with the workflow code: the booking id on workflow log lines and,
+ * with tracing on, tracing spans. Neither issues commands, so replay is unaffected, and a history
+ * replays with or without the tracing interceptor (the replay tests run both ways).
  */
 const LOG_ATTRIBUTES_MODULE = path.join(ROOT, 'workers', 'workflow-log-attributes');
-export const WORKFLOW_INTERCEPTOR_MODULES = [WORKFLOW_TRACING_INTERCEPTORS, existsSync(`${LOG_ATTRIBUTES_MODULE}.ts`) ? `${LOG_ATTRIBUTES_MODULE}.ts` : `${LOG_ATTRIBUTES_MODULE}.js`];
+export const UNTRACED_WORKFLOW_INTERCEPTOR_MODULES = [existsSync(`${LOG_ATTRIBUTES_MODULE}.ts`) ? `${LOG_ATTRIBUTES_MODULE}.ts` : `${LOG_ATTRIBUTES_MODULE}.js`];
+export const WORKFLOW_INTERCEPTOR_MODULES = [WORKFLOW_TRACING_INTERCEPTORS, ...UNTRACED_WORKFLOW_INTERCEPTOR_MODULES];
 
-export function workflowSource(preferPrebuilt: boolean): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  // Compiled (dist/workers/…) the bundle lives one level up, beside dist/workers.
-  const compiledBundle = path.join(ROOT, 'workflow-bundle.js');
-  for (const codePath of [compiledBundle, PREBUILT_BUNDLE]) {
+/**
+ * Which interceptors a worker bundles. The tracing interceptor builds a tracer provider inside every
+ * workflow: 317 KiB of heap per cached workflow with it, 82 KiB without (docs/benchmarks.md), so a
+ * worker with tracing off runs the untraced bundle.
+ */
+export const workflowInterceptorModules = (traced: boolean) => (traced ? WORKFLOW_INTERCEPTOR_MODULES : UNTRACED_WORKFLOW_INTERCEPTOR_MODULES);
+
+export function workflowSource(preferPrebuilt: boolean, traced: boolean): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  // Compiled (dist/workers/…) the bundles live one level up, beside dist/workers. A build without the
+  // untraced bundle falls back to the traced one (correct, only larger).
+  const wanted = traced ? [PREBUILT_BUNDLE] : [PREBUILT_UNTRACED_BUNDLE, PREBUILT_BUNDLE];
+  const candidates = wanted.flatMap((file) => [path.join(ROOT, path.basename(file)), file]);
+  for (const codePath of candidates) {
     // The image has no sources: a development configuration there (docker compose) runs the bundle too.
     if ((preferPrebuilt || !existsSync(WORKFLOWS_ENTRY)) && existsSync(codePath)) return { workflowBundle: { codePath } };
   }
