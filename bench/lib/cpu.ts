@@ -17,22 +17,37 @@ async function stat(pid: number): Promise<{ ppid: number; cpuMs: number } | unde
   }
 }
 
-/** CPU milliseconds used so far by `pid` and every live descendant of it. */
-export async function treeCpuMs(pid: number): Promise<number> {
-  const all = new Map<number, { ppid: number; cpuMs: number }>();
+type ProcessTable = Map<number, { ppid: number; cpuMs: number }>;
+
+async function processTable(): Promise<ProcessTable> {
+  const all: ProcessTable = new Map();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const s = await stat(Number(entry));
     if (s) all.set(Number(entry), s);
   }
+  return all;
+}
+
+/**
+ * CPU milliseconds of `pid` and every live descendant of it, except the subtrees of the pids in
+ * `measuredApart`: the bench process is the parent of everything it starts (the stack, the API, the
+ * workers), so its own figure must not hold theirs again.
+ */
+export function subtreeCpuMs(all: ProcessTable, pid: number, measuredApart: ReadonlySet<number> = new Set()): number {
   let total = 0;
   const queue = [pid];
   while (queue.length > 0) {
     const current = queue.pop()!;
     total += all.get(current)?.cpuMs ?? 0;
-    for (const [child, s] of all) if (s.ppid === current) queue.push(child);
+    for (const [child, s] of all) if (s.ppid === current && !measuredApart.has(child)) queue.push(child);
   }
   return total;
+}
+
+/** CPU milliseconds used so far by `pid` and every live descendant of it. */
+export async function treeCpuMs(pid: number): Promise<number> {
+  return subtreeCpuMs(await processTable(), pid);
 }
 
 export async function readPid(file: string): Promise<number | undefined> {
@@ -46,10 +61,16 @@ export async function readPid(file: string): Promise<number | undefined> {
 /** CPU used by each named process between `start()` and `stop()`. */
 export async function cpuMeter(pids: Record<string, number | undefined>): Promise<{ stop(): Promise<Record<string, number>> }> {
   const named = Object.entries(pids).filter((entry): entry is [string, number] => entry[1] !== undefined);
-  const before = await Promise.all(named.map(([, pid]) => treeCpuMs(pid)));
+  // Each named process with its unnamed descendants (Postgres's backends): a named child counts once, as itself.
+  const apart = new Set(named.map(([, pid]) => pid));
+  const read = async () => {
+    const all = await processTable();
+    return named.map(([, pid]) => subtreeCpuMs(all, pid, apart));
+  };
+  const before = await read();
   return {
     async stop() {
-      const after = await Promise.all(named.map(([, pid]) => treeCpuMs(pid)));
+      const after = await read();
       return Object.fromEntries(named.map(([name], i) => [name, after[i]! - before[i]!]));
     },
   };

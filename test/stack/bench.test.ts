@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseBenchArgs, PARTS } from '../../bench/lib/args.js';
 import { CreationMeter } from '../../bench/lib/bookings.js';
+import { subtreeCpuMs } from '../../bench/lib/cpu.js';
 import { formatTable, ratioOf, runCostRows } from '../../bench/lib/report.js';
 import { growthExponent, pollingLags, summarize } from '../../bench/lib/stats.js';
 import { STACK_PROFILES } from '../../scripts/stack/profiles.js';
@@ -101,5 +102,21 @@ describe("the bench process's own cost of creating bookings", () => {
     expect(taken).toMatchObject({ bookings: 2 });
     expect(taken!.cpuMsPerBooking).toBeGreaterThanOrEqual(0);
     expect(meter.take()).toBeUndefined();
+  });
+});
+
+describe('CPU per process', () => {
+  test("the bench process's figure holds only itself, not the processes it started and measures apart", () => {
+    // bench (1) started the API (2), the worker (3) and Postgres (4), whose backend (5) is Postgres's CPU.
+    const table = new Map([
+      [1, { ppid: 0, cpuMs: 10 }],
+      [2, { ppid: 1, cpuMs: 20 }],
+      [3, { ppid: 1, cpuMs: 100 }],
+      [4, { ppid: 1, cpuMs: 3 }],
+      [5, { ppid: 4, cpuMs: 7 }],
+    ]);
+    const apart = new Set([1, 2, 3, 4]);
+    expect([1, 2, 3, 4].map((pid) => subtreeCpuMs(table, pid, apart))).toEqual([10, 20, 100, 10]);
+    expect(subtreeCpuMs(table, 1)).toBe(140);
   });
 });
