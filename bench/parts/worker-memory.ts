@@ -9,7 +9,7 @@ import { loadConfig } from '../../domain/config.js';
 import { bookingWorkflowId, getBookingQuery } from '../../workflows/booking/definitions.js';
 import { seedTutors } from '../search/seed.js';
 import { benchStack } from '../lib/bench-stack.js';
-import { bookablePeople, pool, startBooking, temporalClient, workflowInput } from '../lib/bookings.js';
+import { bookablePeople, pool, seedStudentsUpTo, startBooking, temporalClient, workflowInput } from '../lib/bookings.js';
 import { seconds, type PartContext } from '../lib/context.js';
 import { sleep, type MemorySample } from '../lib/processes.js';
 import { startWorker } from '../lib/worker.js';
@@ -50,6 +50,8 @@ export async function runWorker(ctx: PartContext): Promise<void> {
   const config = loadConfig(stack.env);
   say(`[worker] seeding ${largest} tutors`);
   await seedTutors(stack.db, largest);
+  // One student per booking: the search seed's students already have lessons, and a student has one lesson at a time.
+  await seedStudentsUpTo(stack.db, largest);
   const people = await bookablePeople(stack.db);
   let worker = await startWorker(ctx.root, logDir, { ...stack.env, LOG_LEVEL: 'info' });
   const client = await temporalClient(config);
@@ -70,7 +72,7 @@ export async function runWorker(ctx: PartContext): Promise<void> {
         tutorId: people.tutors[i % people.tutors.length]!,
         studentId: people.students[i % people.students.length]!,
         // A student has one lesson at a time (the student-overlap constraint closes the others at once):
-        // each student's bookings an hour apart, each tutor's too (one booking per tutor per student round).
+        // with a student per booking every round is the first; were there fewer, each round an hour later.
         sessionStart: new Date(far + 3_600_000 + Math.floor(i / people.students.length) * 3_600_000),
         sessionEnd: new Date(far + 3_600_000 + Math.floor(i / people.students.length) * 3_600_000 + 1_800_000),
         requestExpiresAt: new Date(far),
