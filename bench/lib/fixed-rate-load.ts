@@ -12,6 +12,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { percentile } from './stats.js';
 
 export interface LoadSpec {
   url: string;
@@ -35,11 +36,10 @@ export interface LoadResult {
   sendLagP99: number;
 }
 
-/** Nearest-rank percentile of sorted values, rounded to 0.1 ms. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const value = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-  return Math.round(value * 10) / 10;
+/** stats.ts's nearest-rank percentile of sorted values, rounded to 0.1 ms; 0 when nothing answered. */
+function roundedPercentile(sorted: readonly number[], p: number): number {
+  const value = percentile(sorted, p);
+  return Number.isNaN(value) ? 0 : Math.round(value * 10) / 10;
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -89,14 +89,14 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   latencies.sort((a, b) => a - b);
   sendLags.sort((a, b) => a - b);
   return {
-    p50: percentile(latencies, 50),
-    p90: percentile(latencies, 90),
-    p99: percentile(latencies, 99),
-    max: percentile(latencies, 100),
+    p50: roundedPercentile(latencies, 50),
+    p90: roundedPercentile(latencies, 90),
+    p99: roundedPercentile(latencies, 99),
+    max: roundedPercentile(latencies, 100),
     requests: total,
     errors,
     achievedRps: (total - errors) / ((lastAnswer - start) / 1000),
-    sendLagP99: percentile(sendLags, 99),
+    sendLagP99: roundedPercentile(sendLags, 99),
   };
 }
 

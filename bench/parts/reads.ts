@@ -13,7 +13,7 @@ import { bearer, startApi } from '../lib/api.js';
 import { benchStack } from '../lib/bench-stack.js';
 import type { PartContext } from '../lib/context.js';
 import { onStop, spawnEntry } from '../lib/processes.js';
-import { FixedRateLoad } from '../lib/fixed-rate-load.js';
+import { FixedRateLoad, type LoadResult } from '../lib/fixed-rate-load.js';
 
 interface Scenario {
   name: string;
@@ -21,18 +21,7 @@ interface Scenario {
   headers?: Record<string, string>;
 }
 
-interface Measured {
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  requests: number;
-  errors: number;
-  achievedRps: number;
-  sendLagP99: number;
-}
-
-function load(generator: FixedRateLoad, scenario: Scenario, rate: number, seconds: number): Promise<Measured> {
+function load(generator: FixedRateLoad, scenario: Scenario, rate: number, seconds: number): Promise<LoadResult> {
   // Enough sockets that a slow answer does not hold back the next due request.
   return generator.run({ url: scenario.url, headers: scenario.headers ?? {}, rate, seconds, connections: Math.max(50, Math.ceil(rate / 2)), timeoutMs: 10_000 });
 }
@@ -75,7 +64,7 @@ export async function runReads(ctx: PartContext): Promise<void> {
     await load(generator, scenario, 50, 2);
   }
 
-  const measured: Record<string, Record<number, Measured>> = {};
+  const measured: Record<string, Record<number, LoadResult>> = {};
   for (const rate of options.rates) {
     const bareResult = await load(generator, bareScenario, rate, options.readSeconds);
     (measured[bareScenario.name] ??= {})[rate] = bareResult;
