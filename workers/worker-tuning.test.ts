@@ -11,13 +11,16 @@ describe('the worker options from WORKER_* settings', () => {
   });
 
   it('passes each setting given, local activities getting as many slots as activities', () => {
-    expect(tuningOf({ WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_WORKFLOW_TASK_SLOTS: '20', WORKER_ACTIVITY_SLOTS: '50', WORKER_WORKFLOW_TASK_POLLERS: '4', WORKER_ACTIVITY_TASK_POLLERS: '6' })).toEqual({
+    expect(
+      tuningOf({ WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_WORKFLOW_TASK_SLOTS: '20', WORKER_ACTIVITY_SLOTS: '50', WORKER_WORKFLOW_TASK_POLLERS: '4', WORKER_ACTIVITY_TASK_POLLERS: '6', WORKER_WORKFLOW_THREADS: '2' }),
+    ).toEqual({
       maxCachedWorkflows: 500,
       maxConcurrentWorkflowTaskExecutions: 20,
       maxConcurrentActivityTaskExecutions: 50,
       maxConcurrentLocalActivityExecutions: 50,
       maxConcurrentWorkflowTaskPolls: 4,
       maxConcurrentActivityTaskPolls: 6,
+      workflowThreadPoolSize: 2,
     });
   });
 
